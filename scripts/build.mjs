@@ -1,0 +1,27 @@
+// Bundles the extension, the CLI and the webview with esbuild and copies the tree-sitter WASM files.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+fs.mkdirSync(dist, { recursive: true });
+
+for (const wasm of ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'node_modules/tree-sitter-c/tree-sitter-c.wasm']) {
+  fs.copyFileSync(path.join(root, wasm), path.join(dist, path.basename(wasm)));
+}
+
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, minify: !watch };
+const targets = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+].filter((t) => fs.existsSync(path.join(root, t.entryPoints[0])));
+
+if (watch) {
+  for (const t of targets) await (await esbuild.context(t)).watch();
+} else {
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+}

@@ -1,0 +1,146 @@
+/**
+ * The shape of the knowledge base. The data lives under `knowledge/` at the repository root:
+ *   knowledge/functions/<name>.json   one covered function (facts + English + Korean text)
+ *   knowledge/constants/<group>.json  a group of constants ({ "group", "entries": ConstantEntry[] })
+ *   knowledge/structs.json            { "entries": StructEntry[] }
+ *   knowledge/errno.json              { "entries": ErrnoEntry[] }
+ *   knowledge/misspellings.json       { "entries": Misspelling[] }
+ *   knowledge/story.json              the telephone story of the four server steps
+ * Facts (signature, parameters, errno names, numeric values) are language-neutral; every sentence exists
+ * in both languages under `en` and `ko`, with exactly the same keys.
+ */
+
+export type Lang = 'en' | 'ko';
+export const LANGS: readonly Lang[] = ['en', 'ko'];
+
+export interface ParamFacts {
+  name: string;
+  /** C type as in the man page synopsis, e.g. "const struct sockaddr *". */
+  type: string;
+}
+
+export interface ParamText {
+  meaning: string;
+  /** Allowed or typical values. */
+  values?: string;
+  /** Mistakes learners make with this argument. */
+  mistakes?: string;
+}
+
+export interface ErrorText {
+  cause: string;
+  fix: string;
+}
+
+export interface FunctionText {
+  /** One line, used in `socklens explain` listings. */
+  summary: string;
+  /** A short paragraph: what the call does. */
+  description: string;
+  params: Record<string, ParamText>;
+  returns: string;
+  /** Keyed by errno name; covers exactly FunctionEntry.errors. */
+  errors: Record<string, ErrorText>;
+  /** The telephone story line, only for the four server steps. */
+  story?: string;
+  /** Extra notes shown after the essentials (optional). */
+  notes?: string;
+}
+
+export interface FunctionEntry {
+  name: string;
+  /** Headers to include, e.g. ["sys/types.h", "sys/socket.h"]. */
+  headers: string[];
+  /** The C prototype as in the man page synopsis, without the trailing semicolon. */
+  signature: string;
+  /** Return type as written in the signature. */
+  returnType: string;
+  params: ParamFacts[];
+  /** Where the facts were checked, e.g. "bind(2)". */
+  man: string;
+  /** errno names it can fail with on Linux (from the man page ERRORS section). */
+  errors: string[];
+  /** 1..4 for socket, bind, listen, accept (accept4 shares step 4). */
+  serverStep?: 1 | 2 | 3 | 4;
+  /** A function-like macro rather than a real function (FD_SET …). */
+  macro?: boolean;
+  /** What the call returns in terms of descriptors, used by the socket tracker. */
+  returnsDescriptor?: 'socket' | 'connected' | 'epoll' | 'pid';
+  en: FunctionText;
+  ko: FunctionText;
+}
+
+export interface ConstantEntry {
+  name: string;
+  /** The Linux (x86_64, glibc) numeric value. Strings for values that are not plain integers. */
+  value: number | string;
+  header: string;
+  /** Where it may be used, e.g. ["socket:domain"] or ["setsockopt:optname"]. */
+  usedIn?: string[];
+  /** For PF_INET-style aliases: the name it equals. */
+  aliasOf?: string;
+  en: string;
+  ko: string;
+}
+
+export interface ConstantGroupFile {
+  group: string;
+  entries: ConstantEntry[];
+}
+
+export interface FieldEntry {
+  name: string;
+  type: string;
+  en: string;
+  ko: string;
+}
+
+export interface StructEntry {
+  /** e.g. "sockaddr_in"; also typedef names such as "socklen_t" (kind "type"). */
+  name: string;
+  kind: 'struct' | 'type';
+  header: string;
+  /** sizeof on Linux x86_64. */
+  size: number;
+  fields: FieldEntry[];
+  en: string;
+  ko: string;
+}
+
+export interface ErrnoEntry {
+  name: string;
+  value: number;
+  /** strerror() text in glibc, English. */
+  message: string;
+  en: string;
+  ko: string;
+}
+
+export interface Misspelling {
+  wrong: string;
+  right: string;
+  en: string;
+  ko: string;
+}
+
+export interface StoryStep {
+  step: 1 | 2 | 3 | 4;
+  call: string;
+  en: { title: string; line: string };
+  ko: { title: string; line: string };
+}
+
+export interface StoryFile {
+  steps: StoryStep[];
+}
+
+export interface KnowledgeBase {
+  functions: Map<string, FunctionEntry>;
+  constants: Map<string, ConstantEntry>;
+  structs: Map<string, StructEntry>;
+  /** Field name → the structs that have it (sin_port → sockaddr_in). */
+  fields: Map<string, { struct: StructEntry; field: FieldEntry }[]>;
+  errnos: Map<string, ErrnoEntry>;
+  misspellings: Map<string, Misspelling>;
+  story: StoryStep[];
+}
