@@ -12,6 +12,8 @@ fs.mkdirSync(dist, { recursive: true });
 for (const wasm of ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'node_modules/tree-sitter-c/tree-sitter-c.wasm']) {
   fs.copyFileSync(path.join(root, wasm), path.join(dist, path.basename(wasm)));
 }
+// The tree-sitter queries are read at run time from dist/queries/*.scm (src/core/parsing/queries.ts).
+fs.cpSync(path.join(root, 'src/core/queries'), path.join(dist, 'queries'), { recursive: true });
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, minify: !watch };
 const targets = [

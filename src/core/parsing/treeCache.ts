@@ -1,0 +1,136 @@
+import { Edit, type Point, type Tree } from 'web-tree-sitter';
+import type { CParser } from './parser';
+
+/** The shape of a VS Code `TextDocumentContentChangeEvent` (0-based lines, UTF-16 characters). */
+export interface ContentChange {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  rangeOffset?: number;
+  rangeLength?: number;
+  text: string;
+}
+
+/** A parsed document version. `tree` is undefined for input SockLens refuses (huge, binary). */
+export interface CachedDocument {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  readonly tree: Tree | undefined;
+}
+
+export const DEFAULT_MAX_TREES = 16;
+
+function offsetAt(text: string, line: number, character: number): number {
+  let offset = 0;
+  for (let row = 0; row < line; row++) {
+    const next = text.indexOf('\n', offset);
+    if (next === -1) return text.length;
+    offset = next + 1;
+  }
+  const lineEnd = text.indexOf('\n', offset);
+  const end = lineEnd === -1 ? text.length : lineEnd;
+  return Math.min(offset + character, end);
+}
+
+function endPoint(start: Point, inserted: string): Point {
+  const lastBreak = inserted.lastIndexOf('\n');
+  if (lastBreak === -1) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) rows++;
+  return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
+}
+
+/**
+ * Syntax trees per document, keyed by uri and version, updated incrementally from editor content changes.
+ * Bounded: the least recently used tree beyond `maxTrees` is deleted (its WASM memory freed).
+ * Trees handed out stay valid until the document's next update or eviction; callers must not delete them.
+ */
+export class TreeCache {
+  private readonly entries = new Map<string, CachedDocument>();
+
+  constructor(
+    private readonly parser: CParser,
+    private readonly maxTrees: number = DEFAULT_MAX_TREES,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The cached tree for this exact version, without parsing. */
+  peek(uri: string, version: number): CachedDocument | undefined {
+    const entry = this.entries.get(uri);
+    return entry && entry.version === version ? this.touch(entry) : undefined;
+  }
+
+  /** The document at `version`: from the cache when the version matches, else a full parse of `text`. */
+  get(uri: string, version: number, text: string): CachedDocument {
+    const entry = this.entries.get(uri);
+    if (entry && entry.version === version && entry.text === text) return this.touch(entry);
+    return this.store({ uri, version, text, tree: this.parser.parse(text) });
+  }
+
+  /**
+   * Applies editor content changes (in the order VS Code reports them) to the cached tree and reparses
+   * incrementally. `textAfter`, when given, is the document's full text after the changes: if the cache
+   * disagrees with it (missed event, unknown document), the document is parsed from scratch instead.
+   */
+  update(uri: string, version: number, changes: readonly ContentChange[], textAfter?: string): CachedDocument {
+    const entry = this.entries.get(uri);
+    if (!entry) {
+      if (textAfter === undefined) throw new Error(`SockLens: no cached text for ${uri}; pass the full text`);
+      return this.get(uri, version, textAfter);
+    }
+    let text = entry.text;
+    const tree = entry.tree;
+    for (const change of changes) {
+      const { start, end } = change.range;
+      const startIndex = offsetAt(text, start.line, start.character);
+      const oldEndIndex = offsetAt(text, end.line, end.character);
+      const startPosition = { row: start.line, column: start.character };
+      tree?.edit(
+        new Edit({
+          startIndex,
+          oldEndIndex,
+          newEndIndex: startIndex + change.text.length,
+          startPosition,
+          oldEndPosition: { row: end.line, column: end.character },
+          newEndPosition: endPoint(startPosition, change.text),
+        }),
+      );
+      text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+    }
+    if (textAfter !== undefined && textAfter !== text) return this.store({ uri, version, text: textAfter, tree: this.parser.parse(textAfter) });
+    const next = this.parser.parse(text, tree);
+    return this.store({ uri, version, text, tree: next });
+  }
+
+  /** Forgets a document (closed editor) and frees its tree. */
+  delete(uri: string): void {
+    const entry = this.entries.get(uri);
+    if (!entry) return;
+    this.entries.delete(uri);
+    entry.tree?.delete();
+  }
+
+  clear(): void {
+    for (const uri of [...this.entries.keys()]) this.delete(uri);
+  }
+
+  private touch(entry: CachedDocument): CachedDocument {
+    this.entries.delete(entry.uri);
+    this.entries.set(entry.uri, entry);
+    return entry;
+  }
+
+  private store(entry: CachedDocument): CachedDocument {
+    const previous = this.entries.get(entry.uri);
+    if (previous && previous.tree && previous.tree !== entry.tree) previous.tree.delete();
+    this.entries.delete(entry.uri);
+    this.entries.set(entry.uri, entry);
+    while (this.entries.size > this.maxTrees) {
+      const oldest = this.entries.keys().next().value as string;
+      this.delete(oldest);
+    }
+    return entry;
+  }
+}
