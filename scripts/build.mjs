@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSocketGrammar } from '../syntaxes/generate.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dist = path.join(root, 'dist');
@@ -14,6 +15,8 @@ for (const wasm of ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'node_m
 }
 // The tree-sitter queries are read at run time from dist/queries/*.scm (src/core/parsing/queries.ts).
 fs.cpSync(path.join(root, 'src/core/queries'), path.join(dist, 'queries'), { recursive: true });
+
+writeSocketGrammar(path.join(root, 'knowledge'));
 
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, minify: !watch };
 const targets = [
