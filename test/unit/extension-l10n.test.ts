@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+
+const root = path.join(__dirname, '..', '..');
+const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+
+/** Every `%key%` placeholder used anywhere in package.json. */
+function manifestKeys(value: unknown, keys = new Set<string>()): Set<string> {
+  if (typeof value === 'string') {
+    const m = /^%(.+)%$/.exec(value);
+    if (m) keys.add(m[1]);
+  } else if (Array.isArray(value)) {
+    for (const v of value) manifestKeys(v, keys);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) manifestKeys(v, keys);
+  }
+  return keys;
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(full) : e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+interface Found {
+  messages: Set<string>;
+  problems: string[];
+}
+
+/** The message of every `l10n.t(...)` call in the extension sources; the message must be a literal. */
+function l10nMessages(): Found {
+  const found: Found = { messages: new Set(), problems: [] };
+  for (const file of sourceFiles(path.join(root, 'src', 'extension'))) {
+    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 't') {
+        const target = node.expression.expression.getText(source);
+        if (target === 'l10n' || target === 'vscode.l10n') {
+          const first = node.arguments[0];
+          if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) found.messages.add(first.text);
+          else {
+            const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+            found.problems.push(`${path.relative(root, file)}:${line + 1}: l10n.t needs a string literal message`);
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
+
+const placeholders = (text: string): string[] => [...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort();
+
+test('package.json: every %key% has English and Korean text, and both files have the same keys', () => {
+  const used = manifestKeys(readJson('package.json'));
+  const en = readJson('package.nls.json') as Record<string, string>;
+  const ko = readJson('package.nls.ko.json') as Record<string, string>;
+  assert.ok(used.size > 0);
+  for (const key of used) {
+    assert.ok(en[key]?.trim(), `package.nls.json lacks ${key}`);
+    assert.ok(ko[key]?.trim(), `package.nls.ko.json lacks ${key}`);
+  }
+  assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort(), 'package.nls.json and package.nls.ko.json have the same keys');
+  for (const key of Object.keys(en)) assert.ok(used.has(key), `package.nls.json has ${key}, which package.json never uses`);
+});
+
+test('vscode.l10n: every message in src/extension has a Korean translation with the same placeholders', () => {
+  const { messages, problems } = l10nMessages();
+  assert.deepEqual(problems, []);
+  const ko = readJson('l10n/bundle.l10n.ko.json') as Record<string, string>;
+  const missing = [...messages].filter((m) => !ko[m]?.trim());
+  assert.deepEqual(missing, [], 'messages without a Korean translation in l10n/bundle.l10n.ko.json');
+  const stale = Object.keys(ko).filter((m) => !messages.has(m));
+  assert.deepEqual(stale, [], 'translations of messages the code no longer uses');
+  for (const m of messages) assert.deepEqual(placeholders(ko[m]), placeholders(m), `placeholders of "${m}"`);
+});
