@@ -48,7 +48,7 @@ export class TreeCache {
   private readonly entries = new Map<string, CachedDocument>();
 
   constructor(
-    private readonly parser: CParser,
+    private readonly parser: Pick<CParser, 'parse'>,
     private readonly maxTrees: number = DEFAULT_MAX_TREES,
   ) {}
 

@@ -1,0 +1,203 @@
+import type { FunctionEntry, KnowledgeBase, Lang } from '../../knowledge/schema';
+import type { CallSite, Value } from '../model';
+import type { SocketEvent, SocketModel, TrackedSocket } from '../sockets';
+import type { Target } from '../target';
+import { endpointText, valueText } from './values';
+import { t } from './ui';
+
+/** What the cards need besides the target: the knowledge base, value resolution, the scope's sockets. */
+export interface CardContext {
+  kb: KnowledgeBase;
+  lang: Lang;
+  /** The value of argument `index` of `call`. */
+  argValue(call: CallSite, index: number): Value;
+  sockets: SocketModel;
+  lineOf(offset: number): number;
+  /** For a field being assigned (`serv_addr.sin_port = htons(9190)`): the assigned value. */
+  fieldValue(target: Target): Value | undefined;
+}
+
+/** Events shown per socket before "… and N more". */
+const MAX_EVENTS = 8;
+
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${text}${fence}`;
+}
+
+/** Where this function sits among the four server steps: "Step 2 of 4 — next: `listen()`". */
+export function stepLabel(kb: KnowledgeBase, entry: FunctionEntry, lang: Lang): string | undefined {
+  const step = entry.serverStep;
+  if (!step) return undefined;
+  if (step === 4) return t(lang, 'stepLast', { step });
+  const next =
+    kb.story.find((s) => s.step === step + 1)?.call ??
+    [...kb.functions.values()].filter((f) => f.serverStep === step + 1).sort((a, b) => a.name.length - b.name.length)[0]?.name;
+  return next ? t(lang, 'stepNext', { step, next }) : t(lang, 'step', { step });
+}
+
+function storyLine(kb: KnowledgeBase, entry: FunctionEntry, lang: Lang): string | undefined {
+  return entry[lang].story ?? kb.story.find((s) => s.call === entry.name)?.[lang].line;
+}
+
+function argumentLine(ctx: CardContext, entry: FunctionEntry, call: CallSite, index: number): string {
+  const param = entry.params[index];
+  const arg = call.args[index];
+  const meaning = param ? entry[ctx.lang].params[param.name]?.meaning : undefined;
+  const label = param ? `*${param.name}*` : `#${index + 1}`;
+  if (!arg) return `${index + 1}. ${label} — _${t(ctx.lang, 'notTypedYet')}_${meaning ? ` — ${meaning}` : ''}`;
+  const value = valueText(ctx.argValue(call, index), ctx.lang);
+  return `${index + 1}. ${code(arg.text)} — ${label}${value ? ` → **${value}**` : ''}${meaning ? `  \n   ${meaning}` : ''}`;
+}
+
+/** The errors learners actually meet, shown with cause and fix; the rest are listed by name after the details. */
+const COMMON_ERRORS = ['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ECONNREFUSED', 'EBADF', 'ENOTSOCK', 'EINVAL', 'EAFNOSUPPORT', 'EMFILE', 'EINTR', 'EAGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'];
+const MAX_DETAILED_ERRORS = 4;
+
+function splitErrors(entry: FunctionEntry, lang: Lang): { detailed: string[]; others: string[] } {
+  const rank = (name: string): number => (COMMON_ERRORS.includes(name) ? COMMON_ERRORS.indexOf(name) : COMMON_ERRORS.length);
+  const sorted = entry.errors.filter((name) => entry[lang].errors[name]).sort((a, b) => rank(a) - rank(b));
+  return { detailed: sorted.slice(0, MAX_DETAILED_ERRORS), others: sorted.slice(MAX_DETAILED_ERRORS) };
+}
+
+function errorsSection(entry: FunctionEntry, lang: Lang, names: string[]): string[] {
+  if (!names.length) return [];
+  const lines = names.map((name) => {
+    const text = entry[lang].errors[name];
+    return `- \`${name}\` — ${text.cause} *${text.fix}*`;
+  });
+  return [`**${t(lang, 'errors')}**`, '', ...lines];
+}
+
+export function functionCard(ctx: CardContext, entry: FunctionEntry, call: CallSite | undefined): string {
+  const { kb, lang } = ctx;
+  const text = entry[lang];
+  const step = stepLabel(kb, entry, lang);
+  const out: string[] = [`**${entry.name}()**${step ? ` — ${step}` : ''}`, ''];
+  const story = storyLine(kb, entry, lang);
+  if (story) out.push(`> ${story}`, '');
+  out.push(text.summary, '', '```c', `${entry.signature};`, '```', '');
+  if (call) {
+    out.push(`**${t(lang, 'argumentsHere')}**`, '');
+    const count = Math.max(entry.params.length, call.args.length);
+    for (let i = 0; i < count; i++) out.push(argumentLine(ctx, entry, call, i));
+    out.push('');
+  }
+  out.push(`**${t(lang, 'returns')}**: ${text.returns}`, '');
+  const errors = splitErrors(entry, lang);
+  out.push(...errorsSection(entry, lang, errors.detailed));
+  out.push('', '---', '', text.description);
+  if (text.notes) out.push('', text.notes);
+  if (errors.others.length) out.push('', t(lang, 'moreErrors', { names: errors.others.map((n) => `\`${n}\``).join(', ') }));
+  out.push('', `${t(lang, 'header')}: ${entry.headers.map((h) => `\`<${h}>\``).join(' ')} · ${t(lang, 'manPage')}: \`${entry.man}\``);
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+export function argumentCard(ctx: CardContext, entry: FunctionEntry, call: CallSite, index: number): string {
+  const { lang } = ctx;
+  const param = entry.params[index];
+  const arg = call.args[index];
+  const text = param ? entry[lang].params[param.name] : undefined;
+  const title = param ? `**${param.name}** \`${param.type}\`` : `**#${index + 1}**`;
+  const out = [`${title} — ${t(lang, 'argumentOf', { n: index + 1, call: entry.name })}`, ''];
+  const value = arg ? valueText(ctx.argValue(call, index), lang) : undefined;
+  if (arg) out.push(`${code(arg.text)}${value ? ` → **${value}**` : ''}`, '');
+  if (text) {
+    out.push(text.meaning, '');
+    if (text.values) out.push(`**${t(lang, 'values')}**: ${text.values}`, '');
+    if (text.mistakes) out.push(`**${t(lang, 'mistakes')}**: ${text.mistakes}`);
+  }
+  return out.join('\n').trim();
+}
+
+function hereLine(ctx: CardContext, target: Target): string | undefined {
+  if (!target.call || target.argIndex === undefined) return undefined;
+  const entry = ctx.kb.functions.get(target.call.name);
+  const param = entry?.params[target.argIndex]?.name;
+  return param ? t(ctx.lang, 'hereArgument', { n: target.argIndex + 1, param, call: target.call.name }) : undefined;
+}
+
+export function constantCard(ctx: CardContext, target: Target): string {
+  const entry = ctx.kb.constants.get(target.name)!;
+  const value = typeof entry.value === 'number' && entry.value > 255 ? `${entry.value} (0x${entry.value.toString(16)})` : String(entry.value);
+  const out = [`**${entry.name}** = \`${value}\` · \`<${entry.header}>\``, '', entry[ctx.lang]];
+  if (entry.aliasOf) out.push('', t(ctx.lang, 'sameAs', { name: entry.aliasOf }));
+  const here = hereLine(ctx, target);
+  if (here) out.push('', here);
+  return out.join('\n');
+}
+
+export function fieldCard(ctx: CardContext, target: Target): string {
+  const owners = ctx.kb.fields.get(target.name) ?? [];
+  const { struct, field } = owners[0];
+  const out = [`**${target.fieldOwner ? `${target.fieldOwner}.` : ''}${field.name}** — ${t(ctx.lang, 'fieldOf', { struct: struct.name })} · ${t(ctx.lang, 'fieldType', { type: field.type })}`, '', field[ctx.lang]];
+  const value = ctx.fieldValue(target);
+  const shown = value ? valueText(value, ctx.lang) : undefined;
+  if (shown) out.push('', t(ctx.lang, 'fieldSetHere', { value: `**${shown}**` }));
+  const here = hereLine(ctx, target);
+  if (here) out.push('', here);
+  return out.join('\n');
+}
+
+export function typeCard(ctx: CardContext, target: Target): string {
+  const entry = ctx.kb.structs.get(target.name)!;
+  const title = entry.kind === 'struct' ? `struct ${entry.name}` : entry.name;
+  const out = [`**${title}** · \`<${entry.header}>\` · ${t(ctx.lang, 'size', { bytes: entry.size })}`, '', entry[ctx.lang]];
+  if (entry.fields.length) {
+    out.push('', `**${t(ctx.lang, 'fields')}**`, '');
+    for (const f of entry.fields) out.push(`- \`${f.type} ${f.name}\` — ${f[ctx.lang]}`);
+  }
+  return out.join('\n');
+}
+
+export function misspellingCard(ctx: CardContext, target: Target): string {
+  const right = target.right!;
+  const known = ctx.kb.misspellings.get(target.name);
+  const out = [`**${t(ctx.lang, 'misspellingTitle')}**`, '', t(ctx.lang, 'unknownName', { wrong: target.name, right })];
+  if (known) out.push('', known[ctx.lang]);
+  const constant = ctx.kb.constants.get(right);
+  if (constant) out.push('', `\`${constant.name}\` = \`${constant.value}\` — ${constant[ctx.lang]}`);
+  return out.join('\n');
+}
+
+function eventLine(ctx: CardContext, socket: TrackedSocket, event: SocketEvent): string {
+  const { lang } = ctx;
+  const line = event.line + 1;
+  switch (event.kind) {
+    case 'created':
+      return t(lang, 'event.created', { line, call: event.call, detail: event.detail ? ` (${code(event.detail)})` : '' });
+    case 'accepted':
+      return event.peer ? t(lang, 'event.accepted', { line, call: event.call, peer: event.peer }) : t(lang, 'event.acceptedUnknown', { line, call: event.call });
+    case 'bound':
+    case 'connected': {
+      const endpoint = endpointText(event.endpoint, lang);
+      return endpoint ? t(lang, `event.${event.kind}`, { line, endpoint: `**${endpoint}**` }) : t(lang, `event.${event.kind}Unknown`, { line });
+    }
+    case 'listening': {
+      const backlog = event.backlog ? valueText(event.backlog, lang) : undefined;
+      return t(lang, 'event.listening', { line, backlog: backlog ? t(lang, 'event.backlog', { backlog }) : '' });
+    }
+    case 'accepts':
+      return event.peer
+        ? t(lang, 'event.accepts', { line, call: event.call, peer: event.peer, variable: socket.variable })
+        : t(lang, 'event.acceptsUnknown', { line, call: event.call });
+    default:
+      return t(lang, `event.${event.kind}`, { line, call: event.call });
+  }
+}
+
+export function socketCard(ctx: CardContext, socket: TrackedSocket): string {
+  const { lang } = ctx;
+  const out = [
+    `**${socket.variable}** — ${t(lang, `role.${socket.role}`)}`,
+    '',
+    t(lang, `roleText.${socket.role}`, { from: socket.acceptedFrom ?? '?' }),
+    '',
+    `**${t(lang, 'history')}**`,
+    '',
+  ];
+  const events = socket.events.slice(0, MAX_EVENTS);
+  for (const event of events) out.push(`- ${eventLine(ctx, socket, event)}`);
+  if (socket.events.length > MAX_EVENTS) out.push(`- ${t(lang, 'moreEvents', { count: socket.events.length - MAX_EVENTS })}`);
+  return out.join('\n');
+}

@@ -1,0 +1,92 @@
+import type { CallSite } from './model';
+import type { FileAnalysis, Scope } from './scope';
+import type { SocketModel } from './sockets';
+import { correctSpelling } from './spelling';
+import { tokenize, type Token } from './tokens';
+
+export type TargetKind = 'function' | 'argument' | 'constant' | 'field' | 'socket' | 'type' | 'misspelling';
+
+/** What the cursor is on, with the context the renderer needs. Offsets are into the document text. */
+export interface Target {
+  kind: TargetKind;
+  /** The function, argument parameter, constant, field, variable, type or misspelled name. */
+  name: string;
+  start: number;
+  end: number;
+  scope: Scope;
+  /** The covered call the cursor is in (function name or one of its arguments). */
+  call?: CallSite;
+  argIndex?: number;
+  /** misspelling: the right name. */
+  right?: string;
+  /** field: the path before it, e.g. serv_addr.sin_addr for s_addr. */
+  fieldOwner?: string;
+}
+
+function tokenAt(tokens: Token[], offset: number): { token: Token; index: number } | undefined {
+  let hit: { token: Token; index: number } | undefined;
+  tokens.forEach((token, index) => {
+    if (token.start <= offset && offset < token.end) hit = { token, index };
+    else if (!hit && token.kind === 'ident' && token.end === offset) hit = { token, index };
+  });
+  return hit;
+}
+
+/** The innermost covered call whose name or argument list holds `offset`. */
+function callAt(file: FileAnalysis, calls: CallSite[], offset: number): { call: CallSite; argIndex?: number } | undefined {
+  let best: { call: CallSite; argIndex?: number } | undefined;
+  for (const call of calls) {
+    if (!file.kb.functions.has(call.name)) continue;
+    if (call.nameStart <= offset && offset <= call.nameEnd) return { call };
+    if (offset < call.start || offset > call.end) continue;
+    const argIndex = call.args.findIndex((a) => a.start <= offset && offset <= a.end);
+    if (argIndex === -1) continue;
+    if (!best || call.start >= best.call.start) best = { call, argIndex };
+  }
+  return best;
+}
+
+/**
+ * Identifies what is at `offset`. `sockets` gives the scope's socket model (computed only when needed).
+ * `inComment` tells whether the syntax tree puts the offset inside a comment.
+ */
+export function targetAt(file: FileAnalysis, offset: number, inComment: boolean, sockets: (scope: Scope) => SocketModel): Target | undefined {
+  if (inComment) return undefined;
+  const { line } = file.lines.positionAt(offset);
+  const lineStart = file.lines.offsetAt(line, 0) ?? 0;
+  const tokens = tokenize(file.text, lineStart, lineStart + file.lines.lineText(line).length);
+  const hit = tokenAt(tokens, offset);
+  if (!hit || hit.token.text.startsWith('#')) return undefined;
+  const { token, index } = hit;
+  const previous = tokens[index - 1];
+  if (previous?.text === '#' || (tokens[0]?.text === '#' && tokens[1]?.text === 'include')) return undefined;
+  const scope = file.scopeAt(offset);
+  const inCall = callAt(file, scope.calls, offset);
+  const base = { start: token.start, end: token.end, scope, call: inCall?.call, argIndex: inCall?.argIndex };
+  if (inCall && inCall.argIndex === undefined) {
+    return { ...base, kind: 'function', name: inCall.call.name, start: inCall.call.nameStart, end: inCall.call.nameEnd };
+  }
+  if (token.kind === 'ident') {
+    const name = token.text;
+    const { kb } = file;
+    const isMember = previous?.text === '.' || previous?.text === '->';
+    if (isMember && kb.fields.has(name)) {
+      let ownerStart = index - 1;
+      while (ownerStart >= 1 && (tokens[ownerStart].text === '.' || tokens[ownerStart].text === '->') && tokens[ownerStart - 1].kind === 'ident') ownerStart -= 2;
+      const fieldOwner = tokens.slice(ownerStart + 1, index - 1).map((t) => t.text).join('');
+      return { ...base, kind: 'field', name, fieldOwner };
+    }
+    if (kb.constants.has(name)) return { ...base, kind: 'constant', name };
+    const declared = file.declaration(scope, name) !== undefined || file.macros.has(name) || file.enums.has(name);
+    const right = declared || isMember ? undefined : correctSpelling(kb, name);
+    if (right) return { ...base, kind: 'misspelling', name, right };
+    if (kb.structs.has(name) && (previous?.text === 'struct' || kb.structs.get(name)!.kind === 'type')) return { ...base, kind: 'type', name };
+    if (!isMember && sockets(scope).get(name)) return { ...base, kind: 'socket', name };
+  }
+  if (inCall && inCall.argIndex !== undefined) {
+    const arg = inCall.call.args[inCall.argIndex];
+    const param = file.kb.functions.get(inCall.call.name)?.params[inCall.argIndex]?.name ?? `#${inCall.argIndex + 1}`;
+    return { ...base, kind: 'argument', name: param, start: arg.start, end: arg.end };
+  }
+  return undefined;
+}
