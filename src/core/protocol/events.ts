@@ -1,57 +1,110 @@
 /**
- * The event stream of a traced run, schema version 1 (documented in docs/events.md).
- * One JSON object per line. Program events come from the preloaded tracer; runner events from the runner.
+ * The event stream of a traced run, schema version 1 (documented in docs/events.md; change both together).
+ * One discriminated union on `kind`; with `--json` the CLI prints one event per line.
+ * Program events (`kind: 'call'`) come from the preloaded tracer; all others from the runner.
  */
 
 export const EVENT_SCHEMA_VERSION = 1;
 
 export interface SourceLocation {
+  /** Absolute path of the source file, as compiled. */
   file: string;
   line: number;
   function: string;
 }
 
+/** A product sentence, in both languages. */
+export interface Bilingual {
+  en: string;
+  ko: string;
+}
+
 interface EventBase {
   v: typeof EVENT_SCHEMA_VERSION;
-  /** Order in which the runner emitted the event (global, starts at 1). */
+  /** Order in which the runner emitted the event (per run, starts at 1). */
   seq: number;
   /** Microseconds since the run started. */
   t: number;
 }
+
+export type ArgValue = string | number | boolean | null;
 
 /** A socket API call made by the traced program. */
 export interface CallEvent extends EventBase {
   kind: 'call';
   pid: number;
   tid: number;
-  /** The C function, e.g. "socket", "accept4", "__recv_chk" reported as "recv". */
+  /** The C function, e.g. "socket", "accept4"; fortified variants are reported by their plain name ("__recv_chk" as "recv"). */
   call: string;
   /** The descriptor the call acted on (for accept: the listening one); null when none. */
   fd: number | null;
   ret: number;
   /** errno name when the call failed, else null. */
   errno: string | null;
-  /** Decoded arguments: family, type, protocol, backlog, flags, level, option names … */
-  args: Record<string, string | number | boolean | null>;
+  /** Decoded arguments: family, type, protocol, backlog, flags, level, option names … (see docs/events.md). */
+  args: Record<string, ArgValue>;
+  /** "0.0.0.0:9190", "[::1]:5000", "/tmp/sock", "@abstract". */
   local?: string;
   peer?: string;
+  /** Bytes moved by send/recv/read/write… (the return value when ≥ 0). */
   bytes?: number;
+  /** The first bytes moved (at most 64), as text with non-printable bytes escaped (\n, \x00 …). */
+  data?: string;
   /** The descriptor a call produced (socket, accept, dup …). */
   newFd?: number;
+  /** Both descriptors of socketpair. */
+  fds?: number[];
   src?: SourceLocation;
   /** For select/poll/epoll_wait: "waiting" before the call, "ready" after. */
   phase?: 'waiting' | 'ready';
+  /** Waiting phase: the descriptors watched (for select: the read set). */
+  watchFds?: number[];
+  /** select only, when not empty: the write set watched. */
+  watchWriteFds?: number[];
+  /** Ready phase: the descriptors that became ready (for select: ready to read). */
   readyFds?: number[];
+  /** select only, when not empty: the descriptors ready to write. */
+  readyWriteFds?: number[];
+}
+
+export interface ProblemHolder {
+  pid: number | null;
+  command: string | null;
+  /** Socket state of the holder as `ss` names it: "LISTEN", "TIME-WAIT", … */
+  state: string;
 }
 
 export type RunnerEvent =
   | (EventBase & { kind: 'compile-started'; compiler: string; args: string[] })
-  | (EventBase & { kind: 'compile-finished'; ok: boolean; cached: boolean; diagnostics: CompileDiagnostic[] })
-  | (EventBase & { kind: 'process-started'; pid: number; argv: string[] })
+  | (EventBase & { kind: 'compile-finished'; ok: boolean; cached: boolean; binary: string | null; diagnostics: CompileDiagnostic[] })
+  | (EventBase & { kind: 'process-started'; pid: number; ppid: number | null; argv: string[] })
   | (EventBase & { kind: 'stdout' | 'stderr'; pid: number; text: string })
   | (EventBase & { kind: 'exited'; pid: number; code: number | null; signal: string | null; reason: string })
-  | (EventBase & { kind: 'problem'; message: string; call?: string; errno?: string; explanation?: string; holder?: string; advice?: string })
-  | (EventBase & { kind: 'client'; client: number; action: 'connected' | 'sent' | 'received' | 'closed' | 'error'; text?: string; message?: string });
+  | (EventBase & {
+      kind: 'problem';
+      /** What went wrong: an errno name ("EADDRINUSE"), or "crash", "timeout", "runner". */
+      code: string;
+      message: Bilingual;
+      pid?: number;
+      call?: string;
+      errno?: string;
+      src?: SourceLocation;
+      /** From the knowledge base: what the errno means for this call and how to fix it. */
+      explanation?: Bilingual;
+      /** Who holds the port, for EADDRINUSE. */
+      holder?: ProblemHolder[];
+      advice?: Bilingual;
+    })
+  | (EventBase & {
+      kind: 'client';
+      client: number;
+      action: 'connected' | 'sent' | 'received' | 'closed' | 'error';
+      /** Where the client connected or sent to. */
+      address?: string;
+      text?: string;
+      message?: string;
+    })
+  | (EventBase & { kind: 'stopped'; reason: 'exited' | 'stop' | 'timeout'; portsFreed: boolean });
 
 export interface CompileDiagnostic {
   file: string;
@@ -61,7 +114,10 @@ export interface CompileDiagnostic {
   endColumn: number;
   severity: 'error' | 'warning' | 'note';
   message: string;
+  /** The gcc option that enabled a warning, e.g. "-Wunused-variable". */
+  option?: string;
   fixits: { line: number; column: number; endLine: number; endColumn: number; replacement: string }[];
 }
 
 export type SockLensEvent = CallEvent | RunnerEvent;
+export type SockLensEventKind = SockLensEvent['kind'];

@@ -1,0 +1,177 @@
+/** Linux (x86_64, glibc) numbers the tracer reports, turned into the names a C programmer writes. */
+import * as os from 'node:os';
+
+const FAMILIES: Record<number, string> = { 0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_INET', 10: 'AF_INET6', 16: 'AF_NETLINK', 17: 'AF_PACKET' };
+const TYPES: Record<number, string> = { 1: 'SOCK_STREAM', 2: 'SOCK_DGRAM', 3: 'SOCK_RAW', 4: 'SOCK_RDM', 5: 'SOCK_SEQPACKET' };
+const SOCK_NONBLOCK = 0o4000;
+const SOCK_CLOEXEC = 0o2000000;
+const PROTOCOLS: Record<number, string> = { 0: '0', 1: 'IPPROTO_ICMP', 6: 'IPPROTO_TCP', 17: 'IPPROTO_UDP', 58: 'IPPROTO_ICMPV6', 132: 'IPPROTO_SCTP' };
+const LEVELS: Record<number, string> = { 0: 'IPPROTO_IP', 1: 'SOL_SOCKET', 6: 'IPPROTO_TCP', 17: 'IPPROTO_UDP', 41: 'IPPROTO_IPV6' };
+const OPTIONS: Record<number, Record<number, string>> = {
+  1: {
+    1: 'SO_DEBUG', 2: 'SO_REUSEADDR', 3: 'SO_TYPE', 4: 'SO_ERROR', 5: 'SO_DONTROUTE', 6: 'SO_BROADCAST', 7: 'SO_SNDBUF',
+    8: 'SO_RCVBUF', 9: 'SO_KEEPALIVE', 10: 'SO_OOBINLINE', 12: 'SO_PRIORITY', 13: 'SO_LINGER', 15: 'SO_REUSEPORT',
+    16: 'SO_PASSCRED', 17: 'SO_PEERCRED', 18: 'SO_RCVLOWAT', 19: 'SO_SNDLOWAT', 20: 'SO_RCVTIMEO', 21: 'SO_SNDTIMEO',
+    25: 'SO_BINDTODEVICE', 29: 'SO_TIMESTAMP', 30: 'SO_ACCEPTCONN',
+  },
+  6: { 1: 'TCP_NODELAY', 2: 'TCP_MAXSEG', 3: 'TCP_CORK', 4: 'TCP_KEEPIDLE', 5: 'TCP_KEEPINTVL', 6: 'TCP_KEEPCNT', 9: 'TCP_DEFER_ACCEPT', 12: 'TCP_QUICKACK', 23: 'TCP_FASTOPEN' },
+  0: { 1: 'IP_TOS', 2: 'IP_TTL', 32: 'IP_MULTICAST_IF', 33: 'IP_MULTICAST_TTL', 34: 'IP_MULTICAST_LOOP', 35: 'IP_ADD_MEMBERSHIP', 36: 'IP_DROP_MEMBERSHIP' },
+  41: { 16: 'IPV6_UNICAST_HOPS', 26: 'IPV6_V6ONLY' },
+};
+const MSG_FLAGS: [number, string][] = [
+  [0x1, 'MSG_OOB'], [0x2, 'MSG_PEEK'], [0x4, 'MSG_DONTROUTE'], [0x8, 'MSG_CTRUNC'], [0x20, 'MSG_TRUNC'], [0x40, 'MSG_DONTWAIT'],
+  [0x80, 'MSG_EOR'], [0x100, 'MSG_WAITALL'], [0x800, 'MSG_CONFIRM'], [0x4000, 'MSG_NOSIGNAL'], [0x8000, 'MSG_MORE'],
+];
+const O_FLAGS: [number, string][] = [[0o4000, 'O_NONBLOCK'], [0o2000, 'O_APPEND'], [0o20000, 'O_ASYNC'], [0o2, 'O_RDWR'], [0o1, 'O_WRONLY']];
+const FCNTL_CMDS: Record<number, string> = { 0: 'F_DUPFD', 4: 'F_SETFL', 1030: 'F_DUPFD_CLOEXEC' };
+const SHUTDOWN_HOW: Record<number, string> = { 0: 'SHUT_RD', 1: 'SHUT_WR', 2: 'SHUT_RDWR' };
+const EPOLL_OPS: Record<number, string> = { 1: 'EPOLL_CTL_ADD', 2: 'EPOLL_CTL_DEL', 3: 'EPOLL_CTL_MOD' };
+const EPOLL_EVENTS: [number, string][] = [
+  [0x1, 'EPOLLIN'], [0x2, 'EPOLLPRI'], [0x4, 'EPOLLOUT'], [0x8, 'EPOLLERR'], [0x10, 'EPOLLHUP'], [0x2000, 'EPOLLRDHUP'],
+  [0x10000000, 'EPOLLEXCLUSIVE'], [0x40000000, 'EPOLLONESHOT'], [0x80000000, 'EPOLLET'],
+];
+
+function named(table: Record<number, string>, n: number): string {
+  return table[n] ?? String(n);
+}
+
+/** "MSG_PEEK|MSG_DONTWAIT", "0" when none; unknown bits kept as hex. */
+function bitNames(bits: [number, string][], n: number): string {
+  const names: string[] = [];
+  let rest = n >>> 0;
+  for (const [bit, name] of bits) {
+    if (rest & bit) {
+      names.push(name);
+      rest = (rest & ~bit) >>> 0;
+    }
+  }
+  if (rest) names.push(`0x${rest.toString(16)}`);
+  return names.length ? names.join('|') : '0';
+}
+
+export const familyName = (n: number): string => named(FAMILIES, n);
+export const protocolName = (n: number): string => named(PROTOCOLS, n);
+export const levelName = (n: number): string => named(LEVELS, n);
+export const optionName = (level: number, n: number): string => named(OPTIONS[level] ?? {}, n);
+export const msgFlagNames = (n: number): string => bitNames(MSG_FLAGS, n);
+export const fileFlagNames = (n: number): string => bitNames(O_FLAGS, n);
+export const fcntlCommandName = (n: number): string => named(FCNTL_CMDS, n);
+export const shutdownName = (n: number): string => named(SHUTDOWN_HOW, n);
+export const epollOpName = (n: number): string => named(EPOLL_OPS, n);
+export const epollEventNames = (n: number): string => bitNames(EPOLL_EVENTS, n);
+
+/** "SOCK_STREAM", "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC". */
+export function typeName(n: number): string {
+  const parts = [named(TYPES, n & 0xf)];
+  if (n & SOCK_NONBLOCK) parts.push('SOCK_NONBLOCK');
+  if (n & SOCK_CLOEXEC) parts.push('SOCK_CLOEXEC');
+  return parts.join('|');
+}
+
+export function socketFlagNames(n: number): string {
+  const parts: string[] = [];
+  if (n & SOCK_NONBLOCK) parts.push('SOCK_NONBLOCK');
+  if (n & SOCK_CLOEXEC) parts.push('SOCK_CLOEXEC');
+  return parts.length ? parts.join('|') : '0';
+}
+
+export const isStreamType = (n: number): boolean => (n & 0xf) === 1;
+export const isDatagramType = (n: number): boolean => (n & 0xf) === 2;
+
+const ERRNO_NAMES = new Map<number, string>();
+for (const [name, value] of Object.entries(os.constants.errno)) {
+  // Linux aliases: keep the name programs and man pages use most.
+  if (!ERRNO_NAMES.has(value) || name === 'EAGAIN' || name === 'EDEADLK' || name === 'ENOTSUP') ERRNO_NAMES.set(value, name);
+}
+ERRNO_NAMES.set(11, 'EAGAIN');
+
+export function errnoName(n: number): string {
+  return ERRNO_NAMES.get(n) ?? `errno ${n}`;
+}
+
+const SIGNAL_WORDS: Record<string, string> = {
+  SIGSEGV: 'segmentation fault', SIGABRT: 'aborted', SIGBUS: 'bus error', SIGFPE: 'arithmetic error', SIGILL: 'illegal instruction',
+  SIGKILL: 'killed', SIGTERM: 'terminated', SIGINT: 'interrupted', SIGPIPE: 'broken pipe (wrote to a closed connection)',
+  SIGHUP: 'hang-up', SIGQUIT: 'quit', SIGTRAP: 'trace trap', SIGSYS: 'bad system call', SIGXCPU: 'CPU time limit exceeded',
+};
+
+/** Signals that mean the program crashed rather than being asked to stop. */
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGSYS']);
+
+/** "crashed: segmentation fault (SIGSEGV)", "exited with code 0", "terminated (SIGTERM)". */
+export function exitReason(code: number | null, signal: string | null): string {
+  if (signal) {
+    const words = SIGNAL_WORDS[signal] ?? signal.toLowerCase();
+    return CRASH_SIGNALS.has(signal) ? `crashed: ${words} (${signal})` : `${words} (${signal})`;
+  }
+  return `exited with code ${code ?? 0}`;
+}
+
+export const isCrashSignal = (signal: string | null): boolean => signal !== null && CRASH_SIGNALS.has(signal);
+
+/** Printable text with \n, \r, \t, \\ and \xNN escapes. */
+export function previewText(b: Buffer): string {
+  let s = '';
+  for (const c of b) {
+    if (c === 0x0a) s += '\\n';
+    else if (c === 0x0d) s += '\\r';
+    else if (c === 0x09) s += '\\t';
+    else if (c === 0x5c) s += '\\\\';
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return s;
+}
+
+function ipv6Text(b: Buffer, off: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++) groups.push(b.readUInt16BE(off + i * 2));
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `::ffff:${b[off + 12]}.${b[off + 13]}.${b[off + 14]}.${b[off + 15]}`;
+  }
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+/** A raw struct sockaddr as "0.0.0.0:9190", "[::1]:5000", "/tmp/sock", "@abstract", "(unnamed)". */
+export function sockaddrText(b: Buffer): string | null {
+  if (b.length < 2) return null;
+  const family = b.readUInt16LE(0);
+  if (family === 2 && b.length >= 8) return `${b[4]}.${b[5]}.${b[6]}.${b[7]}:${b.readUInt16BE(2)}`;
+  if (family === 10 && b.length >= 24) return `[${ipv6Text(b, 8)}]:${b.readUInt16BE(2)}`;
+  if (family === 1) {
+    if (b.length <= 2) return '(unnamed)';
+    if (b[2] === 0) return `@${b.subarray(3).toString('latin1').replace(/\0+$/, '')}`;
+    const end = b.indexOf(0, 2);
+    return b.subarray(2, end < 0 ? b.length : end).toString('utf8');
+  }
+  if (family === 0) return null;
+  return `(${familyName(family)})`;
+}
+
+/** The family of a raw struct sockaddr, or null. */
+export function sockaddrFamily(b: Buffer | null): number | null {
+  return b && b.length >= 2 ? b.readUInt16LE(0) : null;
+}
+
+/** The port of an IPv4/IPv6 sockaddr, or null. */
+export function sockaddrPort(b: Buffer | null): number | null {
+  const family = sockaddrFamily(b);
+  return b && (family === 2 || family === 10) && b.length >= 4 ? b.readUInt16BE(2) : null;
+}

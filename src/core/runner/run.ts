@@ -1,0 +1,587 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  EVENT_SCHEMA_VERSION, type CallEvent, type CompileDiagnostic, type RunnerEvent, type SockLensEvent, type SourceLocation,
+} from '../protocol/events';
+import { callEventOf } from './callEvents';
+import { EventChannel, type TraceConnection } from './channel';
+import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
+import { exitReason, isCrashSignal, isDatagramType } from './names';
+import { canBind, freePort, loopbackFor, portHolders, splitAddress } from './ports';
+import { isProblem, problemOf } from './problems';
+import { groupGone, killGroupNow, stopGroup, waitFor } from './processGroup';
+import { AutoArgumentsError, autoArguments } from './programArgs';
+import type { RawRecord } from './records';
+import { SourceLines } from './sourceLines';
+import { tcpExchange, udpExchange, type ClientReport, type ClientResult } from './testClient';
+import { ensureTracer } from './tracerBuild';
+
+export interface ClientRequest {
+  text: string;
+  /** Clients at once (default 1). */
+  count?: number;
+  /** Default: the first listening (TCP) or bound (UDP) address of the program, reached over loopback. */
+  host?: string;
+  port?: number;
+  udp?: boolean;
+  quietMs?: number;
+  timeoutMs?: number;
+}
+
+export interface RunOptions extends Omit<CompileOptions, 'source' | 'onStart'> {
+  /** The C file to compile and run. */
+  source: string;
+  /** Program arguments, or "auto" to supply a free port (and 127.0.0.1 for a host) where the program reads them. */
+  args?: string[] | 'auto';
+  /** Working directory of the program (default: the source's folder). */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Start test clients after the first `listen` (TCP) or `bind` of a datagram socket (UDP). */
+  client?: ClientRequest;
+  /** Stop the run after this long. */
+  timeoutMs?: number;
+  /** How long Stop waits after SIGTERM before SIGKILL (default 2000 ms). */
+  stopGraceMs?: number;
+  /** Source files under this folder win when choosing among inlined frames (default: the source's folder). */
+  workspaceRoot?: string;
+}
+
+export type EndReason = 'exited' | 'stop' | 'timeout' | 'compile-error' | 'setup-error';
+
+export interface RunResult {
+  reason: EndReason;
+  /** The main process's exit code, or null (killed by a signal, or never started). */
+  exitCode: number | null;
+  signal: string | null;
+  diagnostics: CompileDiagnostic[];
+  /** Every port the program listened on could be bound again when the run ended. */
+  portsFreed: boolean;
+  /** For setup errors: the message to show. */
+  error?: string;
+}
+
+interface QueueEntry {
+  ev: SockLensEvent;
+  pending: number;
+}
+
+interface ListenAddress {
+  host: string;
+  port: number;
+  udp: boolean;
+}
+
+const MAX_LINE = 64 * 1024;
+const EXIT_SETTLE_MS = 300;
+
+const liveRuns = new Set<Run>();
+let exitHookInstalled = false;
+
+/** A run that is never stopped ends when the runner ends. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const run of liveRuns) run.killNow();
+  });
+}
+
+function nowUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
+ * One compile-and-run of a C program under the tracer. Events arrive through `on('event')` or by iterating the
+ * run (subscribe before awaiting anything: the first event is emitted asynchronously); `on('end')` follows the
+ * last one. Nothing here writes to the console or exits the process.
+ */
+export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
+  /** Resolves when the run has ended (program gone, ports checked); never rejects. */
+  readonly done: Promise<RunResult>;
+  /** The main process, once started. */
+  pid: number | null = null;
+  argv: string[] = [];
+  /** Addresses the program listens on (TCP) or has bound (UDP), as "0.0.0.0:9190". */
+  readonly listening: string[] = [];
+
+  private readonly options: RunOptions;
+  private readonly startUs = nowUs();
+  private seq = 0;
+  private readonly queue: QueueEntry[] = [];
+  private queueHead = 0;
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private channel: EventChannel | null = null;
+  private lines: SourceLines | null = null;
+  private binary: string | null = null;
+  private diagnostics: CompileDiagnostic[] = [];
+  private readonly openConns = new Map<number, TraceConnection>();
+  private readonly exeOfConn = new Map<number, boolean>();
+  private readonly sockTypes = new Map<number, Map<number, number>>();
+  private readonly lastSrc = new Map<number, SourceLocation>();
+  private readonly listenAddrs: ListenAddress[] = [];
+  private exitInfo: { code: number | null; signal: string | null } | null = null;
+  private exitedEmitted = false;
+  private stopReason: 'stop' | 'timeout' | null = null;
+  private stopping: Promise<RunResult> | null = null;
+  private ended = false;
+  private resolveDone!: (r: RunResult) => void;
+  private timeoutTimer: NodeJS.Timeout | null = null;
+  private clientCounter = 0;
+  private autoClientStarted = false;
+  private readonly clientRuns: Promise<unknown>[] = [];
+
+  constructor(options: RunOptions) {
+    super();
+    this.options = options;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    installExitHook();
+    void this.start();
+  }
+
+  // ---- public API ----
+
+  /** Stops the program's whole process group and resolves once it is gone and its ports can be bound. */
+  stop(): Promise<RunResult> {
+    return this.requestStop('stop');
+  }
+
+  /** Forwards text to the program's stdin; false when the program is not running. */
+  writeStdin(text: string): boolean {
+    if (!this.child || this.exitInfo || this.child.stdin.destroyed) return false;
+    this.child.stdin.write(text);
+    return true;
+  }
+
+  closeStdin(): void {
+    this.child?.stdin.end();
+  }
+
+  /** Runs test clients against the program (default: its first listening address over loopback). */
+  async connectClient(req: ClientRequest): Promise<ClientResult[]> {
+    const target = this.clientTarget(req);
+    if (!target) throw new Error('the program is not listening on a loopback or wildcard address yet');
+    const count = Math.max(1, req.count ?? 1);
+    const runs: Promise<ClientResult>[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = ++this.clientCounter;
+      const opts = { host: target.host, port: target.port, text: req.text, quietMs: req.quietMs, timeoutMs: req.timeoutMs };
+      const report = (r: ClientReport): void => this.pushRunner({ kind: 'client', ...r });
+      runs.push(target.udp ? udpExchange(id, opts, report) : tcpExchange(id, opts, report));
+    }
+    const all = Promise.all(runs);
+    this.clientRuns.push(all);
+    return all;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<SockLensEvent> {
+    const buffered: SockLensEvent[] = [];
+    let wake: (() => void) | null = null;
+    let finished = this.ended;
+    const onEvent = (ev: SockLensEvent): void => {
+      buffered.push(ev);
+      wake?.();
+    };
+    const onEnd = (): void => {
+      finished = true;
+      wake?.();
+    };
+    this.on('event', onEvent);
+    this.once('end', onEnd);
+    try {
+      for (;;) {
+        while (buffered.length) yield buffered.shift()!;
+        if (finished) return;
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
+    } finally {
+      this.off('event', onEvent);
+      this.off('end', onEnd);
+    }
+  }
+
+  /** Synchronous last resort (the runner is exiting). */
+  killNow(): void {
+    if (this.child?.pid) killGroupNow(this.child.pid, this.announcedPids());
+  }
+
+  // ---- event queue: events leave in arrival order; a call waits for its source line ----
+
+  private enqueue(ev: SockLensEvent, pending = 0): QueueEntry {
+    const entry = { ev, pending };
+    this.queue.push(entry);
+    return entry;
+  }
+
+  private flush(): void {
+    while (this.queueHead < this.queue.length && this.queue[this.queueHead].pending === 0) {
+      const { ev } = this.queue[this.queueHead++];
+      ev.seq = ++this.seq;
+      this.emit('event', ev);
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+  }
+
+  private pushRunner(body: DistributiveOmit<RunnerEvent, 'v' | 'seq' | 't'>): void {
+    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, nowUs() - this.startUs), ...body } as RunnerEvent);
+    this.flush();
+  }
+
+  // ---- lifecycle ----
+
+  private async start(): Promise<void> {
+    await Promise.resolve(); // let the caller subscribe first
+    const o = this.options;
+    const source = path.resolve(o.source);
+    try {
+      assertSupportedPlatform();
+      const compiler = o.compiler ?? 'gcc';
+      const tracer = ensureTracer(compiler, o.cacheDir);
+      tracer.catch(() => undefined); // awaited below; a compile error is reported first
+      const compiled = await compileProgram({
+        ...o,
+        source,
+        onStart: (c, args) => this.pushRunner({ kind: 'compile-started', compiler: c, args }),
+      });
+      this.diagnostics = compiled.diagnostics;
+      this.pushRunner({ kind: 'compile-finished', ok: compiled.ok, cached: compiled.cached, binary: compiled.binary, diagnostics: compiled.diagnostics });
+      if (!compiled.ok || !compiled.binary) return this.finish('compile-error', false);
+      const tracerLib = await tracer;
+      if (this.stopReason) return this.finish(this.stopReason, true);
+      this.binary = compiled.binary;
+      this.channel = await EventChannel.open({
+        records: (conn, records) => this.onRecords(conn, records),
+        closed: (conn) => this.onConnClosed(conn),
+      });
+      let args: string[];
+      if (o.args === 'auto') args = autoArguments(fs.readFileSync(source, 'utf8'), await freePort());
+      else args = o.args ?? [];
+      if (this.stopReason) return this.finish(this.stopReason, true);
+      this.lines = new SourceLines(compiled.binary, o.workspaceRoot ?? path.dirname(source));
+      this.spawnProgram(compiled.binary, args, tracerLib, o.cwd ?? path.dirname(source));
+    } catch (err) {
+      if (err instanceof RunnerSetupError || err instanceof AutoArgumentsError) {
+        this.pushRunner({ kind: 'problem', code: 'setup', message: { en: err.message, ko: koreanSetupMessage(err.message) } });
+        return this.finish('setup-error', false, err.message);
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      this.pushRunner({ kind: 'problem', code: 'runner', message: { en: `The runner failed: ${message}`, ko: `실행기에 오류가 났습니다: ${message}` } });
+      return this.finish('setup-error', false, message);
+    }
+  }
+
+  private spawnProgram(binary: string, args: string[], tracerLib: string, cwd: string): void {
+    const env = { ...(this.options.env ?? process.env) };
+    env.LD_PRELOAD = env.LD_PRELOAD ? `${tracerLib}:${env.LD_PRELOAD}` : tracerLib;
+    env.SOCKLENS_SOCK = this.channel!.path;
+    const argv0 = `./${path.basename(binary)}`;
+    const child = spawn(binary, args, { argv0, cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    this.argv = [argv0, ...args];
+    child.stdin.on('error', () => undefined); // the program may exit without reading its input
+    this.pipeLines(child.stdout, 'stdout');
+    this.pipeLines(child.stderr, 'stderr');
+    child.on('error', (err) => {
+      this.pushRunner({ kind: 'problem', code: 'runner', message: { en: `Could not start the program: ${err.message}`, ko: `프로그램을 시작하지 못했습니다: ${err.message}` } });
+      void this.finish('setup-error', false, err.message);
+    });
+    if (child.pid === undefined) return;
+    this.pid = child.pid;
+    liveRuns.add(this);
+    this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv });
+    child.on('exit', (code, signal) => {
+      this.exitInfo = { code, signal };
+      // children that inherited stdout can keep 'close' from coming: do not wait for them
+      setTimeout(() => void this.onMainExited(), EXIT_SETTLE_MS).unref();
+    });
+    child.on('close', () => void this.onMainExited());
+    if (this.options.timeoutMs !== undefined) {
+      this.timeoutTimer = setTimeout(() => void this.requestStop('timeout'), this.options.timeoutMs);
+    }
+  }
+
+  private pipeLines(stream: NodeJS.ReadableStream, kind: 'stdout' | 'stderr'): void {
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (d: string) => {
+      const parts = (partial + d).split('\n');
+      partial = parts.pop() ?? '';
+      while (partial.length > MAX_LINE) {
+        parts.push(partial.slice(0, MAX_LINE));
+        partial = partial.slice(MAX_LINE);
+      }
+      for (const text of parts) this.pushRunner({ kind, pid: this.pid ?? 0, text });
+    });
+    stream.on('end', () => {
+      if (partial) this.pushRunner({ kind, pid: this.pid ?? 0, text: partial });
+      partial = '';
+    });
+  }
+
+  private async onMainExited(): Promise<void> {
+    if (this.exitedEmitted || !this.exitInfo || !this.pid) return;
+    this.exitedEmitted = true;
+    const pid = this.pid;
+    // the main process's last records are on its own connection: let them in first (its end is at most a moment away)
+    await waitFor(() => ![...this.openConns.values()].some((c) => c.pid === pid), 1000, 10);
+    const { code, signal } = this.exitInfo;
+    this.pushRunner({ kind: 'exited', pid, code, signal, reason: exitReason(code, signal) });
+    if (isCrashSignal(signal)) {
+      const words = exitReason(code, signal);
+      const src = this.lastSrc.get(pid);
+      this.pushRunner({
+        kind: 'problem',
+        code: 'crash',
+        pid,
+        message: { en: `The program ${words}.`, ko: `프로그램이 비정상 종료되었습니다 (${signal}).` },
+        ...(src ? { src } : {}),
+        explanation: {
+          en: 'The last traced call before the crash is shown with it; the crash itself happened after that line.',
+          ko: '비정상 종료 직전에 기록된 호출을 함께 보여 줍니다. 실제 오류는 그 줄 다음에 일어났습니다.',
+        },
+      });
+    }
+    if (!this.stopping) void this.waitForNaturalEnd();
+  }
+
+  /** After the main process exited by itself: the run ends when the rest of its group is gone too. */
+  private async waitForNaturalEnd(): Promise<void> {
+    const pgid = this.pid!;
+    while (!this.stopping && !this.ended) {
+      if (groupGone(pgid, this.announcedPids()) && this.openConns.size === 0) return this.finish('exited', true);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private announcedPids(): number[] {
+    return [...new Set([...this.openConns.values()].map((c) => c.pid).filter((p) => p > 0 && p !== this.pid))];
+  }
+
+  private requestStop(reason: 'stop' | 'timeout'): Promise<RunResult> {
+    if (this.ended) return this.done;
+    if (this.stopping) return this.stopping;
+    this.stopReason = reason;
+    if (!this.child?.pid) return this.done; // still compiling: start() ends the run at its next step
+    const pgid = this.child.pid;
+    this.stopping = (async () => {
+      await stopGroup(pgid, this.announcedPids(), this.options.stopGraceMs ?? 2000);
+      await waitFor(() => this.exitedEmitted, 3000, 10);
+      await waitFor(() => this.openConns.size === 0, 1000, 10);
+      await this.finish(reason, true);
+      return this.done;
+    })();
+    return this.stopping;
+  }
+
+  private async finish(reason: EndReason, checkPorts: boolean, error?: string): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
+    await Promise.allSettled(this.clientRuns);
+    let portsFreed = true;
+    if (checkPorts && this.listenAddrs.length) {
+      portsFreed = await waitFor(async () => {
+        for (const a of this.listenAddrs) if (!(await canBind(a.host, a.port, a.udp))) return false;
+        return true;
+      }, 3000, 50);
+    }
+    if (reason !== 'compile-error' && reason !== 'setup-error') {
+      this.pushRunner({ kind: 'stopped', reason, portsFreed });
+    }
+    this.flushAll();
+    this.channel?.close();
+    this.lines?.close();
+    liveRuns.delete(this);
+    this.child?.stdin.destroy();
+    const result: RunResult = {
+      reason,
+      exitCode: this.exitInfo?.code ?? null,
+      signal: this.exitInfo?.signal ?? null,
+      diagnostics: this.diagnostics,
+      portsFreed,
+      ...(error ? { error } : {}),
+    };
+    this.emit('end', result);
+    this.resolveDone(result);
+  }
+
+  /** At the very end: events still waiting for a source line go out without one. */
+  private flushAll(): void {
+    for (let i = this.queueHead; i < this.queue.length; i++) this.queue[i].pending = 0;
+    this.flush();
+  }
+
+  // ---- tracer records ----
+
+  private onConnClosed(conn: TraceConnection): void {
+    this.openConns.delete(conn.id);
+  }
+
+  private onRecords(conn: TraceConnection, records: RawRecord[]): void {
+    if (this.ended) return;
+    if (!this.openConns.has(conn.id)) this.openConns.set(conn.id, conn);
+    for (const r of records) {
+      if (r.call === 'hello') {
+        this.onHello(conn, r);
+        continue;
+      }
+      this.onCall(conn, r);
+    }
+    this.flush();
+  }
+
+  private onHello(conn: TraceConnection, r: RawRecord): void {
+    conn.pid = r.pid;
+    const exe = r.data ? r.data.toString('utf8') : '';
+    this.exeOfConn.set(conn.id, exe === this.binary);
+    const ppid = r.a[0];
+    const parentTypes = this.sockTypes.get(ppid);
+    if (parentTypes && !this.sockTypes.has(r.pid)) this.sockTypes.set(r.pid, new Map(parentTypes));
+    if (r.pid !== this.pid) {
+      this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, r.tUs - this.startUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] });
+    }
+  }
+
+  private onCall(conn: TraceConnection, r: RawRecord): void {
+    const ev = callEventOf(r);
+    ev.t = Math.max(0, r.tUs - this.startUs);
+    const entry = this.enqueue(ev);
+    this.trackSockets(ev, r);
+    const lines = this.lines;
+    const problem = isProblem(ev) ? this.problemEntry(ev) : null;
+    if ((r.flags & 2) && lines && this.exeOfConn.get(conn.id)) {
+      const known = lines.cached(r.pc);
+      if (known !== undefined) this.setSrc(ev, known);
+      else {
+        entry.pending++;
+        if (problem) problem.entry.pending++;
+        void lines.lookup(r.pc).then((loc) => {
+          this.setSrc(ev, loc);
+          entry.pending = 0;
+          if (problem) {
+            problem.fill();
+            problem.entry.pending--;
+          }
+          this.flush();
+        });
+      }
+    }
+    problem?.fill();
+    this.maybeStartAutoClient(ev, r);
+  }
+
+  private setSrc(ev: CallEvent, loc: SourceLocation | null): void {
+    if (!loc) return;
+    ev.src = loc;
+    this.lastSrc.set(ev.pid, loc);
+  }
+
+  /** The problem event that follows a failed call; for EADDRINUSE it waits for who holds the port. */
+  private problemEntry(ev: CallEvent): { entry: QueueEntry; fill: () => void } {
+    const entry = this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: ev.t, kind: 'problem', code: ev.errno ?? 'unknown', message: { en: '', ko: '' } });
+    let holders: Awaited<ReturnType<typeof portHolders>> | undefined;
+    const fill = (): void => {
+      const details = problemOf(ev, holders);
+      Object.assign(entry.ev, details);
+    };
+    const port = ev.errno === 'EADDRINUSE' && ev.local ? splitAddress(ev.local)?.port : undefined;
+    if (port !== undefined) {
+      entry.pending++;
+      const udp = isDatagramType(this.sockTypes.get(ev.pid)?.get(ev.fd ?? -1) ?? 0);
+      void portHolders(port, udp).then((h) => {
+        holders = h;
+        fill();
+        entry.pending--;
+        this.flush();
+      });
+    }
+    return { entry, fill };
+  }
+
+  private trackSockets(ev: CallEvent, r: RawRecord): void {
+    let types = this.sockTypes.get(ev.pid);
+    if (!types) this.sockTypes.set(ev.pid, (types = new Map()));
+    if (ev.ret < 0) return;
+    switch (r.call) {
+      case 'socket':
+        types.set(r.newFd, r.a[1]);
+        break;
+      case 'socketpair':
+        for (const fd of r.fds) types.set(fd, r.a[1]);
+        break;
+      case 'accept':
+      case 'accept4':
+        types.set(r.newFd, 1);
+        break;
+      case 'dup':
+      case 'dup2':
+      case 'dup3':
+      case 'fcntl':
+        if (r.newFd >= 0 && types.has(r.fd)) types.set(r.newFd, types.get(r.fd)!);
+        break;
+      case 'close':
+        types.delete(r.fd);
+        break;
+      case 'listen':
+        this.noteListening(ev.local, false);
+        break;
+      case 'bind':
+        if (isDatagramType(types.get(r.fd) ?? 0)) this.noteListening(ev.local, true);
+        break;
+    }
+  }
+
+  private noteListening(address: string | undefined, udp: boolean): void {
+    const parsed = address ? splitAddress(address) : null;
+    if (!parsed || parsed.port === 0) return;
+    if (this.listenAddrs.some((a) => a.host === parsed.host && a.port === parsed.port && a.udp === udp)) return;
+    this.listenAddrs.push({ ...parsed, udp });
+    this.listening.push(address!);
+  }
+
+  private clientTarget(req: ClientRequest): ListenAddress | null {
+    if (req.port !== undefined) return { host: req.host ?? '127.0.0.1', port: req.port, udp: req.udp ?? false };
+    const candidates = this.listenAddrs.filter((a) => req.udp === undefined || a.udp === req.udp);
+    for (const a of candidates) {
+      const host = loopbackFor(a.host);
+      if (host) return { host, port: a.port, udp: a.udp };
+    }
+    return null;
+  }
+
+  private maybeStartAutoClient(ev: CallEvent, r: RawRecord): void {
+    const req = this.options.client;
+    if (!req || this.autoClientStarted || ev.ret < 0) return;
+    const udpBind = r.call === 'bind' && isDatagramType(this.sockTypes.get(ev.pid)?.get(r.fd) ?? 0);
+    if (r.call !== 'listen' && !udpBind) return;
+    this.autoClientStarted = true;
+    const parsed = ev.local ? splitAddress(ev.local) : null;
+    const host = parsed ? loopbackFor(parsed.host) : null;
+    if (!parsed || !host) {
+      this.pushRunner({ kind: 'client', client: 0, action: 'error', message: `the test client only uses loopback; the program is bound to ${ev.local ?? 'an unknown address'}` });
+      return;
+    }
+    void this.connectClient({ ...req, host, port: parsed.port, udp: udpBind }).catch(() => undefined);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function koreanSetupMessage(en: string): string {
+  if (/not supported on/.test(en)) return '이 운영체제에서는 아직 프로그램 실행과 추적을 지원하지 않습니다 (지금은 Linux만).';
+  const compiler = /The C compiler "([^"]+)" was not found\. Install it with: (.*)$/.exec(en);
+  if (compiler) return `C 컴파일러 "${compiler[1]}"를 찾지 못했습니다. 다음 명령으로 설치하세요: ${compiler[2]}`;
+  if (/static binary/.test(en)) return 'SockLens는 정적 바이너리를 추적할 수 없습니다(LD_PRELOAD를 무시합니다). 컴파일러 옵션에서 -static을 빼세요.';
+  if (/--args auto/.test(en)) return '--args auto로는 이 프로그램의 인자를 알아낼 수 없습니다. -- 뒤에 인자를 직접 적어 주세요.';
+  return `실행 준비 중 문제가 생겼습니다: ${en}`;
+}
+
+/** Compiles and runs `options.source` under the tracer; see Run. */
+export function startRun(options: RunOptions): Run {
+  return new Run(options);
+}

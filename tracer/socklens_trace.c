@@ -1,0 +1,864 @@
+/* SockLens tracer: preloaded (LD_PRELOAD) into the program being run; records its socket API calls and sends
+ * them as binary records (protocol.h) to the runner over the Unix socket named by $SOCKLENS_SOCK.
+ *
+ * Rules it keeps: the program's descriptors are numbered as in an untraced run (the channel lives at a high
+ * fd), errno is preserved, no locks (the kernel orders each process's records on its own stream), real
+ * functions are resolved on first use, and its own I/O goes through raw syscalls so it never re-enters. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "protocol.h"
+
+/* The fortified variants _FORTIFY_SOURCE builds call; glibc declares them only in fortified builds. */
+ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags);
+ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, struct sockaddr *addr, socklen_t *alen);
+ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
+int __poll_chk(struct pollfd *pfds, nfds_t n, int timeout, size_t fdslen);
+
+#define EXPORT __attribute__((visibility("default")))
+#define MAX_TRACKED_FD 65536
+#define CHANNEL_FD_TARGET 900
+
+static int chan_fd = -1;
+static pid_t my_pid;
+static int exit_reported;
+static __thread pid_t my_tid;
+static __thread int in_hook;
+static uintptr_t exe_base, exe_lo, exe_hi;
+/* 1 for descriptors known to be sockets in this process; fork copies it, as it copies the descriptors. */
+static unsigned char sock_fds[MAX_TRACKED_FD];
+
+/* ---- descriptor bookkeeping ---- */
+
+static int is_sock(int fd) {
+  return fd >= 0 && fd < MAX_TRACKED_FD && __atomic_load_n(&sock_fds[fd], __ATOMIC_RELAXED);
+}
+
+static void mark_sock(int fd, int on) {
+  if (fd >= 0 && fd < MAX_TRACKED_FD) __atomic_store_n(&sock_fds[fd], (unsigned char)on, __ATOMIC_RELAXED);
+}
+
+/* ---- the real functions ---- */
+
+#define REAL(name)                                                                 \
+  static __typeof__(&name) real_##name;                                            \
+  __typeof__(&name) r_##name = __atomic_load_n(&real_##name, __ATOMIC_RELAXED);     \
+  if (!r_##name) {                                                                 \
+    r_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name);                          \
+    __atomic_store_n(&real_##name, r_##name, __ATOMIC_RELAXED);                     \
+  }
+
+/* ---- the channel ---- */
+
+static pid_t cur_pid(void) {
+  if (!my_pid) my_pid = (pid_t)syscall(SYS_getpid);
+  return my_pid;
+}
+
+static pid_t cur_tid(void) {
+  if (!my_tid) my_tid = (pid_t)syscall(SYS_gettid);
+  return my_tid;
+}
+
+static void chan_send(const void *buf, size_t len) {
+  int fd = __atomic_load_n(&chan_fd, __ATOMIC_RELAXED);
+  const char *p = buf;
+  while (fd >= 0 && len > 0) {
+    long n = syscall(SYS_sendto, fd, p, len, MSG_NOSIGNAL, NULL, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      __atomic_store_n(&chan_fd, -1, __ATOMIC_RELAXED); /* the runner is gone: run on untraced */
+      return;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+}
+
+struct ev {
+  struct sl_header h;
+  const void *local, *peer, *data;
+  const int *fds;
+};
+
+static uint64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void ev_init(struct ev *e, int call, int fd, const void *ra) {
+  memset(e, 0, sizeof *e);
+  e->h.call = (uint8_t)call;
+  e->h.pid = (uint32_t)cur_pid();
+  e->h.tid = (uint32_t)cur_tid();
+  e->h.fd = fd;
+  e->h.new_fd = -1;
+  uintptr_t a = (uintptr_t)ra;
+  if (a > exe_lo && a <= exe_hi) {
+    e->h.pc = a - 1 - exe_base; /* -1: the call instruction, not the one after it */
+    e->h.flags |= SL_FLAG_HAS_PC;
+  }
+}
+
+static void ev_send(struct ev *e, long ret, int err) {
+  char buf[sizeof(struct sl_header) + 2 * sizeof(struct sockaddr_storage) + 4096 + SL_MAX_FDS * 4];
+  struct sl_header *h = &e->h;
+  if (h->local_len > sizeof(struct sockaddr_storage)) h->local_len = sizeof(struct sockaddr_storage);
+  if (h->peer_len > sizeof(struct sockaddr_storage)) h->peer_len = sizeof(struct sockaddr_storage);
+  if (h->data_len > 4096) h->data_len = 4096;
+  if (h->nfds > SL_MAX_FDS) h->nfds = SL_MAX_FDS;
+  h->ret = ret;
+  h->err = ret < 0 ? err : 0;
+  h->t_us = now_us();
+  size_t off = sizeof *h;
+  if (h->local_len) { memcpy(buf + off, e->local, h->local_len); off += h->local_len; }
+  if (h->peer_len) { memcpy(buf + off, e->peer, h->peer_len); off += h->peer_len; }
+  if (h->data_len) { memcpy(buf + off, e->data, h->data_len); off += h->data_len; }
+  if (h->nfds) { memcpy(buf + off, e->fds, h->nfds * sizeof(int32_t)); off += h->nfds * sizeof(int32_t); }
+  h->len = (uint16_t)off;
+  memcpy(buf, h, sizeof *h);
+  chan_send(buf, off);
+}
+
+static void set_preview(struct ev *e, const void *buf, long n) {
+  if (n > 0 && buf) {
+    e->data = buf;
+    e->h.data_len = (uint16_t)(n < SL_PREVIEW_MAX ? n : SL_PREVIEW_MAX);
+  }
+}
+
+static void send_hello(void) {
+  struct ev e;
+  char exe[4096];
+  long n = syscall(SYS_readlink, "/proc/self/exe", exe, sizeof exe - 1);
+  ev_init(&e, SL_HELLO, -1, NULL);
+  e.h.a[0] = (int64_t)syscall(SYS_getppid);
+  e.h.a[1] = (int64_t)syscall(SYS_getpgid, 0);
+  if (n > 0) { e.data = exe; e.h.data_len = (uint16_t)n; }
+  ev_send(&e, 0, 0);
+}
+
+static void chan_connect(void) {
+  const char *path = getenv("SOCKLENS_SOCK");
+  if (!path || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) return;
+  int s = (int)syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return;
+  struct sockaddr_un sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sun_family = AF_UNIX;
+  strcpy(sa.sun_path, path);
+  if (syscall(SYS_connect, s, &sa, sizeof sa) < 0) { syscall(SYS_close, s); return; }
+  struct rlimit rl;
+  int target = CHANNEL_FD_TARGET;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= (rlim_t)target + 1)
+    target = rl.rlim_cur > 32 ? (int)rl.rlim_cur - 2 : s;
+  int high = (int)syscall(SYS_fcntl, s, F_DUPFD_CLOEXEC, target);
+  if (high >= 0) { syscall(SYS_close, s); s = high; }
+  __atomic_store_n(&chan_fd, s, __ATOMIC_RELAXED);
+  send_hello();
+}
+
+static int find_main_exe(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size; (void)arg;
+  exe_base = info->dlpi_addr;
+  exe_lo = UINTPTR_MAX;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD) continue;
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+    if (lo < exe_lo) exe_lo = lo;
+    if (hi > exe_hi) exe_hi = hi;
+  }
+  return 1; /* the first object is the main program */
+}
+
+static void atfork_child(void) {
+  int old = __atomic_load_n(&chan_fd, __ATOMIC_RELAXED);
+  if (old >= 0) syscall(SYS_close, old); /* the parent's stream is the parent's */
+  __atomic_store_n(&chan_fd, -1, __ATOMIC_RELAXED);
+  my_pid = 0;
+  my_tid = 0;
+  exit_reported = 0;
+  chan_connect();
+}
+
+__attribute__((constructor)) static void sl_init(void) {
+  int saved = errno;
+  setvbuf(stdout, NULL, _IOLBF, 0); /* through a pipe printf would otherwise arrive only at exit */
+  dl_iterate_phdr(find_main_exe, NULL);
+  chan_connect();
+  pthread_atfork(NULL, NULL, atfork_child);
+  errno = saved;
+}
+
+static void report_exit(long code, const void *ra) {
+  if (__atomic_exchange_n(&exit_reported, 1, __ATOMIC_RELAXED)) return;
+  struct ev e;
+  ev_init(&e, SL_EXIT, -1, ra);
+  e.h.a[0] = code;
+  e.h.a[1] = code < 0; /* returned from main: the runner knows the code */
+  ev_send(&e, 0, 0);
+}
+
+__attribute__((destructor)) static void sl_fini(void) {
+  int saved = errno;
+  report_exit(-1, NULL);
+  errno = saved;
+}
+
+/* ---- hooks ---- */
+
+/* Every hook: pass straight through when re-entered, else call the real function, keep its errno, report. */
+#define ENTER(name)         \
+  REAL(name)                \
+  if (in_hook) return r_##name
+#define RA __builtin_return_address(0)
+
+static void local_name(int fd, struct ev *e, struct sockaddr_storage *ss) {
+  socklen_t len = sizeof *ss;
+  if (syscall(SYS_getsockname, fd, ss, &len) == 0) { e->local = ss; e->h.local_len = (uint16_t)len; }
+}
+
+static void peer_name(int fd, struct ev *e, struct sockaddr_storage *ss) {
+  socklen_t len = sizeof *ss;
+  if (syscall(SYS_getpeername, fd, ss, &len) == 0) { e->peer = ss; e->h.peer_len = (uint16_t)len; }
+}
+
+EXPORT int socket(int domain, int type, int protocol) {
+  ENTER(socket)(domain, type, protocol);
+  in_hook = 1;
+  int r = r_socket(domain, type, protocol);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_SOCKET, -1, RA);
+  e.h.a[0] = domain; e.h.a[1] = type; e.h.a[2] = protocol;
+  if (r >= 0) { mark_sock(r, 1); e.h.new_fd = r; }
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int socketpair(int domain, int type, int protocol, int sv[2]) {
+  ENTER(socketpair)(domain, type, protocol, sv);
+  in_hook = 1;
+  int r = r_socketpair(domain, type, protocol, sv);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_SOCKETPAIR, -1, RA);
+  e.h.a[0] = domain; e.h.a[1] = type; e.h.a[2] = protocol;
+  if (r == 0) { mark_sock(sv[0], 1); mark_sock(sv[1], 1); e.fds = sv; e.h.nfds = 2; }
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len) {
+  ENTER(bind)(fd, addr, len);
+  in_hook = 1;
+  int r = r_bind(fd, addr, len);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_BIND, fd, RA);
+  if (addr) { e.local = addr; e.h.local_len = (uint16_t)len; }
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int listen(int fd, int backlog) {
+  ENTER(listen)(fd, backlog);
+  in_hook = 1;
+  int r = r_listen(fd, backlog);
+  int err = errno;
+  struct ev e;
+  struct sockaddr_storage ss;
+  ev_init(&e, SL_LISTEN, fd, RA);
+  e.h.a[0] = backlog;
+  local_name(fd, &e, &ss);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+static void after_accept(struct ev *e, int r, struct sockaddr_storage *l, struct sockaddr_storage *p) {
+  if (r < 0) return;
+  mark_sock(r, 1);
+  e->h.new_fd = r;
+  local_name(r, e, l);
+  peer_name(r, e, p);
+}
+
+EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
+  ENTER(accept)(fd, addr, len);
+  in_hook = 1;
+  int r = r_accept(fd, addr, len);
+  int err = errno;
+  struct ev e;
+  struct sockaddr_storage l, p;
+  ev_init(&e, SL_ACCEPT, fd, RA);
+  after_accept(&e, r, &l, &p);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+  ENTER(accept4)(fd, addr, len, flags);
+  in_hook = 1;
+  int r = r_accept4(fd, addr, len, flags);
+  int err = errno;
+  struct ev e;
+  struct sockaddr_storage l, p;
+  ev_init(&e, SL_ACCEPT4, fd, RA);
+  e.h.a[0] = flags;
+  after_accept(&e, r, &l, &p);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len) {
+  ENTER(connect)(fd, addr, len);
+  in_hook = 1;
+  int r = r_connect(fd, addr, len);
+  int err = errno;
+  struct ev e;
+  struct sockaddr_storage l;
+  ev_init(&e, SL_CONNECT, fd, RA);
+  if (addr) { e.peer = addr; e.h.peer_len = (uint16_t)len; }
+  if (r == 0 || err == EINPROGRESS) local_name(fd, &e, &l);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags) {
+  ENTER(send)(fd, buf, n, flags);
+  in_hook = 1;
+  ssize_t r = r_send(fd, buf, n, flags);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_SEND, fd, RA);
+  e.h.a[0] = (int64_t)n; e.h.a[1] = flags;
+  set_preview(&e, buf, r);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr, socklen_t alen) {
+  ENTER(sendto)(fd, buf, n, flags, addr, alen);
+  in_hook = 1;
+  ssize_t r = r_sendto(fd, buf, n, flags, addr, alen);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_SENDTO, fd, RA);
+  e.h.a[0] = (int64_t)n; e.h.a[1] = flags;
+  if (addr) { e.peer = addr; e.h.peer_len = (uint16_t)alen; }
+  set_preview(&e, buf, r);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+static void msg_details(struct ev *e, const struct msghdr *msg, long r) {
+  if (!msg) return;
+  if (msg->msg_name && msg->msg_namelen) { e->peer = msg->msg_name; e->h.peer_len = (uint16_t)msg->msg_namelen; }
+  if (msg->msg_iovlen > 0 && msg->msg_iov) {
+    long first = (long)msg->msg_iov[0].iov_len;
+    set_preview(e, msg->msg_iov[0].iov_base, r < first ? r : first);
+  }
+}
+
+EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
+  ENTER(sendmsg)(fd, msg, flags);
+  in_hook = 1;
+  ssize_t r = r_sendmsg(fd, msg, flags);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_SENDMSG, fd, RA);
+  e.h.a[1] = flags;
+  msg_details(&e, msg, r);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+static void report_recv(int call, int fd, const void *buf, size_t n, int flags, long r, int err, const void *ra) {
+  struct ev e;
+  ev_init(&e, call, fd, ra);
+  e.h.a[0] = (int64_t)n; e.h.a[1] = flags;
+  set_preview(&e, buf, r);
+  ev_send(&e, r, err);
+}
+
+EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags) {
+  ENTER(recv)(fd, buf, n, flags);
+  in_hook = 1;
+  ssize_t r = r_recv(fd, buf, n, flags);
+  int err = errno;
+  report_recv(SL_RECV, fd, buf, n, flags, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags) {
+  ENTER(__recv_chk)(fd, buf, n, buflen, flags);
+  in_hook = 1;
+  ssize_t r = r___recv_chk(fd, buf, n, buflen, flags);
+  int err = errno;
+  report_recv(SL_RECV, fd, buf, n, flags, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+static void report_recvfrom(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr,
+                            const socklen_t *alen, long r, int err, const void *ra) {
+  struct ev e;
+  ev_init(&e, SL_RECVFROM, fd, ra);
+  e.h.a[0] = (int64_t)n; e.h.a[1] = flags;
+  if (r >= 0 && addr && alen && *alen) { e.peer = addr; e.h.peer_len = (uint16_t)*alen; }
+  set_preview(&e, buf, r);
+  ev_send(&e, r, err);
+}
+
+EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *addr, socklen_t *alen) {
+  ENTER(recvfrom)(fd, buf, n, flags, addr, alen);
+  in_hook = 1;
+  ssize_t r = r_recvfrom(fd, buf, n, flags, addr, alen);
+  int err = errno;
+  report_recvfrom(fd, buf, n, flags, addr, alen, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, struct sockaddr *addr,
+                              socklen_t *alen) {
+  ENTER(__recvfrom_chk)(fd, buf, n, buflen, flags, addr, alen);
+  in_hook = 1;
+  ssize_t r = r___recvfrom_chk(fd, buf, n, buflen, flags, addr, alen);
+  int err = errno;
+  report_recvfrom(fd, buf, n, flags, addr, alen, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
+  ENTER(recvmsg)(fd, msg, flags);
+  in_hook = 1;
+  ssize_t r = r_recvmsg(fd, msg, flags);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_RECVMSG, fd, RA);
+  e.h.a[1] = flags;
+  if (r >= 0) msg_details(&e, msg, r);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t read(int fd, void *buf, size_t n) {
+  REAL(read)
+  if (in_hook || !is_sock(fd)) return r_read(fd, buf, n);
+  in_hook = 1;
+  ssize_t r = r_read(fd, buf, n);
+  int err = errno;
+  report_recv(SL_READ, fd, buf, n, 0, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen) {
+  REAL(__read_chk)
+  if (in_hook || !is_sock(fd)) return r___read_chk(fd, buf, n, buflen);
+  in_hook = 1;
+  ssize_t r = r___read_chk(fd, buf, n, buflen);
+  int err = errno;
+  report_recv(SL_READ, fd, buf, n, 0, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t write(int fd, const void *buf, size_t n) {
+  REAL(write)
+  if (in_hook || !is_sock(fd)) return r_write(fd, buf, n);
+  in_hook = 1;
+  ssize_t r = r_write(fd, buf, n);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_WRITE, fd, RA);
+  e.h.a[0] = (int64_t)n;
+  set_preview(&e, buf, r);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+static void report_iov(int call, int fd, const struct iovec *iov, int cnt, long r, int err, const void *ra) {
+  struct ev e;
+  ev_init(&e, call, fd, ra);
+  e.h.a[0] = cnt;
+  if (cnt > 0 && iov) {
+    long first = (long)iov[0].iov_len;
+    set_preview(&e, iov[0].iov_base, r < first ? r : first);
+  }
+  ev_send(&e, r, err);
+}
+
+EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt) {
+  REAL(readv)
+  if (in_hook || !is_sock(fd)) return r_readv(fd, iov, cnt);
+  in_hook = 1;
+  ssize_t r = r_readv(fd, iov, cnt);
+  int err = errno;
+  report_iov(SL_READV, fd, iov, cnt, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt) {
+  REAL(writev)
+  if (in_hook || !is_sock(fd)) return r_writev(fd, iov, cnt);
+  in_hook = 1;
+  ssize_t r = r_writev(fd, iov, cnt);
+  int err = errno;
+  report_iov(SL_WRITEV, fd, iov, cnt, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int close(int fd) {
+  REAL(close)
+  if (in_hook || !is_sock(fd)) return r_close(fd);
+  in_hook = 1;
+  mark_sock(fd, 0); /* before the close: once it is closed the number may be handed out again */
+  int r = r_close(fd);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_CLOSE, fd, RA);
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int shutdown(int fd, int how) {
+  ENTER(shutdown)(fd, how);
+  in_hook = 1;
+  int r = r_shutdown(fd, how);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_SHUTDOWN, fd, RA);
+  e.h.a[0] = how;
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t len) {
+  ENTER(setsockopt)(fd, level, name, val, len);
+  in_hook = 1;
+  int r = r_setsockopt(fd, level, name, val, len);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_SETSOCKOPT, fd, RA);
+  e.h.a[0] = level; e.h.a[1] = name; e.h.a[3] = len;
+  if (val && len >= (socklen_t)sizeof(int)) e.h.a[2] = *(const int *)val;
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+static void report_dup(int call, int oldfd, int newfd_arg, int flags, int r, int err, const void *ra) {
+  struct ev e;
+  ev_init(&e, call, oldfd, ra);
+  e.h.a[0] = newfd_arg; e.h.a[1] = flags;
+  if (r >= 0) e.h.new_fd = r;
+  ev_send(&e, r, err);
+}
+
+EXPORT int dup(int fd) {
+  REAL(dup)
+  if (in_hook || !is_sock(fd)) return r_dup(fd);
+  in_hook = 1;
+  int r = r_dup(fd);
+  int err = errno;
+  if (r >= 0) mark_sock(r, 1);
+  report_dup(SL_DUP, fd, -1, 0, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int dup2(int oldfd, int newfd) {
+  REAL(dup2)
+  if (in_hook || (!is_sock(oldfd) && !is_sock(newfd))) return r_dup2(oldfd, newfd);
+  in_hook = 1;
+  int r = r_dup2(oldfd, newfd);
+  int err = errno;
+  if (r >= 0) mark_sock(r, is_sock(oldfd));
+  report_dup(SL_DUP2, oldfd, newfd, 0, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int dup3(int oldfd, int newfd, int flags) {
+  REAL(dup3)
+  if (in_hook || (!is_sock(oldfd) && !is_sock(newfd))) return r_dup3(oldfd, newfd, flags);
+  in_hook = 1;
+  int r = r_dup3(oldfd, newfd, flags);
+  int err = errno;
+  if (r >= 0) mark_sock(r, is_sock(oldfd));
+  report_dup(SL_DUP3, oldfd, newfd, flags, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+static int fcntl_reported(int fd, int cmd) {
+  return is_sock(fd) && (cmd == F_SETFL || cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC);
+}
+
+static void report_fcntl(int fd, int cmd, long arg, int r, int err, const void *ra) {
+  struct ev e;
+  if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) mark_sock(r, 1);
+  ev_init(&e, SL_FCNTL, fd, ra);
+  e.h.a[0] = cmd; e.h.a[1] = arg;
+  if (r >= 0 && cmd != F_SETFL) e.h.new_fd = r;
+  ev_send(&e, r, err);
+}
+
+/* fcntl is variadic; every command we care about passes at most one int or pointer, read as a long. */
+EXPORT int fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  long arg = va_arg(ap, long);
+  va_end(ap);
+  REAL(fcntl)
+  if (in_hook || !fcntl_reported(fd, cmd)) return r_fcntl(fd, cmd, arg);
+  in_hook = 1;
+  int r = r_fcntl(fd, cmd, arg);
+  int err = errno;
+  report_fcntl(fd, cmd, arg, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int fcntl64(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  long arg = va_arg(ap, long);
+  va_end(ap);
+  REAL(fcntl64)
+  if (in_hook || !fcntl_reported(fd, cmd)) return r_fcntl64(fd, cmd, arg);
+  in_hook = 1;
+  int r = r_fcntl64(fd, cmd, arg);
+  int err = errno;
+  report_fcntl(fd, cmd, arg, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT pid_t fork(void) {
+  ENTER(fork)();
+  pid_t r = r_fork(); /* the child reconnects in atfork_child before this returns there */
+  int err = errno;
+  if (r != 0) {
+    in_hook = 1;
+    struct ev e;
+    ev_init(&e, SL_FORK, -1, RA);
+    if (r > 0) e.h.a[0] = r;
+    ev_send(&e, r, err);
+    in_hook = 0;
+  }
+  errno = err;
+  return r;
+}
+
+static int set_fds(int nfds, const fd_set *set, int *out, int n) {
+  if (!set) return n;
+  for (int fd = 0; fd < nfds && fd < FD_SETSIZE && n < SL_MAX_FDS; fd++)
+    if (FD_ISSET(fd, set)) out[n++] = fd;
+  return n;
+}
+
+EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
+  ENTER(select)(nfds, rd, wr, ex, tv);
+  in_hook = 1;
+  int fds[SL_MAX_FDS], n;
+  struct ev e;
+  ev_init(&e, SL_SELECT, -1, RA);
+  n = set_fds(nfds, rd, fds, 0);
+  e.h.a[0] = n; /* the first a[0] fds are watched for reading, the rest for writing */
+  n = set_fds(nfds, wr, fds, n);
+  e.h.a[1] = tv ? (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000 : -1;
+  e.h.a[2] = nfds;
+  e.fds = fds; e.h.nfds = (uint16_t)n;
+  ev_send(&e, 0, 0);
+  int r = r_select(nfds, rd, wr, ex, tv);
+  int err = errno;
+  ev_init(&e, SL_SELECT, -1, RA);
+  e.h.flags |= SL_FLAG_READY;
+  n = 0;
+  if (r > 0) {
+    n = set_fds(nfds, rd, fds, 0);
+    e.h.a[0] = n;
+    n = set_fds(nfds, wr, fds, n);
+  }
+  e.h.a[2] = nfds;
+  e.fds = fds; e.h.nfds = (uint16_t)n;
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+static int report_poll(struct pollfd *pfds, nfds_t n, int timeout, int (*call)(struct pollfd *, nfds_t, int, size_t),
+                       size_t fdslen, const void *ra) {
+  int fds[SL_MAX_FDS], k = 0;
+  struct ev e;
+  ev_init(&e, SL_POLL, -1, ra);
+  for (nfds_t i = 0; i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0) fds[k++] = pfds[i].fd;
+  e.h.a[1] = timeout;
+  e.fds = fds; e.h.nfds = (uint16_t)k;
+  ev_send(&e, 0, 0);
+  int r = call(pfds, n, timeout, fdslen);
+  int err = errno;
+  ev_init(&e, SL_POLL, -1, ra);
+  e.h.flags |= SL_FLAG_READY;
+  k = 0;
+  for (nfds_t i = 0; r > 0 && i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0 && pfds[i].revents) fds[k++] = pfds[i].fd;
+  e.h.a[1] = timeout;
+  e.fds = fds; e.h.nfds = (uint16_t)k;
+  ev_send(&e, r, err);
+  errno = err;
+  return r;
+}
+
+static int call_poll(struct pollfd *p, nfds_t n, int timeout, size_t fdslen) {
+  (void)fdslen;
+  REAL(poll)
+  return r_poll(p, n, timeout);
+}
+
+EXPORT int poll(struct pollfd *pfds, nfds_t n, int timeout) {
+  ENTER(poll)(pfds, n, timeout);
+  in_hook = 1;
+  int r = report_poll(pfds, n, timeout, call_poll, 0, RA);
+  in_hook = 0;
+  return r;
+}
+
+static int call_poll_chk(struct pollfd *p, nfds_t n, int timeout, size_t fdslen) {
+  REAL(__poll_chk)
+  return r___poll_chk(p, n, timeout, fdslen);
+}
+
+EXPORT int __poll_chk(struct pollfd *pfds, nfds_t n, int timeout, size_t fdslen) {
+  ENTER(__poll_chk)(pfds, n, timeout, fdslen);
+  in_hook = 1;
+  int r = report_poll(pfds, n, timeout, call_poll_chk, fdslen, RA);
+  in_hook = 0;
+  return r;
+}
+
+EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
+  ENTER(epoll_ctl)(epfd, op, fd, event);
+  in_hook = 1;
+  int r = r_epoll_ctl(epfd, op, fd, event);
+  int err = errno;
+  struct ev e;
+  ev_init(&e, SL_EPOLL_CTL, fd, RA);
+  e.h.a[0] = op; e.h.a[1] = epfd; e.h.a[2] = event ? (int64_t)event->events : 0;
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout) {
+  ENTER(epoll_wait)(epfd, events, max, timeout);
+  in_hook = 1;
+  struct ev e;
+  int fds[SL_MAX_FDS], k = 0;
+  ev_init(&e, SL_EPOLL_WAIT, epfd, RA);
+  e.h.a[1] = timeout;
+  ev_send(&e, 0, 0);
+  int r = r_epoll_wait(epfd, events, max, timeout);
+  int err = errno;
+  ev_init(&e, SL_EPOLL_WAIT, epfd, RA);
+  e.h.flags |= SL_FLAG_READY;
+  e.h.a[1] = timeout;
+  /* data is the program's own union; the usual `ev.data.fd = fd` shows as a known socket here */
+  for (int i = 0; i < r && k < SL_MAX_FDS; i++) if (is_sock(events[i].data.fd)) fds[k++] = events[i].data.fd;
+  e.fds = fds; e.h.nfds = (uint16_t)k;
+  ev_send(&e, r, err);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT void exit(int code) {
+  REAL(exit)
+  report_exit(code, RA);
+  r_exit(code);
+  __builtin_unreachable();
+}
+
+EXPORT void _exit(int code) {
+  REAL(_exit)
+  report_exit(code, RA);
+  r__exit(code);
+  __builtin_unreachable();
+}
+
+EXPORT void _Exit(int code) {
+  REAL(_Exit)
+  report_exit(code, RA);
+  r__Exit(code);
+  __builtin_unreachable();
+}
