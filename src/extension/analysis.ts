@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import type { CachedDocument, TreeCache } from '../core/parsing/treeCache';
+import type { Analyzer, CachedDocument, TreeCache } from '../core/analysis';
 
-/** The parts of the core that need the WASM parser, available once it has loaded. */
+/** The analysis core once its WASM parser has loaded, with the tree cache of open C documents. */
 export interface Engine {
+  readonly analyzer: Analyzer;
   readonly cache: TreeCache;
 }
 
@@ -32,10 +33,13 @@ export class Analysis implements vscode.Disposable {
   /** Loads the parser (once); undefined when the WASM cannot be loaded. */
   load(): Promise<Engine | undefined> {
     this.loading ??= (async () => {
-      const [{ loadCParser }, { TreeCache }] = await Promise.all([import('../core/parsing/parser'), import('../core/parsing/treeCache')]);
-      const parser = await loadCParser();
-      if (!parser) return undefined;
-      this.engine = { cache: new TreeCache(parser) };
+      const { createAnalyzer } = await import('../core/analysis/index.js');
+      const analyzer = await createAnalyzer();
+      if (!analyzer.available) {
+        console.error(`SockLens: the C parser did not load (${analyzer.loadError ?? 'unknown reason'}); hovers are off`);
+        return undefined;
+      }
+      this.engine = { analyzer, cache: analyzer.createTreeCache() };
       return this.engine;
     })().catch((err: unknown) => {
       console.error('SockLens: the analysis core failed to load', err);
@@ -51,12 +55,16 @@ export class Analysis implements vscode.Disposable {
     return { engine, doc: engine.cache.get(document.uri.toString(), document.version, document.getText()) };
   }
 
-  /** Starts loading and parses the document once the extension host is idle, so the first hover is fast. */
+  /**
+   * Once the extension host is idle: loads the parser and the knowledge base, parses the document and
+   * analyses it, so the first hover only has to look up its target.
+   */
   scheduleWarmUp(document: vscode.TextDocument): void {
     if (!isCDocument(document) || this.warmUpTimer) return;
     this.warmUpTimer = setImmediate(() => {
       this.warmUpTimer = undefined;
-      if (!document.isClosed) void this.parsed(document);
+      if (document.isClosed) return;
+      void this.parsed(document).then((parsed) => parsed?.engine.analyzer.explainAt(parsed.doc, 0, 0));
     });
   }
 

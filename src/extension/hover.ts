@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import type { Analysis } from './analysis';
+import type { SockLensContext } from './context';
+
+/** Hovers for C files: socket calls, their arguments, constants, struct fields and socket variables. */
+export class SocketHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly context: SockLensContext,
+    private readonly analysis: Analysis,
+  ) {}
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const parsed = await this.analysis.parsed(document);
+    if (!parsed || token.isCancellationRequested) return undefined;
+    const explanation = parsed.engine.analyzer.explainAt(parsed.doc, position.line, position.character, this.context.language);
+    if (!explanation) return undefined;
+    const markdown = new vscode.MarkdownString(explanation.markdown);
+    const { start, end } = explanation.range;
+    return new vscode.Hover(markdown, new vscode.Range(start.line, start.character, end.line, end.character));
+  }
+}
