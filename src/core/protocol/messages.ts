@@ -2,7 +2,7 @@
  * Every message between the live panel (webview) and the extension: one discriminated union on `type`,
  * plus hand-written validators used on receipt in both directions (docs/panel.md describes the flow).
  */
-import type { CallEvent, CompileDiagnostic, SockLensEvent, SourceLocation } from './events.js';
+import type { Bilingual, CallEvent, CompileDiagnostic, ProblemHolder, SockLensEvent, SourceLocation } from './events.js';
 
 export type PanelLanguage = 'en' | 'ko';
 
@@ -122,9 +122,12 @@ function isCallEvent(e: Obj): e is Obj & CallEvent {
     optional(e.local, isStr) &&
     optional(e.peer, isStr) &&
     optional(e.bytes, isInt) &&
+    optional(e.data, isStr) &&
     optional(e.newFd, isInt) &&
+    optional(e.fds, (f) => isArrayOf(f, isInt)) &&
     optional(e.src, isSourceLocation) &&
     optional(e.phase, (p) => p === 'waiting' || p === 'ready') &&
+    optional(e.watchFds, (w) => isArrayOf(w, isInt)) &&
     optional(e.readyFds, (r) => isArrayOf(r, isInt))
   );
 }
@@ -140,9 +143,14 @@ export function isSockLensEvent(x: unknown): x is SockLensEvent {
     case 'compile-started':
       return isStr(x.compiler) && isArrayOf(x.args, isStr);
     case 'compile-finished':
-      return typeof x.ok === 'boolean' && typeof x.cached === 'boolean' && isArrayOf(x.diagnostics, isDiagnostic);
+      return (
+        typeof x.ok === 'boolean' &&
+        typeof x.cached === 'boolean' &&
+        isStrOrNull(x.binary) &&
+        isArrayOf(x.diagnostics, isDiagnostic)
+      );
     case 'process-started':
-      return isInt(x.pid) && isArrayOf(x.argv, isStr);
+      return isInt(x.pid) && isIntOrNull(x.ppid) && isArrayOf(x.argv, isStr);
     case 'stdout':
     case 'stderr':
       return isInt(x.pid) && isStr(x.text);
@@ -150,18 +158,38 @@ export function isSockLensEvent(x: unknown): x is SockLensEvent {
       return isInt(x.pid) && isIntOrNull(x.code) && isStrOrNull(x.signal) && isStr(x.reason);
     case 'problem':
       return (
-        isStr(x.message) &&
+        isStr(x.code) &&
+        isBilingual(x.message) &&
+        optional(x.pid, isInt) &&
         optional(x.call, isStr) &&
         optional(x.errno, isStr) &&
-        optional(x.explanation, isStr) &&
-        optional(x.holder, isStr) &&
-        optional(x.advice, isStr)
+        optional(x.src, isSourceLocation) &&
+        optional(x.explanation, isBilingual) &&
+        optional(x.holder, (h) => isArrayOf(h, isProblemHolder)) &&
+        optional(x.advice, isBilingual)
       );
     case 'client':
-      return isInt(x.client) && isStr(x.action) && CLIENT_ACTIONS.has(x.action) && optional(x.text, isStr) && optional(x.message, isStr);
+      return (
+        isInt(x.client) &&
+        isStr(x.action) &&
+        CLIENT_ACTIONS.has(x.action) &&
+        optional(x.address, isStr) &&
+        optional(x.text, isStr) &&
+        optional(x.message, isStr)
+      );
+    case 'stopped':
+      return (x.reason === 'exited' || x.reason === 'stop' || x.reason === 'timeout') && typeof x.portsFreed === 'boolean';
     default:
       return false;
   }
+}
+
+function isBilingual(x: unknown): x is Bilingual {
+  return isObj(x) && isStr(x.en) && isStr(x.ko);
+}
+
+function isProblemHolder(x: unknown): x is ProblemHolder {
+  return isObj(x) && isIntOrNull(x.pid) && isStrOrNull(x.command) && isStr(x.state);
 }
 
 function isRunState(x: unknown): x is RunState {

@@ -1,0 +1,469 @@
+/**
+ * The panel's state: the event stream folded into an fd table, the telephone-story steps, problems, exits and
+ * test clients. No DOM and no I/O, so the extension may use it too (status bar, inline results).
+ * `applyEvent` mutates the model in place: 100k events must fold without copying the world each time.
+ */
+import type { Bilingual, CallEvent, CompileDiagnostic, ProblemHolder, SockLensEvent, SourceLocation } from '../core/protocol/events.js';
+
+export type FdRole = 'socket' | 'listening' | 'connected' | 'udp' | 'client';
+export type FdState = 'open' | 'bound' | 'listening' | 'connecting' | 'connected' | 'peer-closed' | 'shut-down' | 'closed';
+
+export interface FdRow {
+  /** Unique per row, in creation order (an fd number is reused after close; its closed row stays). */
+  id: number;
+  pid: number;
+  fd: number;
+  role: FdRole;
+  state: FdState;
+  local?: string;
+  peer?: string;
+  bytesIn: number;
+  bytesOut: number;
+  createdAt?: SourceLocation;
+  createdSeq: number;
+  closedSeq?: number;
+  /** Set for a descriptor a forked child got from its parent. */
+  inheritedFrom?: number;
+  backlog?: number;
+  /** For an accepted connection: the listening fd it came from. */
+  acceptedFrom?: number;
+  lastErrno?: string;
+}
+
+export type StepName = 'socket' | 'bind' | 'listen' | 'accept' | 'connect';
+export const SERVER_STEPS: readonly StepName[] = ['socket', 'bind', 'listen', 'accept'];
+export const CLIENT_STEPS: readonly StepName[] = ['socket', 'connect'];
+
+export interface StepStatus {
+  reached: boolean;
+  /** How many times the call succeeded (accept: calls answered). */
+  count: number;
+  /** The first success (or the latest failure while never reached). */
+  seq?: number;
+  src?: SourceLocation;
+  fd?: number;
+  address?: string;
+  backlog?: number;
+  errno?: string;
+  problem?: Problem;
+}
+
+export interface Problem {
+  seq: number;
+  /** The runner's code ("EADDRINUSE", "crash", "timeout" …); a failed call without a runner problem has none. */
+  code?: string;
+  message?: Bilingual;
+  call?: string;
+  errno?: string;
+  explanation?: Bilingual;
+  holder?: ProblemHolder[];
+  advice?: Bilingual;
+  src?: SourceLocation;
+}
+
+export interface StopInfo {
+  seq: number;
+  reason: 'exited' | 'stop' | 'timeout';
+  portsFreed: boolean;
+}
+
+export interface ExitInfo {
+  seq: number;
+  pid: number;
+  code: number | null;
+  signal: string | null;
+  reason: string;
+}
+
+export type ClientState = 'connecting' | 'connected' | 'closed' | 'error';
+export interface ClientLine {
+  seq: number;
+  direction: 'sent' | 'received' | 'error';
+  text: string;
+}
+export interface ClientSession {
+  id: number;
+  state: ClientState;
+  lines: ClientLine[];
+}
+
+export interface CompileStatus {
+  state: 'none' | 'compiling' | 'ok' | 'failed';
+  cached: boolean;
+  compiler?: string;
+  diagnostics: CompileDiagnostic[];
+}
+
+export interface PanelModel {
+  events: SockLensEvent[];
+  /** Every fd row ever seen, in creation order. */
+  rows: FdRow[];
+  /** Open rows by "pid:fd". */
+  open: Map<string, FdRow>;
+  steps: Record<StepName, StepStatus>;
+  problems: Problem[];
+  exits: ExitInfo[];
+  clients: Map<number, ClientSession>;
+  compile: CompileStatus;
+  mainPid?: number;
+  /** Set once the runner reports the run over (process group gone). */
+  stopped?: StopInfo;
+  /** The first listening address (what the test client connects to), or a bound UDP address. */
+  serviceAddress?: string;
+  /** Descriptor numbers and call names seen, for the timeline filters. */
+  fdsSeen: Set<number>;
+  callsSeen: Set<string>;
+  /** Kinds of runner events seen (stdout, client …), also offered by the timeline's call filter. */
+  kindsSeen: Set<string>;
+  /** Bumped whenever the fd table changes, so a view can skip re-rendering it. */
+  fdRevision: number;
+  revision: number;
+  nextRowId: number;
+  /** Failures not stored because of MAX_PROBLEMS. */
+  problemsDropped: number;
+}
+
+/** errno values that are part of normal non-blocking operation, not problems. */
+const ROUTINE_ERRNOS = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINPROGRESS', 'EINTR', 'EALREADY']);
+/** Failures kept beyond this are counted, not stored: a tight loop of failing calls must not grow memory. */
+export const MAX_PROBLEMS = 200;
+/** A test client keeps its latest lines only: a flooding server must not grow memory without bound. */
+export const MAX_CLIENT_LINES = 500;
+
+const SEND_CALLS = new Set(['send', 'sendto', 'sendmsg', 'write', 'writev']);
+const RECV_CALLS = new Set(['recv', 'recvfrom', 'recvmsg', 'read', 'readv']);
+const ACCEPT_CALLS = new Set(['accept', 'accept4']);
+const DUP_CALLS = new Set(['dup', 'dup2', 'dup3', 'fcntl']);
+
+/** The story step a call belongs to (accept4 is the accept step), if any. */
+export function stepOfCall(call: string): StepName | undefined {
+  if (ACCEPT_CALLS.has(call)) return 'accept';
+  return call === 'socket' || call === 'bind' || call === 'listen' || call === 'connect' ? call : undefined;
+}
+
+function emptySteps(): Record<StepName, StepStatus> {
+  return {
+    socket: { reached: false, count: 0 },
+    bind: { reached: false, count: 0 },
+    listen: { reached: false, count: 0 },
+    accept: { reached: false, count: 0 },
+    connect: { reached: false, count: 0 },
+  };
+}
+
+export function createModel(): PanelModel {
+  return {
+    events: [],
+    rows: [],
+    open: new Map(),
+    steps: emptySteps(),
+    problems: [],
+    exits: [],
+    clients: new Map(),
+    compile: { state: 'none', cached: false, diagnostics: [] },
+    fdsSeen: new Set(),
+    callsSeen: new Set(),
+    kindsSeen: new Set(),
+    fdRevision: 0,
+    revision: 0,
+    nextRowId: 1,
+    problemsDropped: 0,
+  };
+}
+
+/** Which story the program is telling: a server listens; a client connects without ever listening. */
+export function storyKind(model: PanelModel): 'server' | 'client' {
+  return model.steps.connect.reached && !model.steps.listen.reached && !model.steps.bind.reached ? 'client' : 'server';
+}
+
+/** Accepted connections that are still open: the "calls in progress". */
+export function callsInProgress(model: PanelModel): FdRow[] {
+  return [...model.open.values()].filter((r) => r.acceptedFrom !== undefined && r.state !== 'closed');
+}
+
+export function openClientCount(model: PanelModel): number {
+  let n = 0;
+  for (const c of model.clients.values()) if (c.state === 'connecting' || c.state === 'connected') n++;
+  return n;
+}
+
+function key(pid: number, fd: number): string {
+  return `${pid}:${fd}`;
+}
+
+function newRow(model: PanelModel, pid: number, fd: number, seq: number, src: SourceLocation | undefined, role: FdRole): FdRow {
+  const previous = model.open.get(key(pid, fd));
+  // An fd number can only be open once per process: an unseen close (e.g. by libc) ended the old one.
+  if (previous) closeRow(model, previous, seq);
+  const row: FdRow = { id: model.nextRowId++, pid, fd, role, state: 'open', bytesIn: 0, bytesOut: 0, createdSeq: seq };
+  if (src) row.createdAt = src;
+  model.rows.push(row);
+  model.open.set(key(pid, fd), row);
+  model.fdsSeen.add(fd);
+  return row;
+}
+
+function closeRow(model: PanelModel, row: FdRow, seq: number): void {
+  row.state = 'closed';
+  row.closedSeq = seq;
+  model.open.delete(key(row.pid, row.fd));
+}
+
+/**
+ * The row an event of `pid` on `fd` acts on. A forked child uses descriptors it never created: the row is then
+ * copied from the newest row of that fd number in another process (its parent, in practice).
+ */
+function rowFor(model: PanelModel, pid: number, fd: number, seq: number): FdRow | undefined {
+  const row = model.open.get(key(pid, fd));
+  if (row) return row;
+  for (let i = model.rows.length - 1; i >= 0; i--) {
+    const candidate = model.rows[i]!;
+    if (candidate.fd !== fd || candidate.pid === pid) continue;
+    const child = newRow(model, pid, fd, seq, candidate.createdAt, candidate.role);
+    child.state = candidate.state === 'closed' ? (candidate.role === 'listening' ? 'listening' : 'connected') : candidate.state;
+    child.inheritedFrom = candidate.pid;
+    if (candidate.local !== undefined) child.local = candidate.local;
+    if (candidate.peer !== undefined) child.peer = candidate.peer;
+    if (candidate.acceptedFrom !== undefined) child.acceptedFrom = candidate.acceptedFrom;
+    return child;
+  }
+  return undefined;
+}
+
+function reachStep(step: StepStatus, ev: CallEvent, details: Partial<StepStatus>): void {
+  step.count++;
+  if (step.reached) return;
+  step.reached = true;
+  step.seq = ev.seq;
+  delete step.errno;
+  if (ev.src) step.src = ev.src;
+  Object.assign(step, details);
+}
+
+function failStep(step: StepStatus, ev: CallEvent): void {
+  if (step.reached) return;
+  step.seq = ev.seq;
+  step.errno = ev.errno ?? undefined;
+  if (ev.src) step.src = ev.src;
+}
+
+function addProblem(model: PanelModel, problem: Problem): void {
+  if (model.problems.length >= MAX_PROBLEMS) {
+    model.problemsDropped++;
+    return;
+  }
+  model.problems.push(problem);
+}
+
+function isDatagram(ev: CallEvent): boolean {
+  return Object.values(ev.args).some((v) => typeof v === 'string' && v.includes('SOCK_DGRAM'));
+}
+
+function applyCall(model: PanelModel, ev: CallEvent): void {
+  model.callsSeen.add(ev.call);
+  if (ev.fd !== null) model.fdsSeen.add(ev.fd);
+  const failed = ev.errno !== null;
+  const stepName = stepOfCall(ev.call);
+  const step = stepName !== undefined ? model.steps[stepName] : undefined;
+
+  if (failed) {
+    if (step) failStep(step, ev);
+    if (ev.fd !== null) {
+      const row = model.open.get(key(ev.pid, ev.fd));
+      if (row) {
+        row.lastErrno = ev.errno!;
+        model.fdRevision++;
+      }
+    }
+    if (!ROUTINE_ERRNOS.has(ev.errno!)) {
+      const problem: Problem = { seq: ev.seq, call: ev.call, errno: ev.errno! };
+      if (ev.src) problem.src = ev.src;
+      addProblem(model, problem);
+    }
+    return;
+  }
+
+  const fdRow = ev.fd !== null ? rowFor(model, ev.pid, ev.fd, ev.seq) : undefined;
+  switch (ev.call) {
+    case 'socket':
+    case 'socketpair': {
+      const fds = ev.fds ?? [ev.newFd ?? ev.ret];
+      for (const fd of fds) if (fd >= 0) newRow(model, ev.pid, fd, ev.seq, ev.src, isDatagram(ev) ? 'udp' : 'socket');
+      if (ev.call === 'socket' && step) reachStep(step, ev, { fd: fds[0]! });
+      break;
+    }
+    case 'bind': {
+      if (fdRow) {
+        if (ev.local !== undefined) fdRow.local = ev.local;
+        if (fdRow.state === 'open') fdRow.state = 'bound';
+        if (fdRow.role === 'udp' && ev.local !== undefined) model.serviceAddress ??= ev.local;
+      }
+      if (step) reachStep(step, ev, withAddress(ev.fd, ev.local));
+      break;
+    }
+    case 'listen': {
+      const backlog = typeof ev.args.backlog === 'number' ? ev.args.backlog : undefined;
+      if (fdRow) {
+        fdRow.role = 'listening';
+        fdRow.state = 'listening';
+        if (ev.local !== undefined) fdRow.local = ev.local;
+        if (backlog !== undefined) fdRow.backlog = backlog;
+        const address = fdRow.local;
+        if (address !== undefined && (model.serviceAddress === undefined || !isListeningAddress(model, model.serviceAddress))) {
+          model.serviceAddress = address;
+        }
+      }
+      if (step) reachStep(step, ev, { ...withAddress(ev.fd, ev.local ?? fdRow?.local), ...(backlog !== undefined ? { backlog } : {}) });
+      break;
+    }
+    case 'accept':
+    case 'accept4': {
+      const fd = ev.newFd ?? ev.ret;
+      if (fd >= 0) {
+        const row = newRow(model, ev.pid, fd, ev.seq, ev.src, 'connected');
+        row.state = 'connected';
+        if (ev.peer !== undefined) row.peer = ev.peer;
+        row.local = ev.local ?? fdRow?.local;
+        if (row.local === undefined) delete row.local;
+        if (ev.fd !== null) row.acceptedFrom = ev.fd;
+      }
+      if (step) reachStep(step, ev, { fd, ...(ev.peer !== undefined ? { address: ev.peer } : {}) });
+      break;
+    }
+    case 'connect': {
+      if (fdRow) {
+        if (fdRow.role !== 'udp') fdRow.role = 'client';
+        fdRow.state = 'connected';
+        if (ev.peer !== undefined) fdRow.peer = ev.peer;
+        if (ev.local !== undefined) fdRow.local = ev.local;
+      }
+      if (step) reachStep(step, ev, withAddress(ev.fd, ev.peer));
+      break;
+    }
+    case 'close': {
+      if (fdRow) closeRow(model, fdRow, ev.seq);
+      break;
+    }
+    case 'shutdown': {
+      if (fdRow) fdRow.state = 'shut-down';
+      break;
+    }
+    default: {
+      if (DUP_CALLS.has(ev.call) && ev.newFd !== undefined && fdRow) {
+        const copy = newRow(model, ev.pid, ev.newFd, ev.seq, ev.src, fdRow.role);
+        copy.state = fdRow.state;
+        if (fdRow.local !== undefined) copy.local = fdRow.local;
+        if (fdRow.peer !== undefined) copy.peer = fdRow.peer;
+      } else if (fdRow) {
+        const amount = ev.bytes ?? Math.max(ev.ret, 0);
+        if (SEND_CALLS.has(ev.call)) fdRow.bytesOut += amount;
+        else if (RECV_CALLS.has(ev.call)) {
+          fdRow.bytesIn += amount;
+          if (ev.ret === 0 && fdRow.role !== 'udp') fdRow.state = 'peer-closed';
+        }
+        if (fdRow.role === 'udp' && ev.local !== undefined && fdRow.local === undefined) fdRow.local = ev.local;
+      }
+    }
+  }
+  model.fdRevision++;
+}
+
+function isListeningAddress(model: PanelModel, address: string): boolean {
+  for (const row of model.open.values()) if (row.role === 'listening' && row.local === address) return true;
+  return false;
+}
+
+function withAddress(fd: number | null, address: string | undefined): Partial<StepStatus> {
+  const details: Partial<StepStatus> = {};
+  if (fd !== null) details.fd = fd;
+  if (address !== undefined) details.address = address;
+  return details;
+}
+
+function client(model: PanelModel, id: number): ClientSession {
+  let session = model.clients.get(id);
+  if (!session) {
+    session = { id, state: 'connecting', lines: [] };
+    model.clients.set(id, session);
+  }
+  return session;
+}
+
+/** The user pressed Connect: the client shows as connecting until the extension reports back. */
+export function requestClient(model: PanelModel, id: number): void {
+  client(model, id);
+  model.revision++;
+}
+
+/** The smallest client id not used yet (ids are positive and chosen by the panel). */
+export function nextClientId(model: PanelModel): number {
+  let max = 0;
+  for (const id of model.clients.keys()) max = Math.max(max, id);
+  return max + 1;
+}
+
+export function applyEvent(model: PanelModel, ev: SockLensEvent): void {
+  model.events.push(ev);
+  model.revision++;
+  if (ev.kind !== 'call') model.kindsSeen.add(ev.kind);
+  switch (ev.kind) {
+    case 'call':
+      applyCall(model, ev);
+      break;
+    case 'compile-started':
+      model.compile = { state: 'compiling', cached: false, compiler: ev.compiler, diagnostics: [] };
+      break;
+    case 'compile-finished':
+      model.compile = { ...model.compile, state: ev.ok ? 'ok' : 'failed', cached: ev.cached, diagnostics: ev.diagnostics };
+      break;
+    case 'process-started':
+      model.mainPid ??= ev.pid;
+      break;
+    case 'exited': {
+      model.exits.push({ seq: ev.seq, pid: ev.pid, code: ev.code, signal: ev.signal, reason: ev.reason });
+      // The kernel closes whatever a process still had open when it ends.
+      for (const row of [...model.open.values()]) if (row.pid === ev.pid) closeRow(model, row, ev.seq);
+      model.fdRevision++;
+      break;
+    }
+    case 'problem': {
+      const problem: Problem = { seq: ev.seq, code: ev.code, message: ev.message };
+      if (ev.src !== undefined) problem.src = ev.src;
+      if (ev.call !== undefined) problem.call = ev.call;
+      if (ev.errno !== undefined) problem.errno = ev.errno;
+      if (ev.explanation !== undefined) problem.explanation = ev.explanation;
+      if (ev.holder !== undefined) problem.holder = ev.holder;
+      if (ev.advice !== undefined) problem.advice = ev.advice;
+      const stepName = ev.call !== undefined ? stepOfCall(ev.call) : undefined;
+      if (stepName !== undefined) model.steps[stepName].problem = problem;
+      addProblem(model, problem);
+      break;
+    }
+    case 'client': {
+      const session = client(model, ev.client);
+      if (ev.action === 'connected') session.state = 'connected';
+      else if (ev.action === 'closed') session.state = 'closed';
+      else if (ev.action === 'error') {
+        session.state = 'error';
+        session.lines.push({ seq: ev.seq, direction: 'error', text: ev.message ?? ev.text ?? '' });
+      } else session.lines.push({ seq: ev.seq, direction: ev.action, text: ev.text ?? '' });
+      if (session.lines.length > MAX_CLIENT_LINES) session.lines.splice(0, session.lines.length - MAX_CLIENT_LINES);
+      break;
+    }
+    case 'stopped':
+      model.stopped = { seq: ev.seq, reason: ev.reason, portsFreed: ev.portsFreed };
+      break;
+    case 'stdout':
+    case 'stderr':
+      break;
+  }
+}
+
+export function applyEvents(model: PanelModel, events: readonly SockLensEvent[]): void {
+  for (const ev of events) applyEvent(model, ev);
+}
+
+/** Exit that ended the run: the main process's, else the last one seen. */
+export function mainExit(model: PanelModel): ExitInfo | undefined {
+  return model.exits.find((e) => e.pid === model.mainPid) ?? model.exits[model.exits.length - 1];
+}

@@ -1,0 +1,105 @@
+// The descriptor table: every socket the program made, closed ones kept and dimmed.
+import { clear, el } from '../dom.js';
+import type { FdRow } from '../model.js';
+import type { StringKey } from '../strings.js';
+import type { ViewContext } from './context.js';
+import { sourceLink } from './problem.js';
+
+/** Closed rows beyond this many are counted, not drawn: a connection-per-request server makes thousands. */
+export const MAX_CLOSED_ROWS = 100;
+
+const COLUMNS: StringKey[] = [
+  'fd.col.fd',
+  'fd.col.pid',
+  'fd.col.role',
+  'fd.col.local',
+  'fd.col.peer',
+  'fd.col.state',
+  'fd.col.in',
+  'fd.col.out',
+  'fd.col.line',
+];
+
+export function visibleRows(rows: readonly FdRow[]): { shown: FdRow[]; hiddenClosed: number } {
+  let closedBudget = MAX_CLOSED_ROWS;
+  const keep = new Set<FdRow>();
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!;
+    if (row.state !== 'closed') keep.add(row);
+    else if (closedBudget > 0) {
+      keep.add(row);
+      closedBudget--;
+    }
+  }
+  const shown = rows.filter((r) => keep.has(r));
+  return { shown, hiddenClosed: rows.length - shown.length };
+}
+
+export class FdTableView {
+  readonly root: HTMLElement;
+  private renderedRevision = -1;
+  private renderedLanguage = '';
+
+  constructor(private readonly ctx: ViewContext) {
+    this.root = el(ctx.doc, 'section', 'fd-table');
+  }
+
+  update(): void {
+    const model = this.ctx.model();
+    const t = this.ctx.t();
+    if (model.fdRevision === this.renderedRevision && t.language === this.renderedLanguage) return;
+    this.renderedRevision = model.fdRevision;
+    this.renderedLanguage = t.language;
+    const doc = this.ctx.doc;
+    clear(this.root);
+    this.root.append(el(doc, 'h2', '', t('fd.title')));
+    if (model.rows.length === 0) {
+      this.root.append(el(doc, 'div', 'empty', t('fd.none')));
+      return;
+    }
+    const table = el(doc, 'table');
+    const headRow = el(doc, 'tr');
+    for (const column of COLUMNS) headRow.append(el(doc, 'th', '', t(column)));
+    table.append(el(doc, 'thead'));
+    table.tHead!.append(headRow);
+    const body = el(doc, 'tbody');
+    const { shown, hiddenClosed } = visibleRows(model.rows);
+    for (const row of shown) body.append(this.row(row));
+    table.append(body);
+    const scroller = el(doc, 'div', 'table-scroll');
+    scroller.append(table);
+    this.root.append(scroller);
+    if (hiddenClosed > 0) this.root.append(el(doc, 'div', 'empty', t('fd.olderClosed', { count: hiddenClosed })));
+  }
+
+  private row(row: FdRow): HTMLTableRowElement {
+    const doc = this.ctx.doc;
+    const t = this.ctx.t();
+    const tr = el(doc, 'tr', `fd-row role-${row.role} state-${row.state}${row.state === 'closed' ? ' is-closed' : ''}`);
+    tr.dataset.fd = String(row.fd);
+    tr.dataset.pid = String(row.pid);
+    const fdCell = el(doc, 'td', 'fd-number');
+    const fdButton = el(doc, 'button', 'fd-filter', String(row.fd));
+    fdButton.type = 'button';
+    fdButton.title = t('fd.filterHint');
+    fdButton.addEventListener('click', () => this.ctx.filterTimeline({ fd: row.fd }));
+    fdCell.append(fdButton);
+    const pidCell = el(doc, 'td', 'fd-pid', String(row.pid));
+    if (row.inheritedFrom !== undefined) pidCell.title = t('fd.inherited', { pid: row.inheritedFrom });
+    const state = t(`state.${row.state}`) + (row.lastErrno !== undefined ? ` (${row.lastErrno})` : '');
+    const lineCell = el(doc, 'td', 'fd-line');
+    if (row.createdAt) lineCell.append(sourceLink(this.ctx, row.createdAt.file, row.createdAt.line, row.createdAt.function));
+    tr.append(
+      fdCell,
+      pidCell,
+      el(doc, 'td', 'fd-role', t(`role.${row.role}`)),
+      el(doc, 'td', 'fd-local', row.local ?? ''),
+      el(doc, 'td', 'fd-peer', row.peer ?? ''),
+      el(doc, 'td', 'fd-state', state),
+      el(doc, 'td', 'fd-in num', String(row.bytesIn)),
+      el(doc, 'td', 'fd-out num', String(row.bytesOut)),
+      lineCell,
+    );
+    return tr;
+  }
+}

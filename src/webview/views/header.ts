@@ -1,0 +1,77 @@
+// Run state, Stop/Restart, compile result and how the run ended.
+import { button, el, setText } from '../dom.js';
+import { mainExit } from '../model.js';
+import { baseName } from '../describe.js';
+import type { ViewContext } from './context.js';
+
+export class HeaderView {
+  readonly root: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly phase: HTMLElement;
+  private readonly details: HTMLElement;
+  private readonly stop: HTMLButtonElement;
+  private readonly restart: HTMLButtonElement;
+  private readonly status: HTMLElement;
+
+  constructor(private readonly ctx: ViewContext) {
+    const doc = ctx.doc;
+    this.root = el(doc, 'header', 'run-header');
+    this.title = el(doc, 'h1', 'panel-title');
+    this.phase = el(doc, 'span', 'run-phase');
+    this.details = el(doc, 'span', 'run-details');
+    this.stop = button(doc, 'run-stop', '', () => ctx.post({ type: 'stop' }));
+    this.restart = button(doc, 'run-restart secondary', '', () => ctx.post({ type: 'restart' }));
+    this.status = el(doc, 'div', 'run-status');
+    this.status.setAttribute('role', 'status');
+    const line = el(doc, 'div', 'run-line');
+    line.append(this.phase, this.details, this.stop, this.restart);
+    this.root.append(this.title, line, this.status);
+  }
+
+  update(): void {
+    const t = this.ctx.t();
+    const run = this.ctx.run();
+    setText(this.title, t('panel.title'));
+    setText(this.phase, t(`run.phase.${run.phase}`));
+    this.phase.className = `run-phase phase-${run.phase}`;
+    const parts: string[] = [];
+    if (run.file) parts.push(baseName(run.file));
+    if (run.pid !== undefined) parts.push(t('run.pid', { pid: run.pid }));
+    if (run.port !== undefined) parts.push(t('run.port', { port: run.port }));
+    parts.push(run.args.length > 0 ? t('run.args', { args: run.args.join(' ') }) : t('run.noArgs'));
+    setText(this.details, parts.join(' · '));
+    setText(this.stop, t('button.stop'));
+    setText(this.restart, t('button.restart'));
+    this.stop.disabled = run.phase !== 'running' && run.phase !== 'compiling';
+    this.restart.disabled = run.phase === 'idle' || !run.file;
+    setText(this.status, this.statusText());
+    this.status.className = `run-status${this.failed() ? ' is-error' : ''}`;
+  }
+
+  private failed(): boolean {
+    const model = this.ctx.model();
+    const exit = mainExit(model);
+    return model.compile.state === 'failed' || (exit !== undefined && (exit.signal !== null || (exit.code ?? 0) !== 0));
+  }
+
+  private statusText(): string {
+    const t = this.ctx.t();
+    const model = this.ctx.model();
+    const lines: string[] = [];
+    const compile = model.compile;
+    if (compile.state === 'compiling') lines.push(t('compile.running'));
+    else if (compile.state === 'ok') lines.push(t(compile.cached ? 'compile.cached' : 'compile.ok'));
+    else if (compile.state === 'failed') {
+      const count = (severity: string): number => compile.diagnostics.filter((d) => d.severity === severity).length;
+      lines.push(t('compile.failed', { errors: count('error'), warnings: count('warning') }));
+    }
+    const exit = mainExit(model);
+    if (exit) {
+      if (exit.signal !== null) lines.push(t('exit.signal', { signal: exit.signal }));
+      else if (exit.code !== null) lines.push(t('exit.code', { code: exit.code }));
+      else lines.push(exit.reason);
+    }
+    if (model.stopped) lines.push(t(model.stopped.portsFreed ? 'run.portsFreed' : 'run.portsHeld'));
+    return lines.join(' ');
+  }
+}
