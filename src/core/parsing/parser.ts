@@ -1,11 +1,12 @@
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { Language as LanguageType, Parser as ParserType, Tree } from 'web-tree-sitter';
+import { Language, Parser } from './treeSitter';
 import { locateAsset } from './locate';
 import { checkSource } from './limits';
 
 /** A ready C parser. Positions in its trees are 0-based rows and UTF-16 columns, like VS Code's. */
 export interface CParser {
-  readonly parser: Parser;
-  readonly language: Language;
+  readonly parser: ParserType;
+  readonly language: LanguageType;
   /** Parses `text` (incrementally when `oldTree` has been edited); undefined for refused or failed input. */
   parse(text: string, oldTree?: Tree): Tree | undefined;
 }

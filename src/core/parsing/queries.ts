@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
-import { Query, type Language, type Node, type QueryMatch } from 'web-tree-sitter';
+import type { Language, Node, Query as QueryType, QueryMatch } from 'web-tree-sitter';
+import { Query } from './treeSitter';
 import { locateAsset } from './locate';
 
 /** The query files under src/core/queries/ (copied to dist/queries/ by scripts/build.mjs). */
 export type QueryName = 'calls' | 'declarations' | 'macros' | 'assignments' | 'functions';
 
-const compiled = new Map<string, Query>();
+const compiled = new Map<string, QueryType>();
 
 export function queryPath(name: QueryName): string {
   const file = locateAsset([`queries/${name}.scm`, `core/queries/${name}.scm`, `src/core/queries/${name}.scm`]);
@@ -14,7 +15,7 @@ export function queryPath(name: QueryName): string {
 }
 
 /** The compiled query, loaded from its .scm file once per language. */
-export function getQuery(language: Language, name: QueryName): Query {
+export function getQuery(language: Language, name: QueryName): QueryType {
   const key = `${language.name ?? 'c'}:${name}`;
   let query = compiled.get(key);
   if (!query) {

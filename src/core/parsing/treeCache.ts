@@ -1,4 +1,5 @@
-import { Edit, type Point, type Tree } from 'web-tree-sitter';
+import type { Point, Tree } from 'web-tree-sitter';
+import { Edit } from './treeSitter';
 import type { CParser } from './parser';
 
 /** The shape of a VS Code `TextDocumentContentChangeEvent` (0-based lines, UTF-16 characters). */

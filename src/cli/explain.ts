@@ -1,0 +1,105 @@
+import * as fs from 'node:fs';
+import { createAnalyzer, checkSource, MAX_SOURCE_CHARS } from '../core/analysis/index';
+import type { Lang } from '../core/knowledge/schema';
+import { parseFlags, UsageError, type CliIO, type Command } from './command';
+
+const USAGE = `Usage:
+  socklens explain FILE [--lang en|ko] [--json]
+      Lists every socket API call in FILE: "LINE:COL name — summary".
+  socklens explain FILE --at LINE:COL [--lang en|ko] [--json]
+      Prints what the editor hover shows at that position (Markdown).
+
+LINE and COL are 1-based; COL counts characters as editors do (UTF-16 code units).
+--json prints {"calls":[{"name","line","column","args":[{"text","meaning","value"}]}]}
+   or, with --at, {"kind","name","markdown"}.
+Exit codes: 0 done, 1 nothing to explain at --at, 2 bad arguments, missing file or bad position.`;
+
+function readSource(file: string): string {
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${code ?? String(err)})`);
+  }
+  return data.toString('utf8');
+}
+
+function parsePosition(text: string): { line: number; column: number } {
+  const match = /^(\d+):(\d+)$/.exec(text);
+  if (!match) throw new UsageError(`bad position "${text}": expected LINE:COL, e.g. 35:6`);
+  const line = Number(match[1]);
+  const column = Number(match[2]);
+  if (line < 1 || column < 1) throw new UsageError(`bad position "${text}": LINE and COL start at 1`);
+  return { line, column };
+}
+
+function lineCount(text: string): number {
+  return text.split('\n').length;
+}
+
+function lineLength(text: string, line: number): number {
+  return (text.split('\n')[line - 1] ?? '').replace(/\r$/, '').length;
+}
+
+async function run(args: string[], io: CliIO): Promise<number> {
+  const { flags, positional } = parseFlags(args, ['at', 'lang'], ['json', 'help']);
+  if (flags.has('help')) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : 'missing FILE');
+  const lang = (flags.get('lang') ?? 'en') as string;
+  if (lang !== 'en' && lang !== 'ko') throw new UsageError(`bad --lang "${lang}": use en or ko`);
+  const at = flags.get('at');
+  if (at === true) throw new UsageError('--at needs LINE:COL');
+  const position = at ? parsePosition(at) : undefined;
+  const file = positional[0];
+  const text = readSource(file);
+  const json = flags.has('json');
+
+  if (position) {
+    if (position.line > lineCount(text) || position.column > lineLength(text, position.line) + 1) {
+      throw new UsageError(`bad position ${position.line}:${position.column}: ${file} has ${lineCount(text)} lines` + (position.line <= lineCount(text) ? ` and line ${position.line} has ${lineLength(text, position.line)} characters` : ''));
+    }
+  }
+  const verdict = checkSource(text);
+  if (verdict !== 'ok') {
+    io.err(verdict === 'too-large' ? `socklens: ${file} is larger than ${MAX_SOURCE_CHARS} characters; not explained` : `socklens: ${file} looks binary; not explained`);
+  }
+  const analyzer = await createAnalyzer();
+  if (!analyzer.available) io.err(`socklens: the C parser could not be loaded (${analyzer.loadError ?? 'unknown reason'})`);
+
+  if (!position) {
+    const calls = analyzer.listCalls(text, lang as Lang);
+    if (json) {
+      const out = calls.map((c) => ({
+        name: c.name,
+        line: c.line + 1,
+        column: c.character + 1,
+        args: c.args.map((a) => ({ text: a.text, meaning: a.meaning ?? null, value: a.value ?? null })),
+      }));
+      io.out(JSON.stringify({ calls: out }, null, 2));
+    } else {
+      for (const c of calls) io.out(`${c.line + 1}:${c.character + 1} ${c.name} — ${c.summary}`);
+    }
+    return 0;
+  }
+
+  const explanation = analyzer.explainAt(text, position.line - 1, position.column - 1, lang as Lang);
+  if (json) {
+    io.out(JSON.stringify(explanation ? { kind: explanation.kind, name: explanation.name, markdown: explanation.markdown } : null, null, 2));
+  } else if (explanation) {
+    io.out(explanation.markdown);
+  } else {
+    io.err(`socklens: nothing to explain at ${position.line}:${position.column}`);
+  }
+  return explanation ? 0 : 1;
+}
+
+export const command: Command = {
+  name: 'explain',
+  summary: 'list the socket calls in a C file, or explain what is at LINE:COL',
+  usage: USAGE,
+  run,
+};
