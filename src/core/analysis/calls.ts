@@ -13,7 +13,8 @@ function makeArg(text: string, index: number, start: number, end: number): ArgSi
   const raw = text.slice(start, end);
   const lead = raw.length - raw.trimStart().length;
   const trimmed = raw.trim();
-  return { index, text: trimmed, start: start + lead, end: start + lead + trimmed.length, expr: parseExpression(trimmed) };
+  const written = trimmed.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
+  return { index, text: written, start: start + lead, end: start + lead + trimmed.length, expr: parseExpression(trimmed) };
 }
 
 /** Splits an argument_list node's text at its top-level commas (works even with ERROR children). */

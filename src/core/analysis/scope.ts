@@ -40,7 +40,8 @@ function readDeclarations(language: Language, node: Node, into: Map<string, Decl
     const { name, pointer, array } = declaratorParts(captures.get('decl.declarator')!);
     if (!name || name === '') continue;
     const struct = typeNode.type === 'struct_specifier' && !pointer && !array ? typeNode.childForFieldName('name')?.text : undefined;
-    const type = `${typeNode.text}${pointer ? ' *' : ''}${array ? ' []' : ''}`;
+    const written = typeNode.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
+    const type = `${written}${pointer ? ' *' : ''}${array ? ' []' : ''}`;
     into.set(name, { name, type, struct, pointer, array, start: captures.get('decl')!.startIndex });
   }
 }
