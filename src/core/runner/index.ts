@@ -6,3 +6,4 @@ export { ensureTracer, findTracerDir } from './tracerBuild';
 export { planArguments, autoArguments, type ArgvPlan } from './programArgs';
 export { cacheRoot } from './cache';
 export type { ClientResult } from './testClient';
+export { TimelinePrinter, describeCall, painterFor, COLORS, NO_COLORS, type Painter } from './timeline';

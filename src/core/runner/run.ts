@@ -259,7 +259,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
         closed: (conn) => this.onConnClosed(conn),
       });
       let args: string[];
-      if (o.args === 'auto') args = autoArguments(fs.readFileSync(source, 'utf8'), await freePort());
+      if (o.args === 'auto') args = await autoArguments(fs.readFileSync(source, 'utf8'), await freePort());
       else args = o.args ?? [];
       if (this.stopReason) return this.finish(this.stopReason, true);
       this.lines = new SourceLines(compiled.binary, o.workspaceRoot ?? path.dirname(source));

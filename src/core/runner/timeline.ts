@@ -1,0 +1,215 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Lang } from '../knowledge/schema';
+import type { CallEvent, SockLensEvent } from '../protocol/events';
+import { formatDiagnostic } from './diagnostics';
+import { previewText } from './names';
+
+/** Paints text for a terminal; identity when colors are off. */
+export interface Painter {
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  bold(s: string): string;
+}
+
+const ansi = (code: string) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
+export const COLORS: Painter = { dim: ansi('2'), red: ansi('31'), green: ansi('32'), yellow: ansi('33'), cyan: ansi('36'), bold: ansi('1') };
+export const NO_COLORS: Painter = { dim: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s, cyan: (s) => s, bold: (s) => s };
+
+/** Colors only for a terminal, and never with NO_COLOR set. */
+export function painterFor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = process.env): Painter {
+  return isTTY && env.NO_COLOR === undefined ? COLORS : NO_COLORS;
+}
+
+function quote(text: string, max = 40): string {
+  return `"${text.length > max ? `${text.slice(0, max)}…` : text}"`;
+}
+
+/** Reads source lines once per file, to print names the way the program spells them (PF_INET vs AF_INET). */
+class SourceText {
+  private readonly files = new Map<string, string[]>();
+  line(file: string, line: number): string {
+    let lines = this.files.get(file);
+    if (!lines) {
+      try {
+        lines = fs.readFileSync(file, 'utf8').split('\n');
+      } catch {
+        lines = [];
+      }
+      this.files.set(file, lines);
+    }
+    return lines[line - 1] ?? '';
+  }
+}
+
+function result(ev: CallEvent, p: Painter): string {
+  if (ev.errno) return p.red(`${ev.ret} ${ev.errno}`);
+  switch (ev.call) {
+    case 'socket':
+    case 'accept':
+    case 'accept4':
+    case 'dup':
+    case 'dup2':
+    case 'dup3':
+      return p.green(`fd ${ev.ret}`) + (ev.peer && ev.call.startsWith('accept') ? ` from ${ev.peer}` : '');
+    case 'socketpair':
+      return p.green(`fds ${(ev.fds ?? []).join(', ')}`);
+    case 'fork':
+      return p.green(`child ${ev.ret}`);
+    default:
+      if (ev.bytes !== undefined) return `${ev.bytes} bytes${ev.data && /^(recv|read)/.test(ev.call) ? ` ${quote(ev.data)}` : ''}`;
+      return String(ev.ret);
+  }
+}
+
+function spelled(name: unknown, sourceLine: string): string {
+  const s = String(name);
+  return s.startsWith('AF_') && sourceLine.includes(`PF_${s.slice(3)}`) ? `PF_${s.slice(3)}` : s;
+}
+
+/** `socket(PF_INET, SOCK_STREAM, 0) → fd 3` */
+export function describeCall(ev: CallEvent, p: Painter, sourceLine = ''): string {
+  const a = ev.args;
+  const fd = ev.fd ?? '';
+  let inner: string;
+  switch (ev.call) {
+    case 'socket':
+    case 'socketpair':
+      inner = `${spelled(a.family, sourceLine)}, ${a.type}, ${a.protocol}`;
+      break;
+    case 'bind':
+      inner = `${fd}, ${ev.local ?? '?'}`;
+      break;
+    case 'listen':
+      inner = `${fd}, ${a.backlog}`;
+      break;
+    case 'connect':
+      inner = `${fd}, ${ev.peer ?? '?'}`;
+      break;
+    case 'send':
+    case 'write':
+      inner = `${fd}, ${ev.data !== undefined ? quote(ev.data) : '…'}, ${a.length}${a.flags && a.flags !== '0' ? `, ${a.flags}` : ''}`;
+      break;
+    case 'sendto':
+      inner = `${fd}, ${ev.data !== undefined ? quote(ev.data) : '…'}, ${a.length}, ${a.flags}, ${ev.peer ?? 'NULL'}`;
+      break;
+    case 'recv':
+    case 'read':
+    case 'recvfrom':
+      inner = `${fd}, ${a.length}${a.flags && a.flags !== '0' ? `, ${a.flags}` : ''}`;
+      break;
+    case 'setsockopt':
+      inner = `${fd}, ${a.level}, ${a.option}, ${a.value ?? '…'}`;
+      break;
+    case 'shutdown':
+      inner = `${fd}, ${a.how}`;
+      break;
+    case 'dup2':
+    case 'dup3':
+      inner = `${fd}, ${a.newfd}`;
+      break;
+    case 'fcntl':
+      inner = `${fd}, ${a.command}${a.flags !== undefined ? `, ${a.flags}` : ''}`;
+      break;
+    case 'epoll_ctl':
+      inner = `${a.epfd}, ${a.op}, ${fd}, ${a.events}`;
+      break;
+    case 'fork':
+      inner = '';
+      break;
+    case 'exit':
+      return a.returnedFromMain ? 'return from main' : `exit(${a.code})`;
+    case 'select':
+    case 'poll':
+    case 'epoll_wait': {
+      const head = ev.call === 'epoll_wait' ? `epoll_wait(${fd})` : `${ev.call}()`;
+      if (ev.phase === 'waiting') {
+        const fds = [...(ev.watchFds ?? []), ...(ev.watchWriteFds ?? [])];
+        return `${head} ${p.dim(`waiting${fds.length ? ` on ${fds.join(' ')}` : ''}…`)}`;
+      }
+      if (ev.errno) return `${head} → ${p.red(`${ev.ret} ${ev.errno}`)}`;
+      const ready = [...(ev.readyFds ?? []), ...(ev.readyWriteFds ?? [])];
+      return `${head} → ${ready.length ? p.green(`ready ${ready.join(' ')}`) : ev.ret === 0 ? 'timed out' : String(ev.ret)}`;
+    }
+    default:
+      inner = String(fd);
+  }
+  let text = `${ev.call}(${inner}) → ${result(ev, p)}`;
+  if (ev.call === 'listen' && !ev.errno && ev.local) text += p.dim(`  listening on ${ev.local}`);
+  if (ev.call === 'connect' && !ev.errno && ev.local) text += p.dim(`  from ${ev.local}`);
+  if (ev.call === 'recvfrom' && ev.peer) text += p.dim(`  from ${ev.peer}`);
+  return text;
+}
+
+export interface TimelineOptions {
+  painter: Painter;
+  lang: Lang;
+}
+
+/** Turns events into the readable `socklens run` timeline, one or more lines each (none for some). */
+export class TimelinePrinter {
+  private readonly sources = new SourceText();
+  private mainPid: number | null = null;
+  constructor(private readonly o: TimelineOptions) {}
+
+  lines(ev: SockLensEvent): string[] {
+    const p = this.o.painter;
+    const lang = this.o.lang;
+    switch (ev.kind) {
+      case 'compile-started':
+        return [p.dim(`compiling: ${path.basename(ev.compiler)} ${ev.args.filter((a) => a.startsWith('-') && a !== '-o' && a !== '-fdiagnostics-format=json').join(' ')}`)];
+      case 'compile-finished':
+        return [...ev.diagnostics.map((d) => {
+          const text = formatDiagnostic(d);
+          return d.severity === 'error' ? p.red(text) : d.severity === 'warning' ? p.yellow(text) : text;
+        }), ...(ev.ok ? [p.dim(ev.cached ? 'compiled (cached)' : 'compiled')] : [p.red('compile failed')])];
+      case 'process-started':
+        if (ev.ppid === null) {
+          this.mainPid = ev.pid;
+          return [p.bold(`▶ ${ev.argv.join(' ')}`) + p.dim(`  (pid ${ev.pid})`)];
+        }
+        return [p.dim(`  process ${ev.pid} started (parent ${ev.ppid})`)];
+      case 'call': {
+        const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
+        const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
+        const who = ev.pid !== this.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[thread ${ev.tid}] `) : '';
+        return [`${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine)}`];
+      }
+      case 'stdout':
+        return [`${p.dim('│')} ${ev.text}`];
+      case 'stderr':
+        return [`${p.red('│')} ${ev.text}`];
+      case 'exited':
+        return [(ev.signal || ev.code ? p.red : p.bold)(`■ ${ev.reason}`)];
+      case 'problem': {
+        const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}: ` : '';
+        const out = [p.red(`✖ ${where}${ev.message[lang]}`)];
+        if (ev.explanation) out.push(`  ${ev.explanation[lang]}`);
+        for (const h of ev.holder ?? []) out.push(p.dim(`  ${lang === 'ko' ? '포트 사용' : 'held by'}: ${h.command ?? '?'}${h.pid !== null ? ` (pid ${h.pid})` : ''} ${h.state}`));
+        if (ev.advice) out.push(p.yellow(`  → ${ev.advice[lang]}`));
+        return out;
+      }
+      case 'client': {
+        const label = p.dim(`client ${ev.client}`);
+        switch (ev.action) {
+          case 'connected':
+            return [`${label} connected to ${ev.address}`];
+          case 'sent':
+            return [`${label} sent ${quote(ev.text ?? '', 60)}`];
+          case 'received':
+            return [`${label} received ${quote(previewText(Buffer.from(ev.text ?? '', 'utf8')), 60)}`];
+          case 'closed':
+            return [`${label} closed`];
+          case 'error':
+            return [p.red(`client ${ev.client}: ${ev.message}`)];
+        }
+        return [];
+      }
+      case 'stopped':
+        return [p.dim(`stopped${ev.reason === 'timeout' ? ' (timeout)' : ''}${ev.portsFreed ? '' : ' — a port is still in use'}`)];
+    }
+  }
+}
