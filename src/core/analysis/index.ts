@@ -137,7 +137,12 @@ class SockLensAnalyzer implements Analyzer {
   private argValue(file: FileAnalysis, call: CallSite, index: number): Value {
     const arg = call.args[index];
     if (!arg) return { kind: 'unknown' };
-    return this.scopeTools(file, file.scopeAt(call.nameStart)).resolver.resolve(arg.expr, call.start);
+    const { resolver } = this.scopeTools(file, file.scopeAt(call.nameStart));
+    const value = resolver.resolve(arg.expr, call.start);
+    if ((call.name === 'htons' || call.name === 'ntohs') && index === 0 && value.kind !== 'misspelled') {
+      return { kind: 'port', port: resolver.portOf(arg.expr, call.start), via: 'via' in value ? value.via : undefined };
+    }
+    return value;
   }
 
   listCalls(doc: DocumentInput, lang: Lang = 'en'): CallSummary[] {
