@@ -6,6 +6,8 @@ import { tokenize, type Token } from './tokens';
 
 /** Tokens after which a line break does not end a half-typed argument (the expression continues). */
 const CONTINUES_AFTER = new Set([',', '(', '[', '|', '||', '&', '&&', '+', '-', '*', '/', '%', '<<', '>>', '=', '==', '!=', '<', '>', '<=', '>=', '?', ':', '.', '->', '!', '~', '^']);
+/** Words that begin a statement or declaration: on a new line they end a half-typed call even after a comma. */
+const STARTS_STATEMENT = new Set(['return', 'if', 'for', 'while', 'do', 'switch', 'case', 'break', 'continue', 'goto', 'else', 'int', 'char', 'long', 'short', 'unsigned', 'signed', 'void', 'struct', 'union', 'enum', 'const', 'static', 'typedef', 'socklen_t', 'size_t', 'ssize_t']);
 /** Bound on how far the token scan follows one half-typed call. */
 const MAX_RECOVERED_TOKENS = 256;
 
@@ -68,6 +70,14 @@ function treeCalls(language: Language, text: string, scope: Node): CallSite[] {
     const call = captures.get('call')!;
     const name = captures.get('call.name')!;
     const list = captures.get('call.args')!;
+    if (list.hasError || list.lastChild?.isMissing || text[list.endIndex - 1] !== ')') {
+      // An unclosed argument list swallows the following code: read it the way the fallback scan does.
+      const tokens = tokenize(text, name.startIndex, lineEndAfter(text, list.endIndex));
+      if (tokens[1]?.text === '(') {
+        calls.push({ ...recoverCall(text, tokens, 0), start: call.startIndex, assignedTo: assignedVariable(call) });
+        continue;
+      }
+    }
     calls.push({
       name: name.text,
       nameStart: name.startIndex,
@@ -103,7 +113,7 @@ function recoverCall(text: string, tokens: Token[], nameIndex: number): CallSite
   for (let i = nameIndex + 2; i < limit; i++) {
     const token = tokens[i];
     const previous = tokens[i - 1];
-    if (token.newlineBefore && !CONTINUES_AFTER.has(previous.text)) break;
+    if (token.newlineBefore && (!CONTINUES_AFTER.has(previous.text) || (STARTS_STATEMENT.has(token.text) && previous.text !== '('))) break;
     if (token.text === ';' || token.text === '{' || token.text === '}') break;
     if (token.text === '(' || token.text === '[') depth++;
     else if (token.text === ')' || token.text === ']') {
