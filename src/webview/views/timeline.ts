@@ -84,8 +84,9 @@ export class TimelineView {
 
   /** The model was replaced (a new run). */
   reset(): void {
+    const filter = this.filter();
     this.index = new TimelineIndex(this.ctx.model().events);
-    this.index.setFilter(this.filter());
+    this.index.setFilter(filter);
     this.optionsKey = '';
     this.stale = true;
   }
@@ -207,8 +208,10 @@ export class TimelineView {
 
   private onScroll(): void {
     const atBottom = this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - ROW_HEIGHT;
-    if (atBottom !== this.follow) this.follow = atBottom;
-    this.changed();
+    if (atBottom !== this.follow) {
+      this.follow = atBottom;
+      this.changed();
+    } else this.ctx.invalidate();
   }
 
   private changed(): void {

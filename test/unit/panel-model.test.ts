@@ -1,0 +1,202 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyEvents, callsInProgress, createModel, mainExit, nextClientId, openClientCount, requestClient, storyKind, MAX_PROBLEMS } from '../../src/webview/model.js';
+import { TimelineIndex } from '../../src/webview/timeline-index.js';
+import { describeEvent } from '../../src/webview/describe.js';
+import { translator } from '../../src/webview/strings.js';
+import { PID, addressInUseEvents, callEvent, crashEvents, helloServerEvents, helloServerUntilAccept, manyEvents } from './panel-fixtures.js';
+
+test('hello server: fd 3 listens on the port, accept gives fd 4 from 127.0.0.1, both end closed', () => {
+  const model = createModel();
+  applyEvents(model, helloServerEvents(9190, 51234));
+  assert.equal(model.rows.length, 2);
+  const [listening, accepted] = model.rows;
+  assert.deepEqual(
+    { fd: listening!.fd, pid: listening!.pid, role: listening!.role, local: listening!.local, backlog: listening!.backlog, line: listening!.createdAt?.line },
+    { fd: 3, pid: PID, role: 'listening', local: '0.0.0.0:9190', backlog: 5, line: 26 },
+  );
+  assert.equal(accepted!.fd, 4);
+  assert.equal(accepted!.role, 'connected');
+  assert.equal(accepted!.peer, '127.0.0.1:51234');
+  assert.equal(accepted!.acceptedFrom, 3);
+  assert.equal(accepted!.bytesOut, 13);
+  assert.equal(accepted!.createdAt?.line, 42);
+  assert.ok(model.rows.every((r) => r.state === 'closed'), 'closed fds stay in the table as closed');
+  assert.equal(model.open.size, 0);
+  assert.equal(model.serviceAddress, '0.0.0.0:9190');
+  assert.equal(mainExit(model)?.code, 0);
+  assert.deepEqual(model.stopped, { seq: 17, reason: 'exited', portsFreed: true });
+});
+
+test('the four server steps light up in order with their source lines', () => {
+  const model = createModel();
+  const events = helloServerEvents();
+  applyEvents(model, events.slice(0, 4));
+  assert.equal(model.steps.socket.reached, true);
+  assert.equal(model.steps.bind.reached, false);
+  applyEvents(model, events.slice(4, 6));
+  assert.equal(model.steps.listen.reached, true);
+  assert.equal(model.steps.listen.backlog, 5);
+  assert.equal(model.steps.listen.address, '0.0.0.0:9190');
+  assert.equal(model.steps.accept.reached, false);
+  applyEvents(model, events.slice(6, 7));
+  assert.equal(model.steps.accept.reached, true);
+  assert.equal(model.steps.accept.count, 1);
+  assert.deepEqual(
+    [model.steps.socket.src?.line, model.steps.bind.src?.line, model.steps.listen.src?.line, model.steps.accept.src?.line],
+    [26, 35, 38, 42],
+  );
+  assert.equal(storyKind(model), 'server');
+});
+
+test('an open accepted connection is a call in progress until it is closed', () => {
+  const model = createModel();
+  applyEvents(model, helloServerUntilAccept());
+  assert.deepEqual(callsInProgress(model).map((r) => [r.fd, r.peer]), [[4, '127.0.0.1:50304']]);
+  applyEvents(model, [callEvent(8, { call: 'close', fd: 4 })]);
+  assert.deepEqual(callsInProgress(model), []);
+});
+
+test('EADDRINUSE: bind fails where it happened, with explanation and who holds the port', () => {
+  const model = createModel();
+  applyEvents(model, addressInUseEvents(9190));
+  const bind = model.steps.bind;
+  assert.equal(bind.reached, false);
+  assert.equal(bind.errno, 'EADDRINUSE');
+  assert.equal(bind.src?.line, 35);
+  assert.equal(bind.problem?.explanation?.en, 'Another socket already has this address.');
+  assert.deepEqual(bind.problem?.holder, [{ pid: 777, command: 'other_server', state: 'LISTEN' }]);
+  assert.equal(model.steps.listen.reached, false);
+  assert.equal(model.rows[0]!.lastErrno, 'EADDRINUSE');
+  assert.equal(mainExit(model)?.code, 1);
+});
+
+test('a crash keeps its signal name and closes what the process had open', () => {
+  const model = createModel();
+  applyEvents(model, crashEvents());
+  assert.equal(mainExit(model)?.signal, 'SIGSEGV');
+  assert.equal(model.rows[0]!.state, 'closed');
+  assert.equal(model.problems.at(-1)?.code, 'crash');
+});
+
+test('a reused fd number gets a new row; the closed one stays', () => {
+  const model = createModel();
+  applyEvents(model, helloServerUntilAccept());
+  applyEvents(model, [
+    callEvent(8, { call: 'close', fd: 4 }),
+    callEvent(9, { call: 'accept', fd: 3, ret: 4, newFd: 4, peer: '127.0.0.1:6000' }),
+  ]);
+  const fours = model.rows.filter((r) => r.fd === 4);
+  assert.deepEqual(fours.map((r) => [r.state, r.peer]), [['closed', '127.0.0.1:50304'], ['connected', '127.0.0.1:6000']]);
+  assert.equal(model.steps.accept.count, 2);
+});
+
+test('fork: the child inherits the accepted fd from its parent, per-process closes do not mix', () => {
+  const model = createModel();
+  applyEvents(model, helloServerUntilAccept());
+  const child = PID + 1;
+  applyEvents(model, [
+    callEvent(8, { call: 'close', fd: 4 }), // the parent hands the connection to the child
+    callEvent(9, { call: 'close', fd: 3, pid: child, tid: child }),
+    callEvent(10, { call: 'send', fd: 4, pid: child, tid: child, ret: 5, bytes: 5 }),
+  ]);
+  const childRow = model.rows.find((r) => r.pid === child && r.fd === 4)!;
+  assert.equal(childRow.inheritedFrom, PID);
+  assert.equal(childRow.peer, '127.0.0.1:50304');
+  assert.equal(childRow.bytesOut, 5);
+  assert.equal(childRow.state, 'connected');
+  assert.equal(model.open.get(`${PID}:3`)?.role, 'listening', "the child's close(3) leaves the parent's listening socket open");
+});
+
+test('UDP sockets, client connect, dup and socketpair', () => {
+  const udp = createModel();
+  applyEvents(udp, [
+    callEvent(1, { call: 'socket', ret: 3, newFd: 3, args: { family: 'AF_INET', type: 'SOCK_DGRAM', protocol: '0' } }),
+    callEvent(2, { call: 'bind', fd: 3, local: '127.0.0.1:7000' }),
+    callEvent(3, { call: 'recvfrom', fd: 3, ret: 4, bytes: 4, peer: '127.0.0.1:40000' }),
+  ]);
+  assert.equal(udp.rows[0]!.role, 'udp');
+  assert.equal(udp.rows[0]!.bytesIn, 4);
+  assert.equal(udp.serviceAddress, '127.0.0.1:7000');
+
+  const client = createModel();
+  applyEvents(client, [
+    callEvent(1, { call: 'socket', ret: 3, newFd: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' } }),
+    callEvent(2, { call: 'connect', fd: 3, peer: '127.0.0.1:9190', local: '127.0.0.1:45000' }),
+    callEvent(3, { call: 'dup2', fd: 3, ret: 5, newFd: 5 }),
+    callEvent(4, { call: 'socketpair', ret: 0, fds: [6, 7], args: { family: 'AF_UNIX', type: 'SOCK_STREAM', protocol: '0' } }),
+    callEvent(5, { call: 'recv', fd: 3, ret: 0, bytes: 0 }),
+  ]);
+  assert.equal(storyKind(client), 'client');
+  assert.equal(client.steps.connect.address, '127.0.0.1:9190');
+  const byFd = new Map(client.rows.map((r) => [r.fd, r]));
+  assert.equal(byFd.get(3)!.role, 'client');
+  assert.equal(byFd.get(3)!.state, 'peer-closed');
+  assert.equal(byFd.get(5)!.peer, '127.0.0.1:9190');
+  assert.deepEqual([byFd.get(6)!.state, byFd.get(7)!.state], ['open', 'open']);
+});
+
+test('routine errnos are not problems, and problems are bounded', () => {
+  const model = createModel();
+  applyEvents(model, [callEvent(1, { call: 'accept', fd: 3, ret: -1, errno: 'EAGAIN' })]);
+  assert.equal(model.problems.length, 0);
+  const failures = Array.from({ length: MAX_PROBLEMS + 50 }, (_, i) => callEvent(i + 2, { call: 'recv', fd: 9, ret: -1, errno: 'ECONNRESET' }));
+  applyEvents(model, failures);
+  assert.equal(model.problems.length, MAX_PROBLEMS);
+  assert.equal(model.problemsDropped, 50);
+});
+
+test('test clients: requested ids, transcript and state from client events', () => {
+  const model = createModel();
+  assert.equal(nextClientId(model), 1);
+  requestClient(model, 1);
+  assert.equal(openClientCount(model), 1);
+  assert.equal(nextClientId(model), 2);
+  applyEvents(model, helloServerEvents().filter((e) => e.kind === 'client'));
+  const session = model.clients.get(1)!;
+  assert.equal(session.state, 'closed');
+  assert.deepEqual(session.lines.map((l) => [l.direction, l.text]), [['sent', 'hello'], ['received', 'Hello World!\u0000']]);
+  assert.equal(openClientCount(model), 0);
+});
+
+test('timeline index filters by fd and by call, and picks up appended events', () => {
+  const model = createModel();
+  applyEvents(model, helloServerEvents());
+  const index = new TimelineIndex(model.events);
+  assert.equal(index.length, 17);
+  index.setFilter({ fd: 4 });
+  assert.deepEqual(Array.from({ length: index.length }, (_, i) => index.at(i).seq), [7, 8, 9]);
+  index.setFilter({ call: 'call:close' });
+  assert.equal(index.length, 2);
+  index.setFilter({ call: 'kind:client' });
+  assert.equal(index.length, 4);
+  index.setFilter({ fd: 4, call: 'call:write' });
+  assert.equal(index.length, 1);
+  applyEvents(model, [callEvent(18, { call: 'write', fd: 4, ret: 1, bytes: 1 })]);
+  assert.equal(index.length, 2);
+});
+
+test('event lines read like the source: calls with fds, addresses, results and errors', () => {
+  const t = translator('en');
+  const lines = helloServerEvents(9190, 51234).map((e) => describeEvent(e, t));
+  assert.equal(lines[3]!.text, 'socket(AF_INET, SOCK_STREAM, 0) → fd 3');
+  assert.equal(lines[3]!.where, 'hello_server.c:26');
+  assert.equal(lines[4]!.text, 'bind(fd 3, 0.0.0.0:9190) → 0');
+  assert.equal(lines[5]!.text, 'listen(fd 3, backlog=5) → 0');
+  assert.equal(lines[6]!.text, 'accept(fd 3) → fd 4 ← 127.0.0.1:51234');
+  assert.equal(lines[7]!.text, 'write(fd 4, length=13) → 13 bytes "Hello World!\\x00"');
+  const failed = describeEvent(addressInUseEvents()[2]!, t);
+  assert.equal(failed.text, 'bind(fd 3, 0.0.0.0:9190) ✗ EADDRINUSE');
+  assert.equal(failed.tone, 'error');
+  const ko = translator('ko');
+  assert.equal(describeEvent(crashEvents()[2]!, ko).text, '프로세스 4242 비정상 종료: SIGSEGV');
+  assert.equal(describeEvent(addressInUseEvents()[3]!, ko).text, 'bind() 실패: 9190번 포트를 이미 쓰고 있습니다');
+});
+
+test('100k events fold in one pass', () => {
+  const model = createModel();
+  applyEvents(model, manyEvents(100_000));
+  assert.equal(model.events.length, 100_007);
+  const row = model.open.get(`${PID}:4`)!;
+  assert.ok(row.bytesIn > 0 && row.bytesOut > 0);
+});

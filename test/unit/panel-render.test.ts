@@ -1,0 +1,268 @@
+// Renders the real panel into happy-dom (a DOM without layout) and drives it like a user would.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Window } from 'happy-dom' with { 'resolution-mode': 'import' };
+import type { FromPanelMessage } from '../../src/core/protocol/messages.js';
+import { mountPanel, type Panel } from '../../src/webview/app.js';
+import { addressInUseEvents, callEvent, crashEvents, helloServerEvents, helloServerUntilAccept, manyEvents, PID } from './panel-fixtures.js';
+
+interface Mounted {
+  window: Window;
+  doc: Document;
+  panel: Panel;
+  posted: FromPanelMessage[];
+  state: { value: unknown };
+  $(selector: string): HTMLElement;
+  $$(selector: string): HTMLElement[];
+}
+
+// happy-dom is an ES module; the tests are CommonJS (tsx), so it is loaded with import().
+let WindowClass: typeof Window;
+before(async () => {
+  WindowClass = (await import('happy-dom')).Window;
+});
+
+function mount(saved?: unknown): Mounted {
+  const window = new WindowClass();
+  const doc = window.document as unknown as Document;
+  const posted: FromPanelMessage[] = [];
+  const state = { value: saved };
+  const host = { postMessage: (m: FromPanelMessage) => void posted.push(m), getState: () => state.value, setState: (s: unknown) => void (state.value = s) };
+  const panel = mountPanel(doc.body, host, { requestFrame: () => {} });
+  const $ = (selector: string): HTMLElement => {
+    const found = doc.querySelector(selector);
+    assert.ok(found, `no element matches ${selector}`);
+    return found as HTMLElement;
+  };
+  const $$ = (selector: string): HTMLElement[] => Array.from(doc.querySelectorAll(selector)) as HTMLElement[];
+  return { window, doc, panel, posted, state, $, $$ };
+}
+
+function send(m: Mounted, ...messages: unknown[]): void {
+  for (const message of messages) assert.ok(m.panel.receive(message), `rejected ${JSON.stringify(message).slice(0, 80)}`);
+  m.panel.flush();
+}
+
+const running = { type: 'run-state', state: { phase: 'running', file: '/work/main/examples/hello_server.c', port: 9190, args: ['9190'], pid: PID } };
+
+function cells(row: HTMLElement): string[] {
+  return Array.from(row.querySelectorAll('td')).map((td) => td.textContent ?? '');
+}
+
+test('fd table for the hello server: fd 3 listening on the port, fd 4 accepted from 127.0.0.1', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: helloServerUntilAccept(9190) });
+  const rows = m.$$('.fd-table tbody tr');
+  assert.equal(rows.length, 2);
+  assert.deepEqual(cells(rows[0]!), ['3', String(PID), 'listening', '0.0.0.0:9190', '', 'listening', '0', '0', 'hello_server.c:26']);
+  assert.deepEqual(cells(rows[1]!), ['4', String(PID), 'connected', '127.0.0.1:9190', '127.0.0.1:50304', 'connected', '0', '0', 'hello_server.c:42']);
+  assert.deepEqual(
+    m.$$('.step').map((s) => [s.dataset.step, s.classList.contains('is-reached')]),
+    [['socket', true], ['bind', true], ['listen', true], ['accept', true]],
+  );
+  assert.match(m.$('.calls-list').textContent!, /fd 4 talking with 127\.0\.0\.1:50304/);
+  send(m, { type: 'events', events: helloServerEvents(9190).filter((e) => e.seq > 7) });
+  assert.equal(m.$$('.fd-row.is-closed').length, 2, 'closed fds stay, dimmed');
+  assert.match(m.$('.run-status').textContent!, /exited with code 0/);
+  m.window.close();
+});
+
+test('program and network data render as text, never as HTML', () => {
+  const m = mount();
+  const attack = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+  send(m, running, {
+    type: 'events',
+    events: [
+      ...helloServerUntilAccept(),
+      { v: 1, seq: 8, t: 8, kind: 'stdout', pid: PID, text: `<b>bold</b>${attack}` },
+      { v: 1, seq: 9, t: 9, kind: 'client', client: 1, action: 'connected' },
+      { v: 1, seq: 10, t: 10, kind: 'client', client: 1, action: 'received', text: attack },
+      callEvent(11, { call: 'recv', fd: 4, ret: 10, bytes: 10, data: attack }),
+      { v: 1, seq: 12, t: 12, kind: 'problem', code: 'runner', message: { en: attack, ko: attack } },
+    ],
+  });
+  assert.equal(m.doc.querySelectorAll('script, img, b').length, 0);
+  assert.equal(m.$('.client-line.received .client-line-text').textContent, attack);
+  const timelineText = m.$$('.timeline-row .tl-text').map((e) => e.textContent).join('\n');
+  assert.ok(timelineText.includes(`<b>bold</b>${attack}`));
+  assert.ok(timelineText.includes(attack));
+  assert.equal(m.$('.problems .problem-message').textContent, attack);
+  m.window.close();
+});
+
+test('100k events: the timeline keeps only about a screenful of rows while appending and filtering', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: manyEvents(100_000) });
+  const total = 100_007;
+  assert.ok(m.panel.timelineRowCount() > 10 && m.panel.timelineRowCount() <= 60, `rows in DOM: ${m.panel.timelineRowCount()}`);
+  assert.equal(m.$('.timeline-count').textContent, `${total} of ${total} events`);
+  const lastRow = m.$$('.timeline-row').at(-1)!;
+  assert.equal(lastRow.querySelector('.tl-seq')!.textContent, String(total), 'following shows the newest event');
+
+  const more = Array.from({ length: 1000 }, (_, i) => callEvent(total + 1 + i, { call: 'send', fd: 4, ret: 1, bytes: 1 }));
+  send(m, { type: 'events', events: more });
+  assert.ok(m.panel.timelineRowCount() <= 60);
+  assert.equal(m.$$('.timeline-row').at(-1)!.querySelector('.tl-seq')!.textContent, String(total + 1000));
+
+  m.panel.setTimelineFilter({ call: 'kind:stdout' });
+  m.panel.flush();
+  assert.equal(m.$('.timeline-count').textContent, `33333 of ${total + 1000} events`);
+  assert.ok(m.panel.timelineRowCount() <= 60);
+  assert.ok(m.$$('.timeline-row .tl-text').every((e) => /^line \d+$/.test(e.textContent!)));
+
+  const callSelect = m.$('.timeline-filter-call') as HTMLSelectElement;
+  callSelect.value = '';
+  callSelect.dispatchEvent(new m.window.Event('change') as unknown as Event);
+  const fdSelect = m.$('.timeline-filter-fd') as HTMLSelectElement;
+  fdSelect.value = '3';
+  fdSelect.dispatchEvent(new m.window.Event('change') as unknown as Event);
+  m.panel.flush();
+  assert.equal(m.$('.timeline-count').textContent, `4 of ${total + 1000} events`, 'socket, bind, listen, accept on fd 3');
+  assert.equal(m.panel.timelineRowCount(), 4);
+  m.window.close();
+});
+
+test('scrolled away from the bottom, the timeline draws the rows at the scroll position', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: manyEvents(10_000) });
+  const follow = m.$('.timeline-follow') as HTMLInputElement;
+  follow.checked = false;
+  follow.dispatchEvent(new m.window.Event('change') as unknown as Event);
+  m.$('.timeline-viewport').scrollTop = 5000 * 20;
+  m.panel.flush();
+  const seqs = m.$$('.timeline-row .tl-seq').map((e) => Number(e.textContent));
+  assert.ok(seqs.length <= 60);
+  assert.ok(seqs.includes(5001), `drawn: ${seqs[0]}…${seqs.at(-1)}`);
+  m.window.close();
+});
+
+test('clicking an event, a step or an fd line reveals the source line', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: helloServerUntilAccept() });
+  const acceptRow = m.$$('.timeline-row').find((r) => r.textContent!.includes('accept('))!;
+  (acceptRow.querySelector('.tl-text') as HTMLElement).click();
+  (m.$('.step-bind .source-link') as HTMLElement).click();
+  (m.$$('.fd-table .source-link')[0] as HTMLElement).click();
+  assert.deepEqual(m.posted, [
+    { type: 'reveal', file: '/work/main/examples/hello_server.c', line: 42 },
+    { type: 'reveal', file: '/work/main/examples/hello_server.c', line: 35 },
+    { type: 'reveal', file: '/work/main/examples/hello_server.c', line: 26 },
+  ]);
+  const processRow = m.$$('.timeline-row')[2]!;
+  processRow.click();
+  assert.equal(m.posted.length, 3, 'events without a source line reveal nothing');
+  m.window.close();
+});
+
+test('test client: connect once listening, send, see replies, disconnect, several at once', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: helloServerUntilAccept().slice(0, 5) });
+  const connect = m.$('.client-connect') as HTMLButtonElement;
+  assert.equal(connect.disabled, true, 'nothing listens yet');
+  send(m, { type: 'events', events: [helloServerUntilAccept()[5]!] });
+  assert.equal(connect.disabled, false);
+  assert.match(m.$('.client-target').textContent!, /0\.0\.0\.0:9190/);
+  connect.click();
+  connect.click();
+  m.panel.flush();
+  assert.deepEqual(m.posted, [{ type: 'client-connect', clientId: 1 }, { type: 'client-connect', clientId: 2 }]);
+  assert.equal(m.$$('.client-card').length, 2);
+  assert.equal(m.$('.client-card[data-client="1"] .client-state').textContent, 'connecting…');
+
+  send(m, { type: 'events', events: [{ v: 1, seq: 7, t: 7, kind: 'client', client: 1, action: 'connected' }] });
+  const card = m.$('.client-card[data-client="1"]');
+  const input = card.querySelector('.client-input') as HTMLInputElement;
+  assert.equal(input.disabled, false);
+  input.value = 'hello';
+  (card.querySelector('.client-send') as HTMLButtonElement).click();
+  assert.deepEqual(m.posted.at(-1), { type: 'client-send', clientId: 1, text: 'hello' });
+  assert.equal(input.value, '');
+
+  input.value = 'half typed';
+  send(m, {
+    type: 'events',
+    events: [
+      { v: 1, seq: 8, t: 8, kind: 'client', client: 1, action: 'sent', text: 'hello' },
+      { v: 1, seq: 9, t: 9, kind: 'client', client: 1, action: 'received', text: 'Hello World!' },
+    ],
+  });
+  assert.equal(input.value, 'half typed', 'new events keep what the user is typing');
+  assert.deepEqual(
+    Array.from(card.querySelectorAll('.client-line')).map((l) => l.textContent),
+    ['senthello', 'receivedHello World!'],
+  );
+  (card.querySelector('.client-disconnect') as HTMLButtonElement).click();
+  assert.deepEqual(m.posted.at(-1), { type: 'client-disconnect', clientId: 1 });
+  send(m, { type: 'events', events: [{ v: 1, seq: 10, t: 10, kind: 'client', client: 1, action: 'closed' }] });
+  assert.equal(input.disabled, true);
+  assert.ok(card.classList.contains('is-closed'));
+  m.window.close();
+});
+
+test('EADDRINUSE shows at the bind step with the explanation, who holds the port and advice', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: addressInUseEvents(9190) });
+  const bind = m.$('.step-bind');
+  assert.ok(bind.classList.contains('is-failed'));
+  assert.match(bind.textContent!, /failed: EADDRINUSE/);
+  assert.match(bind.textContent!, /Another socket already has this address\./);
+  assert.match(bind.textContent!, /Who holds it: other_server pid 777 \(LISTEN\)/);
+  assert.match(bind.textContent!, /What to try: Port 9190 is taken by other_server/);
+  assert.ok(m.$('.step-listen').classList.contains('is-pending'));
+  assert.equal(m.$('.problems').hidden, true, 'the failure is shown at its step, not twice');
+  assert.match(m.$('.run-status').textContent!, /exited with code 1/);
+  m.window.close();
+});
+
+test('a crash is shown by its signal name', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: crashEvents() });
+  assert.match(m.$('.run-status').textContent!, /crashed: it was killed by SIGSEGV/);
+  assert.ok(m.$('.run-status').classList.contains('is-error'));
+  assert.match(m.$('.problems').textContent!, /segmentation fault/);
+  m.window.close();
+});
+
+test('Korean: the language message switches every label, lang attribute included', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: helloServerUntilAccept() });
+  assert.equal(m.$('.step-socket .step-title').textContent, 'Buy a phone');
+  send(m, { type: 'language', language: 'ko' });
+  assert.equal(m.doc.documentElement.lang, 'ko');
+  assert.equal(m.$('.step-socket .step-title').textContent, '전화기 장만');
+  assert.equal(m.$('.step-accept .step-title').textContent, '전화 받기');
+  assert.equal(m.$('.fd-table h2').textContent, '파일 디스크립터');
+  assert.equal(m.$('.client-connect').textContent, '연결');
+  assert.equal(m.$('.run-phase').textContent, '실행 중');
+  assert.match(m.$('.timeline-count').textContent!, /이벤트 7개 중 7개/);
+  m.window.close();
+});
+
+test('hidden and shown again: UI state comes back from getState, events from the extension', () => {
+  const first = mount();
+  send(first, running, { type: 'language', language: 'ko' }, { type: 'events', events: helloServerEvents() });
+  first.panel.setTimelineFilter({ fd: 4 });
+  first.panel.flush();
+  const saved = first.state.value;
+  first.window.close();
+
+  const second = mount(saved);
+  assert.equal(second.$('.step-socket .step-title').textContent, '전화기 장만', 'language restored before any message');
+  send(second, { type: 'reset' }, running, { type: 'events', events: helloServerEvents() });
+  assert.equal((second.$('.timeline-filter-fd') as HTMLSelectElement).value, '4');
+  assert.match(second.$('.timeline-count').textContent!, /17개 중 3개/);
+  second.window.close();
+});
+
+test('reset clears the previous run; malformed messages are refused', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: helloServerEvents() });
+  assert.equal(m.panel.receive({ type: 'events', events: 'lots' }), false);
+  assert.equal(m.panel.receive('<script>'), false);
+  send(m, { type: 'reset' });
+  assert.equal(m.$$('.fd-row').length, 0);
+  assert.equal(m.$$('.client-card').length, 0);
+  assert.equal(m.panel.timelineRowCount(), 0);
+  assert.ok(m.$$('.step').every((s) => s.classList.contains('is-pending')));
+  m.window.close();
+});
