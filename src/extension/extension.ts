@@ -1,25 +1,98 @@
 import * as vscode from 'vscode';
 import { Analysis, isCDocument } from './analysis';
+import { RunCodeLensProvider } from './codeLens';
+import { CompileDiagnostics } from './compileDiagnostics';
 import { SockLensContext } from './context';
 import { SocketHoverProvider } from './hover';
+import { InlineResults } from './inlineResults';
+import { PanelHost } from './panel';
+import { ProgramArguments } from './programArguments';
+import { RunController } from './runs';
+import { RunStatusBar } from './statusBar';
 
 const C_FILES: vscode.DocumentSelector = [{ language: 'c' }];
 
+/** What `vscode.extensions.getExtension('socklens.socklens').exports` offers (used by the editor tests). */
+export interface SockLensApi {
+  /** The phase of the current run and how many events it has produced so far. */
+  runState(): { phase: string; events: number; listeningPorts: number[]; openConnections: number } | undefined;
+}
+
 let active: SockLensContext | undefined;
 
-/** Activated by the first C document (`onLanguage:c`). Registers providers only; the parser loads lazily. */
-export function activate(extension: vscode.ExtensionContext): void {
+/** The C document a command acts on: the one given (a lens passes its uri), else the active editor's. */
+async function targetDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+  if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
+  const document = vscode.window.activeTextEditor?.document;
+  if (document && isCDocument(document)) return document;
+  void vscode.window.showInformationMessage(vscode.l10n.t('Open a C file to run it with SockLens.'));
+  return undefined;
+}
+
+/**
+ * Activated by the first C document (`onLanguage:c`) or a panel restored after a reload. Only registers
+ * providers and commands: the parser and the runner load on first use.
+ */
+export function activate(extension: vscode.ExtensionContext): SockLensApi {
   const context = new SockLensContext(extension);
   active = context;
   extension.subscriptions.push(context);
 
   const analysis = new Analysis();
-  context.track(analysis, vscode.languages.registerHoverProvider(C_FILES, new SocketHoverProvider(context, analysis)));
+  const diagnostics = new CompileDiagnostics();
+  const programArguments = new ProgramArguments(context, analysis);
+  let panel: PanelHost | undefined;
+  const runs = new RunController(context, diagnostics, programArguments, () => panel?.show(true));
+  panel = new PanelHost(context, runs);
+  const lenses = new RunCodeLensProvider(context, analysis, runs);
+  const panelHost = panel;
+
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    'socklens.run': async (arg) => {
+      const document = await targetDocument(arg);
+      if (document) await runs.start(document);
+    },
+    'socklens.stop': () => runs.stop(),
+    'socklens.restart': async () => {
+      if (runs.current) return runs.restart();
+      const document = await targetDocument(undefined);
+      if (document) await runs.start(document);
+    },
+    'socklens.showPanel': () => panelHost.show(false),
+    'socklens.editArguments': async (arg) => {
+      const document = await targetDocument(arg);
+      if (document) await programArguments.edit(document);
+    },
+  };
+
+  context.track(
+    analysis,
+    diagnostics,
+    runs,
+    panelHost,
+    lenses,
+    new RunStatusBar(runs),
+    new InlineResults(context, runs),
+    vscode.languages.registerHoverProvider(C_FILES, new SocketHoverProvider(context, analysis)),
+    vscode.languages.registerCodeLensProvider(C_FILES, lenses),
+    vscode.languages.registerCodeActionsProvider(C_FILES, diagnostics, CompileDiagnostics.metadata),
+    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+  );
 
   const firstC = vscode.workspace.textDocuments.find(isCDocument);
   if (firstC) analysis.scheduleWarmUp(firstC);
+
+  return {
+    runState: () => {
+      const session = runs.current;
+      if (!session) return undefined;
+      const { listeningPorts, openConnections } = session.summary.summary;
+      return { phase: session.phase, events: session.events.length, listeningPorts, openConnections };
+    },
+  };
 }
 
+/** Closing the window or disabling the extension: every program started here is killed with its process group. */
 export function deactivate(): void {
   active?.dispose();
   active = undefined;

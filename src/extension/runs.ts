@@ -1,0 +1,278 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Run } from '../core/runner/run';
+import type { SockLensEvent } from '../core/protocol/events';
+import type { RunState } from '../core/protocol/messages';
+import { LiveClients } from '../core/editor/liveClients';
+import { RunSummaryTracker } from '../core/editor/runSummary';
+import type { ClientReport } from '../core/runner/testClient';
+import type { CompileDiagnostics } from './compileDiagnostics';
+import type { SockLensContext } from './context';
+import type { ProgramArguments } from './programArguments';
+import { ProgramTerminal } from './terminal';
+import { ensureTrustedForRun } from './trust';
+
+/** Events kept per run so the panel can be rebuilt (hidden and shown, window reloaded); older ones are dropped. */
+const MAX_KEPT_EVENTS = 200_000;
+
+/** One compile-and-run of one file, from the Run click until its program is gone. */
+export class RunSession implements vscode.Disposable {
+  readonly summary = new RunSummaryTracker();
+  /** Every event of this run as the panel sees it, renumbered (test-client events are merged in). */
+  readonly events: SockLensEvent[] = [];
+  phase: RunState['phase'] = 'compiling';
+  private seq = 0;
+  private readonly startedAt = Date.now();
+  readonly clients: LiveClients;
+  terminal: ProgramTerminal | undefined;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly args: string[],
+    readonly run: Run,
+    private readonly onEvent: (session: RunSession, event: SockLensEvent) => void,
+  ) {
+    this.clients = new LiveClients((report) => this.addClientEvent(report));
+  }
+
+  get fileName(): string {
+    return path.basename(this.uri.fsPath);
+  }
+
+  get ended(): boolean {
+    return this.phase === 'stopped';
+  }
+
+  get state(): RunState {
+    const portArg = this.summary.summary.listeningPorts[0];
+    return {
+      phase: this.phase,
+      file: vscode.workspace.asRelativePath(this.uri, false),
+      ...(portArg !== undefined ? { port: portArg } : {}),
+      args: this.args,
+      ...(this.run.pid !== null ? { pid: this.run.pid } : {}),
+    };
+  }
+
+  add(event: SockLensEvent): void {
+    const renumbered = { ...event, seq: ++this.seq } as SockLensEvent;
+    this.summary.apply(renumbered);
+    this.events.push(renumbered);
+    if (this.events.length > MAX_KEPT_EVENTS) this.events.splice(0, this.events.length - MAX_KEPT_EVENTS);
+    this.onEvent(this, renumbered);
+  }
+
+  private addClientEvent(report: ClientReport): void {
+    this.add({ v: 1, seq: 0, t: (Date.now() - this.startedAt) * 1000, kind: 'client', ...report });
+  }
+
+  /** Opens a panel test client to the program's first listening address, over loopback. */
+  async connectClient(id: number): Promise<void> {
+    const { splitAddress, loopbackFor } = await import('../core/runner/ports.js');
+    const address = this.run.listening[0];
+    const parts = address ? splitAddress(address) : null;
+    const host = parts ? loopbackFor(parts.host) : null;
+    if (!parts || !host) {
+      this.add({
+        v: 1,
+        seq: 0,
+        t: (Date.now() - this.startedAt) * 1000,
+        kind: 'client',
+        client: id,
+        action: 'error',
+        message: address ? vscode.l10n.t('The program listens on {0}, which the test client cannot reach over loopback.', address) : vscode.l10n.t('The program is not listening yet.'),
+      });
+      return;
+    }
+    this.clients.connect(id, host, parts.port);
+  }
+
+  dispose(): void {
+    this.clients.closeAll();
+    this.run.killNow();
+  }
+}
+
+/**
+ * Starts, stops and restarts runs (one at a time) and tells the editor parts about them: lenses, status
+ * bar, inline results and the panel subscribe to `onDidChange` and `onEvent`.
+ */
+export class RunController implements vscode.Disposable {
+  private session: RunSession | undefined;
+  private readonly changed = new vscode.EventEmitter<RunSession | undefined>();
+  private readonly eventEmitter = new vscode.EventEmitter<{ session: RunSession; event: SockLensEvent }>();
+  /** A run started, changed phase or ended. */
+  readonly onDidChange = this.changed.event;
+  /** Every event of the current run, in order. */
+  readonly onEvent = this.eventEmitter.event;
+
+  constructor(
+    private readonly context: SockLensContext,
+    private readonly diagnostics: CompileDiagnostics,
+    private readonly programArguments: ProgramArguments,
+    private readonly showPanel: () => void,
+  ) {}
+
+  get current(): RunSession | undefined {
+    return this.session;
+  }
+
+  isRunning(uri?: vscode.Uri): boolean {
+    const s = this.session;
+    return s !== undefined && !s.ended && (uri === undefined || s.uri.toString() === uri.toString());
+  }
+
+  /** Compiles and runs the C file (asking for its arguments the first time). */
+  async start(document: vscode.TextDocument, args?: string[]): Promise<RunSession | undefined> {
+    if (!(await ensureTrustedForRun())) return undefined;
+    if (document.languageId !== 'c' || document.uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage(vscode.l10n.t('SockLens runs C files saved on disk; save this file as a .c file first.'));
+      return undefined;
+    }
+    if (document.isDirty && !(await document.save())) return undefined;
+    const programArgs = args ?? (await this.programArguments.forRun(document));
+    if (!programArgs) return undefined;
+    await this.stop();
+
+    const { startRun } = await import('../core/runner/index.js');
+    const settings = this.context.settings;
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    const run = startRun({
+      source: document.uri.fsPath,
+      args: programArgs,
+      compiler: settings.compilerPath,
+      flags: settings.compilerFlags,
+      ...(folder ? { workspaceRoot: folder.uri.fsPath } : {}),
+    });
+    const session = new RunSession(document.uri, programArgs, run, (s, e) => this.handle(s, e));
+    this.session = session;
+    this.diagnostics.clear(document.uri);
+    run.on('event', (event: SockLensEvent) => session.add(event));
+    void run.done.then(() => this.finished(session));
+    this.showCompileProgress(session);
+    this.setRunningContext();
+    this.changed.fire(session);
+    return session;
+  }
+
+  /** Stops the current run (its whole process group) and waits until it is gone. */
+  async stop(): Promise<void> {
+    const session = this.session;
+    if (!session || session.ended) return;
+    session.clients.closeAll();
+    await session.run.stop();
+    this.finished(session);
+  }
+
+  /** Stops the current run and starts the same file again with the same arguments. */
+  async restart(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    await this.stop();
+    const document = await vscode.workspace.openTextDocument(session.uri);
+    await this.start(document, session.args);
+  }
+
+  private showCompileProgress(session: RunSession): void {
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('SockLens: compiling {0}…', session.fileName), cancellable: true },
+      (_progress, token) =>
+        new Promise<void>((resolve) => {
+          token.onCancellationRequested(() => void session.run.stop());
+          const done = (): void => {
+            listener.dispose();
+            resolve();
+          };
+          const listener = this.onDidChange(() => {
+            if (session.phase !== 'compiling') done();
+          });
+          if (session.phase !== 'compiling') done();
+        }),
+    );
+  }
+
+  private handle(session: RunSession, event: SockLensEvent): void {
+    if (session !== this.session) return;
+    switch (event.kind) {
+      case 'compile-finished': {
+        const errors = this.diagnostics.show(session.uri, event.diagnostics);
+        if (!event.ok) {
+          session.phase = 'stopped';
+          void this.reportCompileFailure(session, errors);
+        } else session.phase = 'running';
+        this.changed.fire(session);
+        break;
+      }
+      case 'process-started':
+        if (!session.terminal) {
+          session.terminal = new ProgramTerminal(vscode.l10n.t('SockLens: {0}', session.fileName), {
+            send: (text) => session.run.writeStdin(text),
+            endOfInput: () => session.run.closeStdin(),
+            interrupt: () => void this.stopIfCurrent(session),
+            closed: () => void this.stopIfCurrent(session),
+          });
+          session.terminal.notice(`$ ${event.argv.join(' ')}`);
+          session.terminal.show();
+        }
+        this.showPanel();
+        this.changed.fire(session);
+        break;
+      case 'stdout':
+      case 'stderr':
+        session.terminal?.write(event.kind === 'stderr' ? `\x1b[31m${event.text}\x1b[0m\n` : `${event.text}\n`);
+        break;
+      case 'exited':
+        if (event.pid === session.run.pid) {
+          session.terminal?.notice(
+            event.signal ? vscode.l10n.t('[program ended by signal {0}]', event.signal) : vscode.l10n.t('[program exited with code {0}]', event.code ?? '?'),
+          );
+        }
+        this.changed.fire(session);
+        break;
+      case 'problem':
+        if (event.code === 'setup' || event.code === 'runner') void vscode.window.showErrorMessage(event.message[this.context.language]);
+        break;
+      case 'call':
+        if (event.call === 'listen' || event.call === 'accept' || event.call === 'accept4' || event.call === 'close') this.changed.fire(session);
+        break;
+      default:
+        break;
+    }
+    this.eventEmitter.fire({ session, event });
+  }
+
+  private async reportCompileFailure(session: RunSession, errors: number): Promise<void> {
+    const showProblems = vscode.l10n.t('Show Problems');
+    const choice = await vscode.window.showErrorMessage(
+      vscode.l10n.t('{0} did not compile ({1} error(s)); nothing was run. The Problems panel shows where.', session.fileName, errors),
+      showProblems,
+    );
+    if (choice === showProblems) await vscode.commands.executeCommand('workbench.actions.view.problems');
+  }
+
+  private async stopIfCurrent(session: RunSession): Promise<void> {
+    if (this.session === session) await this.stop();
+  }
+
+  private finished(session: RunSession): void {
+    if (session.ended) return;
+    session.phase = 'stopped';
+    session.clients.closeAll();
+    if (this.session === session) {
+      this.setRunningContext();
+      this.changed.fire(session);
+    }
+  }
+
+  private setRunningContext(): void {
+    void vscode.commands.executeCommand('setContext', 'socklens.running', this.isRunning());
+  }
+
+  dispose(): void {
+    // Synchronous on purpose: at deactivation or window close there is no time to wait for a graceful stop.
+    this.session?.dispose();
+    this.session?.terminal?.dispose();
+    this.changed.dispose();
+    this.eventEmitter.dispose();
+  }
+}
