@@ -12,6 +12,7 @@ export interface TraceConnection {
 }
 
 export interface ChannelHandlers {
+  opened(conn: TraceConnection): void;
   records(conn: TraceConnection, records: RawRecord[]): void;
   closed(conn: TraceConnection, truncated: boolean): void;
 }
@@ -23,7 +24,6 @@ export class EventChannel {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private nextId = 1;
-  openConnections = 0;
 
   private constructor(dir: string, server: net.Server) {
     this.dir = dir;
@@ -47,13 +47,12 @@ export class EventChannel {
     const conn: TraceConnection = { id: this.nextId++, pid: 0 };
     const stream = new RecordStream();
     this.sockets.add(sock);
-    this.openConnections++;
+    handlers.opened(conn);
     let done = false;
     const end = (): void => {
       if (done) return;
       done = true;
       this.sockets.delete(sock);
-      this.openConnections--;
       handlers.closed(conn, stream.leftover > 0);
     };
     sock.on('data', (chunk: Buffer) => {

@@ -117,12 +117,16 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private binary: string | null = null;
   private diagnostics: CompileDiagnostic[] = [];
   private readonly openConns = new Map<number, TraceConnection>();
+  /** Processes whose tracer stream must be read to the end: the main one and every child a fork() reported. */
+  private readonly expectedPids = new Set<number>();
+  private readonly seenPids = new Set<number>();
   private readonly exeOfConn = new Map<number, boolean>();
   private readonly sockTypes = new Map<number, Map<number, number>>();
   private readonly lastSrc = new Map<number, SourceLocation>();
   private readonly listenAddrs: ListenAddress[] = [];
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private exitedEmitted = false;
+  private exitedPushed = false;
   private stopReason: 'stop' | 'timeout' | null = null;
   private stopping: Promise<RunResult> | null = null;
   private ended = false;
@@ -255,6 +259,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       if (this.stopReason) return this.finish(this.stopReason, true);
       this.binary = compiled.binary;
       this.channel = await EventChannel.open({
+        opened: (conn) => this.openConns.set(conn.id, conn),
         records: (conn, records) => this.onRecords(conn, records),
         closed: (conn) => this.onConnClosed(conn),
       });
@@ -292,6 +297,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     });
     if (child.pid === undefined) return;
     this.pid = child.pid;
+    this.expectedPids.add(child.pid);
     liveRuns.add(this);
     this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv });
     child.on('exit', (code, signal) => {
@@ -327,10 +333,11 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     if (this.exitedEmitted || !this.exitInfo || !this.pid) return;
     this.exitedEmitted = true;
     const pid = this.pid;
-    // the main process's last records are on its own connection: let them in first (its end is at most a moment away)
-    await waitFor(() => ![...this.openConns.values()].some((c) => c.pid === pid), 1000, 10);
+    // the main process's last records are on its own connection, which may not even be accepted yet: read it to the end first
+    await waitFor(() => this.seenPids.has(pid) && ![...this.openConns.values()].some((c) => c.pid === pid), 2000, 5);
     const { code, signal } = this.exitInfo;
     this.pushRunner({ kind: 'exited', pid, code, signal, reason: exitReason(code, signal) });
+    this.exitedPushed = true;
     if (isCrashSignal(signal)) {
       const words = exitReason(code, signal);
       const src = this.lastSrc.get(pid);
@@ -352,10 +359,22 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /** After the main process exited by itself: the run ends when the rest of its group is gone too. */
   private async waitForNaturalEnd(): Promise<void> {
     const pgid = this.pid!;
+    let goneSince: number | null = null;
     while (!this.stopping && !this.ended) {
-      if (groupGone(pgid, this.announcedPids()) && this.openConns.size === 0) return this.finish('exited', true);
-      await new Promise((r) => setTimeout(r, 50));
+      if (groupGone(pgid, this.announcedPids())) {
+        goneSince ??= Date.now();
+        // a process can be gone before its stream was accepted: wait (bounded) for every expected stream to end
+        if (this.streamsDone() || Date.now() - goneSince > 2000) return this.finish('exited', true);
+      }
+      await new Promise((r) => setTimeout(r, goneSince === null ? 50 : 5));
     }
+  }
+
+  /** Every expected process has connected and every stream has ended. */
+  private streamsDone(): boolean {
+    if (this.openConns.size > 0) return false;
+    for (const pid of this.expectedPids) if (!this.seenPids.has(pid)) return false;
+    return true;
   }
 
   private announcedPids(): number[] {
@@ -370,8 +389,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const pgid = this.child.pid;
     this.stopping = (async () => {
       await stopGroup(pgid, this.announcedPids(), this.options.stopGraceMs ?? 2000);
-      await waitFor(() => this.exitedEmitted, 3000, 10);
-      await waitFor(() => this.openConns.size === 0, 1000, 10);
+      await waitFor(() => this.exitedPushed, 3000, 5);
+      await waitFor(() => this.streamsDone(), 1000, 5);
       await this.finish(reason, true);
       return this.done;
     })();
@@ -390,6 +409,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
         return true;
       }, 3000, 50);
     }
+    await waitFor(() => !this.queue.slice(this.queueHead).some((e) => e.pending > 0), 2000, 5);
     if (reason !== 'compile-error' && reason !== 'setup-error') {
       this.pushRunner({ kind: 'stopped', reason, portsFreed });
     }
@@ -424,7 +444,6 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
 
   private onRecords(conn: TraceConnection, records: RawRecord[]): void {
     if (this.ended) return;
-    if (!this.openConns.has(conn.id)) this.openConns.set(conn.id, conn);
     for (const r of records) {
       if (r.call === 'hello') {
         this.onHello(conn, r);
@@ -437,6 +456,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
 
   private onHello(conn: TraceConnection, r: RawRecord): void {
     conn.pid = r.pid;
+    this.seenPids.add(r.pid);
     const exe = r.data ? r.data.toString('utf8') : '';
     this.exeOfConn.set(conn.id, exe === this.binary);
     const ppid = r.a[0];
@@ -452,6 +472,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     ev.t = Math.max(0, r.tUs - this.startUs);
     const entry = this.enqueue(ev);
     this.trackSockets(ev, r);
+    if (r.call === 'fork' && r.ret > 0) this.expectedPids.add(r.ret);
     const lines = this.lines;
     const problem = isProblem(ev) ? this.problemEntry(ev) : null;
     if ((r.flags & 2) && lines && this.exeOfConn.get(conn.id)) {
