@@ -30,23 +30,19 @@ export function parseManRef(ref: string): { page: string; section: string } | un
   return m ? { page: m[1], section: m[2] } : undefined;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<string> {
+/** The page rendered as plain text, 200 columns wide, so long prototypes and tags stay on one line. */
+export function renderManPage(ref: string): Promise<string> {
+  const parsed = parseManRef(ref);
+  if (!parsed) return Promise.reject(new Error(`not a man page reference: "${ref}" (expected e.g. "bind(2)")`));
+  const env = { ...process.env, MANWIDTH: '200', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
+  // one shell pipeline: feeding col from node's side of a pipe sometimes delivered nothing under load
   return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { env, maxBuffer: 16 * 1024 * 1024, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${stderr.trim() || err.message}`));
+    execFile('sh', ['-c', 'man -P cat "$0" "$1" | col -bx', parsed.section, parsed.page], { env, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`man ${parsed.section} ${parsed.page} failed: ${stderr.trim() || err.message}`));
+      else if (!/^NAME$/m.test(stdout)) reject(new Error(`man ${parsed.section} ${parsed.page} printed no page${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
       else resolve(stdout);
     });
-    if (input !== undefined) child.stdin?.end(input);
   });
-}
-
-/** The page rendered as plain text, 200 columns wide, so long prototypes and tags stay on one line. */
-export async function renderManPage(ref: string): Promise<string> {
-  const parsed = parseManRef(ref);
-  if (!parsed) throw new Error(`not a man page reference: "${ref}" (expected e.g. "bind(2)")`);
-  const env = { ...process.env, MANWIDTH: '200', MAN_KEEP_FORMATTING: '', LANG: 'C', LC_ALL: 'C' };
-  const formatted = await run('man', ['-P', 'cat', parsed.section, parsed.page], env);
-  return run('col', ['-bx'], env, formatted);
 }
 
 /** Splits rendered text into its top-level sections (headings start in column 0). */
