@@ -8,6 +8,7 @@
  *   analyzer.socketsAt(doc, line0, character0)         // the socket tracker of the enclosing function
  *   analyzer.findPortArgument(doc)                     // { argIndex, line, usage? } when the port comes from argv[N]
  *   analyzer.createTreeCache(maxTrees?)                // per-document incremental tree cache (LRU, frees WASM trees)
+ *   analyzer.warmUp()                                  // compile queries ahead of the first hover (~100 ms, once)
  *
  * `doc` is the text, or `{ text, tree }` with a tree from the TreeCache (the cache's CachedDocument fits).
  * Positions are 0-based lines and UTF-16 characters, exactly like VS Code's `Position`.
@@ -75,6 +76,8 @@ export interface Analyzer {
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined;
   findPortArgument(doc: DocumentInput): PortArgument | undefined;
   createTreeCache(maxTrees?: number): TreeCache;
+  /** Compiles the queries and runs one small analysis, so the first real hover does not pay for it. */
+  warmUp(): void;
 }
 
 interface ScopeTools {
@@ -100,6 +103,16 @@ class SockLensAnalyzer implements Analyzer {
 
   createTreeCache(maxTrees?: number): TreeCache {
     return new TreeCache(this.parser ?? { parse: () => undefined }, maxTrees);
+  }
+
+  warmUp(): void {
+    if (!this.parser) return;
+    const sample = 'int main(void) {\n  int s = socket(AF_INET, SOCK_STREAM, 0);\n  struct sockaddr_in a;\n  a.sin_port = htons(1);\n  bind(s, (struct sockaddr *)&a, sizeof a);\n}\n';
+    const tree = this.parser.parse(sample);
+    if (!tree) return;
+    this.explainAt({ text: sample, tree }, 4, 3);
+    this.findPortArgument({ text: sample, tree });
+    tree.delete();
   }
 
   private analysis(doc: DocumentInput): FileAnalysis | undefined {

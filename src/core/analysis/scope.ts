@@ -9,6 +9,9 @@ import { LineIndex } from './text';
 /** Calls the analysis needs besides the covered functions: where ports, addresses and usage text come from. */
 const HELPER_CALLS = new Set(['atoi', 'atol', 'strtol', 'strtoul', 'memset', 'bzero', 'printf', 'fprintf', 'puts', 'fputs', 'snprintf']);
 
+/** Node types a function definition can sit in (besides the translation unit). */
+const FUNCTION_CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list', 'ERROR']);
+
 /** One function body (or one top-level item outside any function) and the facts gathered in it. */
 export interface Scope {
   /** Start offset of the scope's node: its identity within one tree. */
@@ -34,8 +37,8 @@ function declaratorParts(node: Node): { name?: string; pointer: boolean; array: 
   return { name: current?.text, pointer, array };
 }
 
-function readDeclarations(language: Language, node: Node, into: Map<string, Declaration>): void {
-  for (const captures of runQuery(language, 'declarations', node)) {
+function readDeclarations(language: Language, node: Node, into: Map<string, Declaration>, query: 'declarations' | 'globals' = 'declarations'): void {
+  for (const captures of runQuery(language, query, node)) {
     const typeNode = captures.get('decl.type')!;
     const { name, pointer, array } = declaratorParts(captures.get('decl.declarator')!);
     if (!name || name === '') continue;
@@ -62,7 +65,7 @@ export class FileAnalysis {
   readonly lines: LineIndex;
   readonly macros = new Map<string, string>();
   readonly enums = new Map<string, number>();
-  readonly globals = new Map<string, Declaration>();
+  private globalsCache: Map<string, Declaration> | undefined;
   private readonly scopes = new Map<number, Scope>();
   private allCallsCache: CallSite[] | undefined;
 
@@ -73,52 +76,59 @@ export class FileAnalysis {
     readonly tree: Tree,
   ) {
     this.lines = new LineIndex(text);
-    this.readTopLevel(tree.rootNode);
+    this.readTopLevel();
   }
 
   /** Names of calls worth collecting: every covered function plus the helpers. */
   readonly wanted = (name: string): boolean => this.kb.functions.has(name) || HELPER_CALLS.has(name);
 
-  private readTopLevel(root: Node): void {
-    for (const child of root.children) {
-      if (!child) continue;
-      if (child.type.startsWith('preproc_') || child.type === 'declaration' || child.type === 'type_definition' || child.type === 'enum_specifier') {
-        this.readMacros(child);
-      }
-      if (child.type === 'declaration') readDeclarations(this.language, child, this.globals);
+  /**
+   * Object-like macros and enumerators, read from the text with a line scan: a whole-tree query costs tens of
+   * milliseconds on a large file, too much to pay after every edit before the next hover.
+   */
+  private readTopLevel(): void {
+    const define = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\r?\n|\\)*)/gm;
+    for (let m = define.exec(this.text); m; m = define.exec(this.text)) {
+      const value = m[2].replace(/\\\r?\n/g, ' ').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/g, '').trim();
+      if (value !== '') this.macros.set(m[1], value);
     }
-  }
-
-  private readMacros(node: Node): void {
-    let nextEnum = 0;
-    for (const captures of runQuery(this.language, 'macros', node)) {
-      const macro = captures.get('macro.name');
-      if (macro) {
-        this.macros.set(macro.text, captures.get('macro.value')!.text.trim());
-        continue;
-      }
-      const name = captures.get('enum.name');
-      if (!name) continue;
-      const valueNode = captures.get('enum.value');
-      if (name.parent?.previousNamedSibling === null) nextEnum = 0;
-      const value = valueNode ? parseNumber(valueNode.text) ?? this.enums.get(valueNode.text) : nextEnum;
-      if (value !== undefined) {
-        this.enums.set(name.text, value);
-        nextEnum = value + 1;
+    const enumBody = /\benum\b[^{;]*\{([^}]*)\}/g;
+    for (let m = enumBody.exec(this.text); m; m = enumBody.exec(this.text)) {
+      let next = 0;
+      for (const item of m[1].replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').split(',')) {
+        const [, name, valueText] = /^\s*([A-Za-z_]\w*)\s*(?:=\s*(.+?))?\s*$/s.exec(item) ?? [];
+        if (!name) continue;
+        const value = valueText === undefined ? next : (parseNumber(valueText) ?? this.enums.get(valueText));
+        if (value === undefined) continue;
+        this.enums.set(name, value);
+        next = value + 1;
       }
     }
   }
 
-  /** The scope (function body, else top-level item) around `offset`. */
+  /** File-scope variables, read on first need (sizeof or & of a name the function does not declare). */
+  private get globals(): Map<string, Declaration> {
+    if (!this.globalsCache) {
+      this.globalsCache = new Map();
+      readDeclarations(this.language, this.tree.rootNode, this.globalsCache, 'globals');
+    }
+    return this.globalsCache;
+  }
+
+  /**
+   * The scope (function definition, else the top-level item) around `offset`. Found by descending with
+   * `firstChildForIndex` through the few node types that can hold a function definition: climbing `parent`
+   * links or running a query costs time proportional to the whole file in web-tree-sitter.
+   */
   scopeAt(offset: number): Scope {
     const root = this.tree.rootNode;
-    let node: Node | null = root.descendantForIndex(Math.max(0, Math.min(offset, this.text.length - 1)));
-    let topLevel: Node | null = null;
-    while (node && node.type !== 'function_definition') {
-      if (node.parent && node.parent.equals(root)) topLevel = node;
-      node = node.parent;
+    const at = Math.max(0, Math.min(offset, this.text.length - 1));
+    let scopeNode: Node = root.firstChildForIndex(at) ?? root;
+    let inner: Node | null = scopeNode;
+    while (inner && inner.type !== 'function_definition' && FUNCTION_CONTAINERS.has(inner.type)) {
+      inner = inner.firstChildForIndex(at);
+      if (inner?.type === 'function_definition') scopeNode = inner;
     }
-    const scopeNode = node ?? topLevel ?? root;
     const cached = this.scopes.get(scopeNode.startIndex);
     if (cached && cached.end === scopeNode.endIndex) return cached;
     const scope = this.buildScope(scopeNode);

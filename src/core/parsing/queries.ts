@@ -4,7 +4,7 @@ import { Query } from './treeSitter';
 import { locateAsset } from './locate';
 
 /** The query files under src/core/queries/ (copied to dist/queries/ by scripts/build.mjs). */
-export type QueryName = 'calls' | 'declarations' | 'macros' | 'assignments' | 'functions';
+export type QueryName = 'calls' | 'declarations' | 'globals' | 'assignments' | 'functions';
 
 const compiled = new Map<string, QueryType>();
 
