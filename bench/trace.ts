@@ -1,0 +1,773 @@
+/**
+ * `npm run bench:trace`: what tracing costs a loopback echo server (bench/fixtures/echo_server.c) under a load
+ * client process (bench/fixtures/load_client.c), in two workloads: ping-pong on one connection and a new
+ * connection per request. Each configuration runs the same binary the runner compiles (-g -O0):
+ *
+ *   untraced          the plain binary
+ *   preload, no sink  LD_PRELOAD tracer with no channel: the hooks' own cost (records built, never sent)
+ *   preload → C sink  records sent to bench/fixtures/event_sink.c, which reads and discards them
+ *   preload → Node raw       ... to a Node Unix socket server that only counts bytes
+ *   preload → Node decode    ... that also decodes the records (src/core/runner/records.ts)
+ *   preload → Node batched   ... decoding, but reading at most every BATCH_MS (pause/resume): fewer wake-ups
+ *   SockLens runner   startRun() with every event consumed: the real product path
+ *   strace            strace -f -e trace=network,close -o /dev/null
+ *
+ * The traced configurations that decode events check that none were lost: every request's accept, recv, send,
+ * recv of end-of-stream and close. Also measured: events per second end to end, the time from "run" to the
+ * `listen` event of examples/hello_server.c (cold cache, tracer cached, everything cached), and offline costs
+ * of the Node side (decoding, event building, JSON, addr2line). Prints tables; --write records them in the
+ * "Trace" section of docs/benchmarks.md. Options: --repeats N (default 3), --seconds S (cap per measurement).
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { autoArguments, compileProgram, ensureTracer, startRun, type Run } from '../src/core/runner';
+import { callEventOf } from '../src/core/runner/callEvents';
+import { RecordStream, FLAG_HAS_PC, type RawRecord } from '../src/core/runner/records';
+import { SourceLines } from '../src/core/runner/sourceLines';
+import type { SockLensEvent } from '../src/core/protocol/events';
+import { ms, percentile } from './lib/stats';
+import { replaceSection } from './lib/report';
+
+const ROOT = path.join(__dirname, '..');
+const FIXTURES = path.join(__dirname, 'fixtures');
+const ECHO_SOURCE = path.join(FIXTURES, 'echo_server.c');
+const HELLO_SOURCE = path.join(ROOT, 'examples', 'hello_server.c');
+const MESSAGE_SIZE = 32;
+/** The batched Node reader's pause after each read. */
+const BATCH_MS = 5;
+const WORKLOADS = [
+  { id: 'pingpong', label: 'ping-pong, one connection', requests: 20_000 },
+  { id: 'connect', label: 'new connection per request', requests: 5_000 },
+] as const;
+type WorkloadId = (typeof WORKLOADS)[number]['id'];
+
+const CONFIGS = [
+  { id: 'untraced', label: 'untraced' },
+  { id: 'nosink', label: 'tracer, no channel (hooks only)' },
+  { id: 'csink', label: 'tracer → C sink (read and discard)' },
+  { id: 'noderaw', label: 'tracer → Node socket, bytes only' },
+  { id: 'nodedecode', label: 'tracer → Node, records decoded' },
+  { id: 'nodebatched', label: `tracer → Node, decoded, reads batched every ${BATCH_MS} ms` },
+  { id: 'runner', label: '**SockLens runner** (startRun, every event consumed)' },
+  { id: 'strace', label: 'strace -f -e trace=network,close' },
+] as const;
+type ConfigId = (typeof CONFIGS)[number]['id'];
+
+const LISTEN_TIMEOUT_MS = 20_000;
+const DRAIN_TIMEOUT_MS = 10_000;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function argValue(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i === -1) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
+  return value;
+}
+const REPEATS = Math.round(argValue('--repeats', 3));
+const MAX_SECONDS = argValue('--seconds', 1.5);
+
+// ---- small helpers ----
+
+async function waitFor(check: () => boolean, timeoutMs: number, intervalMs = 5): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return true;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** utime + stime of a live process in µs, or null once it is gone. */
+function processCpuUs(pid: number): number | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+function nodeCpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** Resolves with the first stdout line matching `pattern`; rejects when the process ends first or on timeout. */
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => fail(`${what}: no "${pattern.source}" line within ${LISTEN_TIMEOUT_MS} ms`), LISTEN_TIMEOUT_MS);
+    const onData = (d: string): void => {
+      out += d;
+      const line = out.split('\n').find((l) => pattern.test(l));
+      if (line !== undefined) done(() => resolve(line));
+    };
+    const onErr = (d: string): void => void (err += d);
+    const onExit = (code: number | null): void => fail(`${what} exited (${code}) before it was ready: ${err.trim()}`);
+    const done = (then: () => void): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onErr);
+      child.off('exit', onExit);
+      then();
+    };
+    const fail = (message: string): void => done(() => reject(new Error(message)));
+    child.stdout?.setEncoding('utf8').on('data', onData);
+    child.stderr?.setEncoding('utf8').on('data', onErr);
+    child.once('exit', onExit);
+  });
+}
+
+/** SIGTERM to the detached process group, then SIGKILL if it is still there after a bounded wait. */
+async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      /* already gone */
+    }
+  };
+  signal('SIGTERM');
+  const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+  if (!gone) {
+    signal('SIGKILL');
+    await exited;
+  }
+}
+
+function gcc(source: string, output: string): void {
+  execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-o', output, source], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+// ---- counting the server's events ----
+
+/** The echo server's per-request calls, counted from decoded records or runner events. */
+class CallCounts {
+  accepts = 0;
+  recvBytes = 0;
+  eofs = 0;
+  sendBytes = 0;
+  closes = 0;
+  /** Events of the five kinds above. */
+  events = 0;
+  /** Order checks: t never goes back within a process, seq is consecutive. */
+  outOfOrder = 0;
+  private lastT = new Map<number, number>();
+  private lastSeq = 0;
+
+  add(call: string, ret: number, pid: number, t: number, seq?: number): void {
+    if (seq !== undefined) {
+      if (this.lastSeq && seq !== this.lastSeq + 1) this.outOfOrder++;
+      this.lastSeq = seq;
+    }
+    if ((this.lastT.get(pid) ?? 0) > t) this.outOfOrder++;
+    this.lastT.set(pid, t);
+    switch (call) {
+      case 'accept':
+      case 'accept4':
+        if (ret >= 0) this.accepts++;
+        break;
+      case 'recv':
+        if (ret > 0) this.recvBytes += ret;
+        else if (ret === 0) this.eofs++;
+        break;
+      case 'send':
+        if (ret > 0) this.sendBytes += ret;
+        break;
+      case 'close':
+        this.closes++;
+        break;
+      default:
+        return;
+    }
+    this.events++;
+  }
+
+  /** Events still missing for `requests` over `connections`. */
+  missing(requests: number, connections: number): number {
+    const dataLeft = Math.max(0, requests * MESSAGE_SIZE - this.recvBytes) + Math.max(0, requests * MESSAGE_SIZE - this.sendBytes);
+    return (
+      Math.max(0, connections - this.accepts) +
+      Math.ceil(dataLeft / MESSAGE_SIZE) +
+      Math.max(0, connections - this.eofs) +
+      Math.max(0, connections - this.closes)
+    );
+  }
+}
+
+// ---- one server under one configuration ----
+
+interface Server {
+  /** The echo server process itself (for its CPU time); null when it cannot be told apart (strace). */
+  pid: number | null;
+  counts: CallCounts | null;
+  /** Bytes the consumer has read so far, for consumers that do not decode. */
+  bytes: () => number;
+  /** Socket reads by the consumer, where it is ours to count. */
+  reads: () => number | null;
+  /** Stops the server and its consumer. */
+  stop(): Promise<void>;
+}
+
+interface Setup {
+  dir: string;
+  cacheDir: string;
+  binary: string;
+  tracer: string;
+  loadClient: string;
+  eventSink: string;
+}
+
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  delete env.SOCKLENS_SOCK;
+  return env;
+}
+
+async function spawnServer(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await waitForLine(child, /^listening on /, what);
+  } catch (err) {
+    await killGroup(child);
+    throw err;
+  }
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+type SinkMode = 'raw' | 'decode' | 'batched';
+
+interface NodeSink {
+  bytes: () => number;
+  /** Socket reads ('data' events) so far. */
+  reads: () => number;
+  counts: CallCounts | null;
+  close: () => Promise<void>;
+}
+
+/**
+ * A Unix socket server in Node standing in for the runner's channel: counts bytes (raw), or decodes records
+ * (decode), or decodes them but pauses BATCH_MS after each read so that records pile up in the socket (batched).
+ */
+async function nodeSink(sockPath: string, mode: SinkMode, capture: Buffer[] | null): Promise<NodeSink> {
+  let bytes = 0;
+  let reads = 0;
+  let captured = 0;
+  const counts = mode === 'raw' ? null : new CallCounts();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    const stream = counts ? new RecordStream() : null;
+    sock.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      reads++;
+      if (mode === 'batched') {
+        sock.pause();
+        setTimeout(() => sock.resume(), BATCH_MS);
+      }
+      if (capture && captured < 64 * 2 ** 20) {
+        capture.push(chunk);
+        captured += chunk.length;
+      }
+      if (stream && counts) for (const r of stream.push(chunk)) counts.add(r.call, r.ret, r.pid, r.tUs);
+    });
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(sockPath, () => resolve());
+  });
+  return {
+    bytes: () => bytes,
+    reads: () => reads,
+    counts,
+    close: async () => {
+      // the traced process is gone: its stream ends once everything it sent has been read
+      await waitFor(() => sockets.size === 0, DRAIN_TIMEOUT_MS);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+let sinkCounter = 0;
+
+async function startServer(config: ConfigId, port: number, setup: Setup, capture: Buffer[] | null): Promise<Server> {
+  const args = [String(port)];
+  const preload = (sock?: string): NodeJS.ProcessEnv => ({ ...baseEnv(), LD_PRELOAD: setup.tracer, ...(sock ? { SOCKLENS_SOCK: sock } : {}) });
+  const plain = async (env: NodeJS.ProcessEnv, cmd = setup.binary, cmdArgs = args): Promise<Server> => {
+    const child = await spawnServer(cmd, cmdArgs, env, config);
+    return { pid: cmd === setup.binary ? child.pid! : null, counts: null, bytes: () => 0, reads: () => null, stop: () => killGroup(child) };
+  };
+  switch (config) {
+    case 'untraced':
+      return plain(baseEnv());
+    case 'nosink':
+      return plain(preload());
+    case 'strace':
+      return plain(baseEnv(), 'strace', ['-f', '-e', 'trace=network,close', '-o', '/dev/null', setup.binary, ...args]);
+    case 'csink': {
+      const sockPath = path.join(setup.dir, `sink-${++sinkCounter}.sock`);
+      const sink = spawn(setup.eventSink, [sockPath, '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      await waitForLine(sink, /^ready$/, 'event_sink');
+      let report = '';
+      sink.stdout!.on('data', (d: string) => (report += d));
+      const sinkDone = new Promise<void>((r) => sink.once('exit', () => r()));
+      const server = await plain(preload(sockPath));
+      return {
+        ...server,
+        bytes: () => Number(/"bytes":(\d+)/.exec(report)?.[1] ?? 0),
+        stop: async () => {
+          await server.stop();
+          // the sink ends by itself once the server's stream is read to its end
+          const ended = await Promise.race([sinkDone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS))]);
+          if (!ended) sink.kill('SIGTERM');
+          await sinkDone;
+        },
+      };
+    }
+    case 'noderaw':
+    case 'nodedecode':
+    case 'nodebatched': {
+      const sockPath = path.join(setup.dir, `node-${++sinkCounter}.sock`);
+      const sink = await nodeSink(sockPath, config === 'noderaw' ? 'raw' : config === 'nodedecode' ? 'decode' : 'batched', capture);
+      const server = await plain(preload(sockPath));
+      return {
+        ...server,
+        counts: sink.counts,
+        bytes: sink.bytes,
+        reads: sink.reads,
+        stop: async () => {
+          await server.stop();
+          await sink.close();
+        },
+      };
+    }
+    case 'runner':
+      return startRunner(port, setup);
+  }
+}
+
+async function startRunner(port: number, setup: Setup): Promise<Server> {
+  const run: Run = startRun({ source: ECHO_SOURCE, args: [String(port)], cacheDir: setup.cacheDir, stopGraceMs: 1000 });
+  const counts = new CallCounts();
+  let listening = false;
+  let ended = false;
+  const problems: string[] = [];
+  run.on('event', (ev: SockLensEvent) => {
+    if (ev.kind === 'call') {
+      counts.add(ev.call, ev.ret, ev.pid, ev.t, ev.seq);
+      if (ev.call === 'listen' && ev.ret === 0) listening = true;
+    } else if (ev.kind === 'problem') problems.push(ev.message.en);
+  });
+  run.once('end', () => (ended = true));
+  await waitFor(() => listening || ended, LISTEN_TIMEOUT_MS);
+  if (!listening) {
+    await run.stop();
+    throw new Error(`runner: the echo server did not reach listen(): ${problems.join('; ') || 'timed out'}`);
+  }
+  return { pid: run.pid, counts, bytes: () => 0, reads: () => null, stop: async () => void (await run.stop()) };
+}
+
+// ---- one measurement ----
+
+interface ClientReport {
+  requests: number;
+  connections: number;
+  seconds: number;
+  error: string | null;
+}
+
+interface Sample {
+  rps: number;
+  requests: number;
+  /** Decoded-event checks: events missing after the drain, order violations; null when not decoded. */
+  missing: number | null;
+  outOfOrder: number | null;
+  /** Per-request events delivered per second, from the load's start to the last one. */
+  eventsPerSecond: number | null;
+  /** From the client's last reply until the consumer had every event (or its byte stream went quiet). */
+  drainMs: number | null;
+  serverCpuUsPerRequest: number | null;
+  nodeCpuUsPerRequest: number;
+  channelBytesPerRequest: number | null;
+  /** Decoded per-request events per socket read of the consumer. */
+  eventsPerRead: number | null;
+}
+
+function runClient(setup: Setup, port: number, workload: WorkloadId, requests: number): Promise<ClientReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(setup.loadClient, [String(port), workload, String(requests), String(MAX_SECONDS), String(MESSAGE_SIZE)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(out) as ClientReport);
+      } catch {
+        reject(new Error(`load_client printed no report: ${out.trim()} ${err.trim()}`));
+      }
+    });
+  });
+}
+
+async function measure(config: ConfigId, workload: WorkloadId, requests: number, setup: Setup, capture: Buffer[] | null): Promise<Sample> {
+  const port = await freePort();
+  const server = await startServer(config, port, setup, capture);
+  try {
+    const cpuBefore = server.pid ? processCpuUs(server.pid) : null;
+    const nodeBefore = nodeCpuUs();
+    const eventsBefore = server.counts?.events ?? 0;
+    const readsBefore = server.reads();
+    const loadStart = performance.now();
+    const client = await runClient(setup, port, workload, requests);
+    const clientDone = performance.now();
+    if (client.error) throw new Error(`${config}/${workload}: load client failed after ${client.requests} requests: ${client.error}`);
+
+    let drainMs: number | null = null;
+    let eventsPerSecond: number | null = null;
+    const counts = server.counts;
+    if (counts) {
+      await waitFor(() => counts.missing(client.requests, client.connections) === 0, DRAIN_TIMEOUT_MS);
+      const end = performance.now();
+      drainMs = end - clientDone;
+      eventsPerSecond = ((counts.events - eventsBefore) * 1000) / (end - loadStart);
+    } else if (config === 'noderaw') {
+      let last = -1;
+      let quietSince = performance.now();
+      await waitFor(() => {
+        const b = server.bytes();
+        if (b !== last) [last, quietSince] = [b, performance.now()];
+        return performance.now() - quietSince > 100;
+      }, DRAIN_TIMEOUT_MS);
+      drainMs = quietSince - clientDone;
+    }
+    const cpuAfter = server.pid ? processCpuUs(server.pid) : null;
+    const nodeAfter = nodeCpuUs();
+    const readsAfter = server.reads();
+    const eventsPerRead = counts && readsAfter !== null && readsBefore !== null && readsAfter > readsBefore
+      ? (counts.events - eventsBefore) / (readsAfter - readsBefore)
+      : null;
+    await server.stop();
+    const bytes = server.bytes();
+    return {
+      rps: client.requests / client.seconds,
+      requests: client.requests,
+      missing: counts ? counts.missing(client.requests, client.connections) : null,
+      outOfOrder: counts ? counts.outOfOrder : null,
+      eventsPerSecond,
+      drainMs,
+      serverCpuUsPerRequest: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / client.requests : null,
+      nodeCpuUsPerRequest: (nodeAfter - nodeBefore) / client.requests,
+      channelBytesPerRequest: bytes ? bytes / client.requests : null,
+      eventsPerRead,
+    };
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+// ---- offline costs of the Node side ----
+
+interface NodeCosts {
+  records: number;
+  bytesPerRecord: number;
+  decodeUs: number;
+  buildUs: number;
+  jsonUs: number;
+  uniquePcs: number;
+  addr2lineFirstMs: number;
+  addr2lineEachUs: number;
+}
+
+function perItemUs(items: number, passes: number, fn: () => void): number {
+  fn(); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < passes; i++) fn();
+  return ((performance.now() - start) * 1000) / (items * passes);
+}
+
+async function nodeCosts(chunks: Buffer[], binary: string): Promise<NodeCosts | null> {
+  if (!chunks.length) return null;
+  const decodeAll = (): RawRecord[] => {
+    const stream = new RecordStream();
+    const out: RawRecord[] = [];
+    for (const c of chunks) for (const r of stream.push(c)) out.push(r);
+    return out;
+  };
+  const records = decodeAll();
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const decodeUs = perItemUs(records.length, 3, decodeAll);
+  const events = records.map(callEventOf);
+  const buildUs = perItemUs(records.length, 3, () => void records.map(callEventOf));
+  const jsonUs = perItemUs(events.length, 3, () => void events.map((e) => JSON.stringify(e)));
+
+  const pcs = [...new Set(records.filter((r) => r.flags & FLAG_HAS_PC).map((r) => r.pc))];
+  const lines = new SourceLines(binary, FIXTURES);
+  let addr2lineFirstMs = 0;
+  let addr2lineEachUs = 0;
+  try {
+    if (pcs.length) {
+      let start = performance.now();
+      await lines.lookup(pcs[0]);
+      addr2lineFirstMs = performance.now() - start;
+      // distinct addresses one after another: the cost of a cache miss once addr2line is running
+      const misses = pcs.slice(1);
+      start = performance.now();
+      for (const pc of misses) await lines.lookup(pc);
+      addr2lineEachUs = misses.length ? ((performance.now() - start) * 1000) / misses.length : 0;
+    }
+  } finally {
+    lines.close();
+  }
+  return { records: records.length, bytesPerRecord: total / records.length, decodeUs, buildUs, jsonUs, uniquePcs: pcs.length, addr2lineFirstMs, addr2lineEachUs };
+}
+
+// ---- run → listening for the hello server ----
+
+interface StartupSample {
+  compileMs: number;
+  startedMs: number;
+  listenMs: number;
+  cached: boolean;
+}
+
+async function timeToListening(cacheDir: string, extraFlags: string[] = []): Promise<StartupSample> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const run = startRun({ source: HELLO_SOURCE, args: [String(port)], cacheDir, extraFlags, stopGraceMs: 1000 });
+  const sample: StartupSample = { compileMs: NaN, startedMs: NaN, listenMs: NaN, cached: false };
+  let ended = false;
+  run.on('event', (ev: SockLensEvent) => {
+    const t = performance.now() - t0;
+    if (ev.kind === 'compile-finished') [sample.compileMs, sample.cached] = [t, ev.cached];
+    else if (ev.kind === 'process-started' && ev.ppid === null) sample.startedMs = t;
+    else if (ev.kind === 'call' && ev.call === 'listen' && Number.isNaN(sample.listenMs)) sample.listenMs = t;
+  });
+  run.once('end', () => (ended = true));
+  await waitFor(() => !Number.isNaN(sample.listenMs) || ended, LISTEN_TIMEOUT_MS);
+  await run.stop();
+  if (Number.isNaN(sample.listenMs)) throw new Error('hello_server.c: no listen event');
+  return sample;
+}
+
+interface StartupRow {
+  label: string;
+  samples: StartupSample[];
+}
+
+async function measureStartup(setup: Setup): Promise<StartupRow[]> {
+  const cold: StartupSample[] = [];
+  const compileOnly: StartupSample[] = [];
+  const cached: StartupSample[] = [];
+  const warmDir = setup.cacheDir; // the tracer is already built there
+  for (let i = 0; i < REPEATS; i++) {
+    cold.push(await timeToListening(path.join(setup.dir, `startup-cold-${i}`)));
+    // same tracer, a binary never built before (a -D flag changes the cache key)
+    compileOnly.push(await timeToListening(warmDir, [`-DSOCKLENS_BENCH_RUN=${i}`]));
+    cached.push(await timeToListening(warmDir, ['-DSOCKLENS_BENCH_RUN=0']));
+  }
+  return [
+    { label: 'cold: empty cache (tracer build + compile)', samples: cold },
+    { label: 'tracer cached, program compiled', samples: compileOnly },
+    { label: 'everything cached', samples: cached },
+  ];
+}
+
+// ---- report ----
+
+type Results = Record<WorkloadId, Record<ConfigId, Sample[]>>;
+
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+function medianOf(samples: Sample[], pick: (s: Sample) => number | null): number | null {
+  const values = samples.map(pick).filter((v): v is number => v !== null && Number.isFinite(v));
+  return values.length ? median(values) : null;
+}
+
+function fmt(value: number | null, digits = 1): string {
+  return value === null ? '–' : value.toFixed(digits);
+}
+
+function throughputTable(results: Results): string {
+  const head = `| configuration | ${WORKLOADS.map((w) => `${w.label}: req/s (× untraced)`).join(' | ')} | events lost | order violations |`;
+  const sep = `| --- | ${WORKLOADS.map(() => '---:').join(' | ')} | ---: | ---: |`;
+  const rows = CONFIGS.map((c) => {
+    const cells = WORKLOADS.map((w) => {
+      const rps = medianOf(results[w.id][c.id], (s) => s.rps)!;
+      const base = medianOf(results[w.id].untraced, (s) => s.rps)!;
+      const range = results[w.id][c.id].map((s) => s.rps / base);
+      return `${rps.toFixed(0)} (**${(rps / base).toFixed(2)}×**, ${Math.min(...range).toFixed(2)}–${Math.max(...range).toFixed(2)})`;
+    });
+    const all = WORKLOADS.flatMap((w) => results[w.id][c.id]);
+    const decoded = all.some((s) => s.missing !== null);
+    const lost = decoded ? String(all.reduce((n, s) => n + (s.missing ?? 0), 0)) : '–';
+    const order = decoded ? String(all.reduce((n, s) => n + (s.outOfOrder ?? 0), 0)) : '–';
+    return `| ${c.label} | ${cells.join(' | ')} | ${lost} | ${order} |`;
+  });
+  return [head, sep, ...rows].join('\n');
+}
+
+function costTable(results: Results): string {
+  const head = '| configuration | workload | echo server CPU µs/request | Node CPU µs/request | channel bytes/request | events per Node read | events/s end to end | drain after last reply |';
+  const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const rows: string[] = [];
+  for (const w of WORKLOADS) {
+    for (const c of CONFIGS) {
+      if (c.id === 'strace') continue;
+      const s = results[w.id][c.id];
+      const eps = medianOf(s, (x) => x.eventsPerSecond);
+      const drain = medianOf(s, (x) => x.drainMs);
+      rows.push(
+        `| ${c.label} | ${w.id} | ${fmt(medianOf(s, (x) => x.serverCpuUsPerRequest))} | ${fmt(medianOf(s, (x) => x.nodeCpuUsPerRequest))} | ` +
+          `${fmt(medianOf(s, (x) => x.channelBytesPerRequest), 0)} | ${fmt(medianOf(s, (x) => x.eventsPerRead), 2)} | ${eps === null ? '–' : eps.toFixed(0)} | ${drain === null ? '–' : `${ms(drain)} ms`} |`,
+      );
+    }
+  }
+  return [head, sep, ...rows].join('\n');
+}
+
+function startupTable(rows: StartupRow[], autoArgs: { firstMs: number; nextMs: number }): string {
+  const head = '| examples/hello_server.c | compile finished | process started | `listen` event (median, min–max) |';
+  const sep = '| --- | ---: | ---: | ---: |';
+  const body = rows.map((r) => {
+    const l = r.samples.map((s) => s.listenMs);
+    return `| ${r.label} | ${ms(median(r.samples.map((s) => s.compileMs)))} ms | ${ms(median(r.samples.map((s) => s.startedMs)))} ms | ` +
+      `**${ms(median(l))} ms** (${ms(Math.min(...l))}–${ms(Math.max(...l))}) |`;
+  });
+  return [
+    head,
+    sep,
+    ...body,
+    '',
+    `Times are from \`startRun()\` to the event's arrival in the consumer, with the port given explicitly. With \`--args auto\` the ` +
+      `argument analysis adds ${ms(autoArgs.firstMs)} ms on the first run in a process (tree-sitter WASM load) and ${ms(autoArgs.nextMs)} ms after that.`,
+  ].join('\n');
+}
+
+function nodeCostText(c: NodeCosts | null): string {
+  if (!c) return '';
+  return [
+    `Node side, measured offline on the ${c.records.toLocaleString('en')} records captured from one ping-pong run ` +
+      `(${c.bytesPerRecord.toFixed(0)} bytes a record): decoding (records.ts) ${c.decodeUs.toFixed(2)} µs a record, ` +
+      `building the event (callEventOf) ${c.buildUs.toFixed(2)} µs, JSON.stringify (what \`--json\` adds) ${c.jsonUs.toFixed(2)} µs. ` +
+      `addr2line: ${c.uniquePcs} distinct call sites in the run, so after the first lookups every event is a cache hit; ` +
+      `first lookup (spawning addr2line) ${ms(c.addr2lineFirstMs)} ms, a cache miss afterwards ${c.addr2lineEachUs.toFixed(0)} µs.`,
+  ].join('\n');
+}
+
+// ---- main ----
+
+async function prepare(): Promise<Setup> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-bench-trace-'));
+  const cacheDir = path.join(dir, 'cache');
+  const loadClient = path.join(dir, 'load_client');
+  const eventSink = path.join(dir, 'event_sink');
+  gcc(path.join(FIXTURES, 'load_client.c'), loadClient);
+  gcc(path.join(FIXTURES, 'event_sink.c'), eventSink);
+  const compiled = await compileProgram({ source: ECHO_SOURCE, cacheDir });
+  if (!compiled.ok || !compiled.binary) throw new Error(`echo_server.c did not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+  const tracer = await ensureTracer('gcc', cacheDir);
+  return { dir, cacheDir, binary: compiled.binary, tracer, loadClient, eventSink };
+}
+
+function checkStrace(): void {
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('strace is not installed: sudo apt install strace');
+  }
+}
+
+async function main(): Promise<void> {
+  checkStrace();
+  const began = performance.now();
+  const setup = await prepare();
+  const results = Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(CONFIGS.map((c) => [c.id, [] as Sample[]]))])) as Results;
+  const capture: Buffer[] = [];
+  let startup: StartupRow[];
+  let costs: NodeCosts | null;
+  const autoArgs = { firstMs: 0, nextMs: 0 };
+  try {
+    // repeats interleave the configurations so that load from elsewhere on the machine spreads over all of them
+    for (let rep = 0; rep < REPEATS; rep++) {
+      for (const w of WORKLOADS) {
+        for (const c of CONFIGS) {
+          const wantCapture = rep === 0 && w.id === 'pingpong' && c.id === 'noderaw';
+          const sample = await measure(c.id, w.id, w.requests, setup, wantCapture ? capture : null);
+          results[w.id][c.id].push(sample);
+          console.error(`${rep + 1}/${REPEATS} ${w.id.padEnd(8)} ${c.id.padEnd(10)} ${sample.rps.toFixed(0).padStart(6)} req/s` +
+            (sample.missing !== null ? `, ${sample.missing} events missing` : ''));
+        }
+      }
+    }
+    costs = await nodeCosts(capture, setup.binary);
+    startup = await measureStartup(setup);
+    const helloText = fs.readFileSync(HELLO_SOURCE, 'utf8');
+    let t = performance.now();
+    await autoArguments(helloText, 9190);
+    autoArgs.firstMs = performance.now() - t;
+    t = performance.now();
+    await autoArguments(helloText, 9190);
+    autoArgs.nextMs = performance.now() - t;
+  } finally {
+    fs.rmSync(setup.dir, { recursive: true, force: true });
+  }
+  const load = os.loadavg()[0];
+  const report = [
+    `Command: \`npm run bench:trace\` (${os.cpus().length} cores, load average ${load.toFixed(1)} at the end, Node ${process.version}, ` +
+      `${execFileSync('strace', ['-V'], { encoding: 'utf8' }).split('\n')[0]}; whole run ${((performance.now() - began) / 1000).toFixed(0)} s). ` +
+      'The machine is shared with other engineers\' builds and tests, so absolute numbers are noisy; the ratios come from ' +
+      `interleaved runs (median of ${REPEATS}, min–max of the ratio in brackets).`,
+    '',
+    `Server: bench/fixtures/echo_server.c compiled by the runner (-g -O0), single-threaded, 127.0.0.1. Load: bench/fixtures/load_client.c ` +
+      `(gcc -O2, a separate process, ${MESSAGE_SIZE}-byte messages), ${WORKLOADS.map((w) => `${w.label} up to ${w.requests.toLocaleString('en')} requests`).join(', ')}, ` +
+      `each capped at ${MAX_SECONDS} s. Events lost: every request's accept, recv, send, end-of-stream recv and close must reach the consumer (checked where events are decoded).`,
+    '',
+    throughputTable(results),
+    '',
+    'Where the time goes (medians). The echo server\'s CPU comes from /proc (10 ms ticks); Node CPU is the consumer process\'s own CPU during the load and drain.',
+    '',
+    costTable(results),
+    '',
+    nodeCostText(costs),
+    '',
+    startupTable(startup, autoArgs),
+  ].join('\n');
+  console.log(report);
+  if (process.argv.includes('--write')) replaceSection(path.join(ROOT, 'docs', 'benchmarks.md'), 'Trace', report);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
