@@ -117,6 +117,7 @@ export function mountPanel(root: HTMLElement, host: PanelHost, options: PanelOpt
     const languageChanged = renderedLanguage !== language;
     renderedLanguage = language;
     if (languageChanged) doc.documentElement.lang = language;
+    timeline.measure();
     header.update();
     story.update();
     problems.update();

@@ -115,8 +115,13 @@ export interface PanelModel {
   callsSeen: Set<string>;
   /** Kinds of runner events seen (stdout, client …), also offered by the timeline's call filter. */
   kindsSeen: Set<string>;
-  /** Bumped whenever the fd table changes, so a view can skip re-rendering it. */
+  /** Bumped whenever anything in the fd table changes (byte counters included). */
   fdRevision: number;
+  /**
+   * Bumped when what the story, problems and the table's rows are changes: not for byte counters and output
+   * lines, so a stream of send/recv does not rebuild them every frame.
+   */
+  shapeRevision: number;
   revision: number;
   nextRowId: number;
   /** Failures not stored because of MAX_PROBLEMS. */
@@ -165,6 +170,7 @@ export function createModel(): PanelModel {
     callsSeen: new Set(),
     kindsSeen: new Set(),
     fdRevision: 0,
+    shapeRevision: 0,
     revision: 0,
     nextRowId: 1,
     problemsDropped: 0,
@@ -267,6 +273,7 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
   const step = stepName !== undefined ? model.steps[stepName] : undefined;
 
   if (failed) {
+    model.shapeRevision++;
     if (step) failStep(step, ev);
     if (ev.fd !== null) {
       const row = model.open.get(key(ev.pid, ev.fd));
@@ -283,7 +290,10 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
     return;
   }
 
+  const rowsBefore = model.rows.length;
   const fdRow = ev.fd !== null ? rowFor(model, ev.pid, ev.fd, ev.seq) : undefined;
+  const stateBefore = fdRow?.state;
+  let shapeChanged = true;
   switch (ev.call) {
     case 'socket':
     case 'socketpair': {
@@ -354,18 +364,26 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
         copy.state = fdRow.state;
         if (fdRow.local !== undefined) copy.local = fdRow.local;
         if (fdRow.peer !== undefined) copy.peer = fdRow.peer;
-      } else if (fdRow) {
-        const amount = ev.bytes ?? Math.max(ev.ret, 0);
-        if (SEND_CALLS.has(ev.call)) fdRow.bytesOut += amount;
-        else if (RECV_CALLS.has(ev.call)) {
-          fdRow.bytesIn += amount;
-          if (ev.ret === 0 && fdRow.role !== 'udp') fdRow.state = 'peer-closed';
-        }
-        if (fdRow.role === 'udp' && ev.local !== undefined && fdRow.local === undefined) fdRow.local = ev.local;
+        break;
       }
+      // Data (and other) calls reshape the table only by adding an inherited row or changing a state or address.
+      shapeChanged = model.rows.length !== rowsBefore;
+      if (!fdRow) break;
+      const amount = ev.bytes ?? Math.max(ev.ret, 0);
+      if (SEND_CALLS.has(ev.call)) fdRow.bytesOut += amount;
+      else if (RECV_CALLS.has(ev.call)) {
+        fdRow.bytesIn += amount;
+        if (ev.ret === 0 && fdRow.role !== 'udp') fdRow.state = 'peer-closed';
+      }
+      if (fdRow.role === 'udp' && ev.local !== undefined && fdRow.local === undefined) {
+        fdRow.local = ev.local;
+        shapeChanged = true;
+      }
+      if (fdRow.state !== stateBefore) shapeChanged = true;
     }
   }
   model.fdRevision++;
+  if (shapeChanged) model.shapeRevision++;
 }
 
 function isListeningAddress(model: PanelModel, address: string): boolean {
@@ -393,6 +411,7 @@ function client(model: PanelModel, id: number): ClientSession {
 export function requestClient(model: PanelModel, id: number): void {
   client(model, id);
   model.revision++;
+  model.shapeRevision++;
 }
 
 /** The smallest client id not used yet (ids are positive and chosen by the panel). */
@@ -406,6 +425,7 @@ export function applyEvent(model: PanelModel, ev: SockLensEvent): void {
   model.events.push(ev);
   model.revision++;
   if (ev.kind !== 'call') model.kindsSeen.add(ev.kind);
+  if (ev.kind !== 'call' && ev.kind !== 'stdout' && ev.kind !== 'stderr') model.shapeRevision++;
   switch (ev.kind) {
     case 'call':
       applyCall(model, ev);

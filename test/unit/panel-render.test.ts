@@ -61,6 +61,8 @@ test('fd table for the hello server: fd 3 listening on the port, fd 4 accepted f
     [['socket', true], ['bind', true], ['listen', true], ['accept', true]],
   );
   assert.match(m.$('.calls-list').textContent!, /fd 4 talking with 127\.0\.0\.1:50304/);
+  send(m, { type: 'events', events: [callEvent(100, { call: 'recv', fd: 4, ret: 6, bytes: 6 }), callEvent(101, { call: 'send', fd: 4, ret: 2, bytes: 2 })] });
+  assert.deepEqual(cells(m.$$('.fd-table tbody tr')[1]!).slice(6, 8), ['6', '2'], 'byte counters update in place');
   send(m, { type: 'events', events: helloServerEvents(9190).filter((e) => e.seq > 7) });
   assert.equal(m.$$('.fd-row.is-closed').length, 2, 'closed fds stay, dimmed');
   assert.match(m.$('.run-status').textContent!, /exited with code 0/);
@@ -130,9 +132,18 @@ test('scrolled away from the bottom, the timeline draws the rows at the scroll p
   follow.dispatchEvent(new m.window.Event('change') as unknown as Event);
   m.$('.timeline-viewport').scrollTop = 5000 * 20;
   m.panel.flush();
-  const seqs = m.$$('.timeline-row .tl-seq').map((e) => Number(e.textContent));
+  const drawnSeqs = (): number[] => m.$$('.timeline-row .tl-seq').map((e) => Number(e.textContent));
+  const ascending = (seqs: number[]): boolean => seqs.every((seq, i) => i === 0 || seq === seqs[i - 1]! + 1);
+  let seqs = drawnSeqs();
   assert.ok(seqs.length <= 60);
   assert.ok(seqs.includes(5001), `drawn: ${seqs[0]}…${seqs.at(-1)}`);
+  assert.ok(ascending(seqs), 'rows are in order in the DOM');
+  for (const position of [4990, 5010, 100, 9000]) {
+    m.$('.timeline-viewport').scrollTop = position * 20;
+    m.panel.flush();
+    seqs = drawnSeqs();
+    assert.ok(seqs.includes(position + 1) && ascending(seqs) && seqs.length <= 60, `at ${position}: ${seqs.join(',')}`);
+  }
   m.window.close();
 });
 

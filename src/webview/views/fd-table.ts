@@ -1,5 +1,5 @@
 // The descriptor table: every socket the program made, closed ones kept and dimmed.
-import { clear, el } from '../dom.js';
+import { clear, el, setText } from '../dom.js';
 import type { FdRow } from '../model.js';
 import type { StringKey } from '../strings.js';
 import type { ViewContext } from './context.js';
@@ -37,8 +37,11 @@ export function visibleRows(rows: readonly FdRow[]): { shown: FdRow[]; hiddenClo
 
 export class FdTableView {
   readonly root: HTMLElement;
-  private renderedRevision = -1;
+  private renderedShape = -1;
+  private renderedBytes = -1;
   private renderedLanguage = '';
+  /** Byte cells of the drawn rows, updated in place while data flows. */
+  private byteCells: { row: FdRow; bytesIn: HTMLElement; bytesOut: HTMLElement }[] = [];
 
   constructor(private readonly ctx: ViewContext) {
     this.root = el(ctx.doc, 'section', 'fd-table');
@@ -47,11 +50,22 @@ export class FdTableView {
   update(): void {
     const model = this.ctx.model();
     const t = this.ctx.t();
-    if (model.fdRevision === this.renderedRevision && t.language === this.renderedLanguage) return;
-    this.renderedRevision = model.fdRevision;
+    if (model.shapeRevision === this.renderedShape && t.language === this.renderedLanguage) {
+      if (model.fdRevision !== this.renderedBytes) {
+        this.renderedBytes = model.fdRevision;
+        for (const cells of this.byteCells) {
+          setText(cells.bytesIn, String(cells.row.bytesIn));
+          setText(cells.bytesOut, String(cells.row.bytesOut));
+        }
+      }
+      return;
+    }
+    this.renderedShape = model.shapeRevision;
+    this.renderedBytes = model.fdRevision;
     this.renderedLanguage = t.language;
     const doc = this.ctx.doc;
     clear(this.root);
+    this.byteCells = [];
     this.root.append(el(doc, 'h2', '', t('fd.title')));
     if (model.rows.length === 0) {
       this.root.append(el(doc, 'div', 'empty', t('fd.none')));
@@ -87,6 +101,8 @@ export class FdTableView {
     const pidCell = el(doc, 'td', 'fd-pid', String(row.pid));
     if (row.inheritedFrom !== undefined) pidCell.title = t('fd.inherited', { pid: row.inheritedFrom });
     const state = t(`state.${row.state}`) + (row.lastErrno !== undefined ? ` (${row.lastErrno})` : '');
+    const bytesIn = el(doc, 'td', 'fd-in num', String(row.bytesIn));
+    const bytesOut = el(doc, 'td', 'fd-out num', String(row.bytesOut));
     const lineCell = el(doc, 'td', 'fd-line');
     if (row.createdAt) lineCell.append(sourceLink(this.ctx, row.createdAt.file, row.createdAt.line, row.createdAt.function));
     tr.append(
@@ -96,10 +112,11 @@ export class FdTableView {
       el(doc, 'td', 'fd-local', row.local ?? ''),
       el(doc, 'td', 'fd-peer', row.peer ?? ''),
       el(doc, 'td', 'fd-state', state),
-      el(doc, 'td', 'fd-in num', String(row.bytesIn)),
-      el(doc, 'td', 'fd-out num', String(row.bytesOut)),
+      bytesIn,
+      bytesOut,
       lineCell,
     );
+    this.byteCells.push({ row, bytesIn, bytesOut });
     return tr;
   }
 }

@@ -16,8 +16,8 @@ export class ProblemsView {
   update(): void {
     const model = this.ctx.model();
     const t = this.ctx.t();
-    if (model.revision === this.renderedRevision && t.language === this.renderedLanguage) return;
-    this.renderedRevision = model.revision;
+    if (model.shapeRevision === this.renderedRevision && t.language === this.renderedLanguage) return;
+    this.renderedRevision = model.shapeRevision;
     this.renderedLanguage = t.language;
     clear(this.root);
     const storySteps = new Set<string>(storyKind(model) === 'server' ? SERVER_STEPS : CLIENT_STEPS);

@@ -4,8 +4,6 @@ import { CLIENT_STEPS, SERVER_STEPS, callsInProgress, storyKind, type StepName, 
 import type { ViewContext } from './context.js';
 import { renderProblem, sourceLink } from './problem.js';
 
-const ICONS: Record<StepName, string> = { socket: '☎', bind: '#', listen: '🔔', accept: '📞', connect: '☏' };
-
 export class StoryView {
   readonly root: HTMLElement;
   private renderedRevision = -1;
@@ -18,26 +16,27 @@ export class StoryView {
   update(): void {
     const model = this.ctx.model();
     const t = this.ctx.t();
-    if (model.revision === this.renderedRevision && t.language === this.renderedLanguage) return;
-    this.renderedRevision = model.revision;
+    if (model.shapeRevision === this.renderedRevision && t.language === this.renderedLanguage) return;
+    this.renderedRevision = model.shapeRevision;
     this.renderedLanguage = t.language;
     const doc = this.ctx.doc;
     clear(this.root);
     const kind = storyKind(model);
     this.root.append(el(doc, 'h2', '', t(kind === 'server' ? 'story.server.title' : 'story.client.title')));
     const list = el(doc, 'ol', 'steps');
-    for (const name of kind === 'server' ? SERVER_STEPS : CLIENT_STEPS) list.append(this.step(name, model.steps[name]));
+    const steps = kind === 'server' ? SERVER_STEPS : CLIENT_STEPS;
+    steps.forEach((name, i) => list.append(this.step(name, i + 1, model.steps[name])));
     this.root.append(list);
     if (kind === 'server') this.root.append(this.calls());
   }
 
-  private step(name: StepName, status: StepStatus): HTMLElement {
+  private step(name: StepName, number: number, status: StepStatus): HTMLElement {
     const doc = this.ctx.doc;
     const t = this.ctx.t();
     const state = status.reached ? 'reached' : status.errno !== undefined || status.problem ? 'failed' : 'pending';
     const item = el(doc, 'li', `step step-${name} is-${state}`);
     item.dataset.step = name;
-    item.append(el(doc, 'span', 'step-icon', ICONS[name]));
+    item.append(el(doc, 'span', 'step-number', state === 'reached' ? '✓' : state === 'failed' ? '✗' : String(number)));
     const body = el(doc, 'div', 'step-body');
     const head = el(doc, 'div', 'step-head');
     head.append(el(doc, 'span', 'step-title', t(`step.${name}.title`)), el(doc, 'code', 'step-call', `${name}()`));

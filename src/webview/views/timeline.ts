@@ -33,8 +33,15 @@ export class TimelineView {
   private follow: boolean;
   /** What the filter option lists were built from, to rebuild them only when something new appears. */
   private optionsKey = '';
-  /** Rows must be refilled even at the same index (the filter or the language changed). */
+  /** Rows must be refilled even at the same position (the filter, the language or the run changed). */
   private stale = true;
+  /** Drawn row elements by position in the (filtered) list. */
+  private readonly drawn = new Map<number, HTMLElement>();
+  /** Layout read at the start of a frame, before anything is written (reading after writes forces a layout). */
+  private viewportHeight = 0;
+  private scrollTop = 0;
+  /** The scrollTop the view set itself while following, so its own scroll event is not taken for the user's. */
+  private ownScrollTop = -1;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -107,6 +114,12 @@ export class TimelineView {
     return this.rowsBox.childElementCount;
   }
 
+  /** Reads the layout the frame needs; call before any view writes to the DOM. */
+  measure(): void {
+    this.viewportHeight = this.viewport.clientHeight;
+    this.scrollTop = this.viewport.scrollTop;
+  }
+
   update(languageChanged: boolean): void {
     const t = this.ctx.t();
     if (languageChanged) {
@@ -126,47 +139,76 @@ export class TimelineView {
     this.followBox.checked = this.follow;
     this.sizer.style.height = `${total * ROW_HEIGHT}px`;
 
-    const visible = this.viewport.clientHeight > 0 ? Math.ceil(this.viewport.clientHeight / ROW_HEIGHT) : FALLBACK_VISIBLE_ROWS;
-    if (this.follow) {
-      const bottom = Math.max(0, total * ROW_HEIGHT - this.viewport.clientHeight);
-      if (this.viewport.scrollTop !== bottom) this.viewport.scrollTop = bottom;
-    }
-    const top = this.follow ? Math.max(0, total - visible) : Math.floor(this.viewport.scrollTop / ROW_HEIGHT);
+    const visible = this.viewportHeight > 0 ? Math.ceil(this.viewportHeight / ROW_HEIGHT) : FALLBACK_VISIBLE_ROWS;
+    const top = this.follow ? Math.max(0, total - visible) : Math.floor(this.scrollTop / ROW_HEIGHT);
     const first = Math.max(0, Math.min(top, total - 1) - OVERSCAN);
     const last = Math.min(total, top + visible + OVERSCAN);
-    this.rowsBox.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     this.drawRows(first, last);
+    if (this.follow) {
+      const bottom = Math.max(0, total * ROW_HEIGHT - this.viewportHeight);
+      if (this.scrollTop !== bottom) {
+        this.viewport.scrollTop = bottom;
+        this.ownScrollTop = this.viewport.scrollTop;
+      }
+    }
   }
 
+  /**
+   * Keeps a row element per drawn position. Each row is absolutely placed at its own offset, so rows that stay
+   * visible are not touched (no text layout) when new events arrive; only new positions are filled. Rows stay in
+   * position order in the DOM (the visible range only grows or shrinks at its ends), for screen readers.
+   */
   private drawRows(first: number, last: number): void {
+    if (this.stale) {
+      for (const row of this.drawn.values()) row.remove();
+      this.drawn.clear();
+      this.stale = false;
+    }
+    const spare: HTMLElement[] = [];
+    for (const [position, row] of this.drawn) {
+      if (position < first || position >= last) {
+        this.drawn.delete(position);
+        row.remove();
+        spare.push(row);
+      }
+    }
+    // The kept rows are one contiguous run: new positions go either before it or after it.
+    const keptFirst = this.drawn.size > 0 ? Math.min(...this.drawn.keys()) : last;
+    const above = this.ctx.doc.createDocumentFragment();
+    const below = this.ctx.doc.createDocumentFragment();
+    for (let position = first; position < last; position++) {
+      if (this.drawn.has(position)) continue;
+      const row = spare.pop() ?? this.createRow();
+      this.fillRow(row, position);
+      this.drawn.set(position, row);
+      (position < keptFirst ? above : below).append(row);
+    }
+    this.rowsBox.insertBefore(above, this.rowsBox.firstChild);
+    this.rowsBox.append(below);
+  }
+
+  private createRow(): HTMLElement {
     const doc = this.ctx.doc;
+    const row = el(doc, 'div', 'timeline-row');
+    row.append(el(doc, 'span', 'tl-seq'), el(doc, 'span', 'tl-time'), el(doc, 'span', 'tl-where'), el(doc, 'span', 'tl-text'));
+    return row;
+  }
+
+  private fillRow(row: HTMLElement, position: number): void {
     const t = this.ctx.t();
-    const events = this.ctx.model().events;
-    const wanted = Math.max(0, last - first);
-    while (this.rowsBox.childElementCount > wanted) this.rowsBox.lastElementChild!.remove();
-    while (this.rowsBox.childElementCount < wanted) {
-      const row = el(doc, 'div', 'timeline-row');
-      row.append(el(doc, 'span', 'tl-seq'), el(doc, 'span', 'tl-time'), el(doc, 'span', 'tl-where'), el(doc, 'span', 'tl-text'));
-      this.rowsBox.append(row);
-    }
-    let row = this.rowsBox.firstElementChild as HTMLElement | null;
-    for (let i = first; i < last && row; i++, row = row.nextElementSibling as HTMLElement | null) {
-      const eventIndex = this.index.eventIndex(i);
-      const key = String(eventIndex);
-      if (!this.stale && row.dataset.index === key) continue;
-      const ev = events[eventIndex]!;
-      const line = describeEvent(ev, t);
-      row.dataset.index = key;
-      const revealable = (ev.kind === 'call' || ev.kind === 'problem') && ev.src !== undefined;
-      row.className = `timeline-row tone-${line.tone}${revealable ? ' is-revealable' : ''}`;
-      row.title = revealable ? t('timeline.reveal') : '';
-      const [seq, time, where, text] = Array.from(row.children);
-      setText(seq!, String(ev.seq));
-      setText(time!, line.time);
-      setText(where!, line.where);
-      setText(text!, line.text);
-    }
-    this.stale = false;
+    const eventIndex = this.index.eventIndex(position);
+    const ev = this.ctx.model().events[eventIndex]!;
+    const line = describeEvent(ev, t);
+    row.dataset.index = String(eventIndex);
+    row.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
+    const revealable = (ev.kind === 'call' || ev.kind === 'problem') && ev.src !== undefined;
+    row.className = `timeline-row tone-${line.tone}${revealable ? ' is-revealable' : ''}`;
+    row.title = revealable ? `${line.text}\n${t('timeline.reveal')}` : line.text;
+    const [seq, time, where, text] = Array.from(row.children);
+    setText(seq!, String(ev.seq));
+    setText(time!, line.time);
+    setText(where!, line.where);
+    setText(text!, line.text);
   }
 
   private updateOptions(): void {
@@ -207,6 +249,7 @@ export class TimelineView {
   }
 
   private onScroll(): void {
+    if (this.follow && this.viewport.scrollTop === this.ownScrollTop) return;
     const atBottom = this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - ROW_HEIGHT;
     if (atBottom !== this.follow) {
       this.follow = atBottom;
