@@ -62,6 +62,11 @@ async function loadPages(): Promise<Map<string, ManPage | Error>> {
 
 const pagesReady = loadPages();
 
+/** "struct sockaddr *addr", "int fd" */
+function cParam(type: string, name: string): string {
+  return type.endsWith('*') ? `${type}${name}` : `${type} ${name}`;
+}
+
 function report(title: string, problems: string[]): void {
   assert.equal(problems.length, 0, `${title} (${problems.length}):\n  ${problems.join('\n  ')}`);
 }
@@ -91,8 +96,8 @@ test('signatures, return types and parameters match the man page SYNOPSIS', asyn
     if (typeof entry.returnType !== 'string' || normalizeType(entry.returnType) !== proto.returnType)
       problems.push(`${file}: returnType ${JSON.stringify(entry.returnType)} differs from the man page's "${proto.returnType}"`);
     const params = Array.isArray(entry.params) ? entry.params : [];
-    const ours = params.map((p) => `${normalizeType(String(p.type))} ${String(p.name)}`).join(', ');
-    const theirs = proto.params.map((p) => `${p.type} ${p.name}`).join(', ');
+    const ours = params.map((p) => cParam(normalizeType(String(p.type)), String(p.name))).join(', ');
+    const theirs = proto.params.map((p) => cParam(p.type, p.name)).join(', ');
     if (ours !== theirs) problems.push(`${file}: params (${ours}) differ from the man page's (${theirs})`);
   }
   report('functions that disagree with their SYNOPSIS', problems);

@@ -34,7 +34,8 @@ export function parseManRef(ref: string): { page: string; section: string } | un
 export function renderManPage(ref: string): Promise<string> {
   const parsed = parseManRef(ref);
   if (!parsed) return Promise.reject(new Error(`not a man page reference: "${ref}" (expected e.g. "bind(2)")`));
-  const env = { ...process.env, MANWIDTH: '200', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
+  // MAN_DISABLE_SECCOMP: man-db's sandbox setup costs more than rendering these small system pages
+  const env = { ...process.env, MANWIDTH: '200', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', MAN_DISABLE_SECCOMP: '1' };
   // one shell pipeline: feeding col from node's side of a pipe sometimes delivered nothing under load
   return new Promise((resolve, reject) => {
     execFile('sh', ['-c', 'man -P cat "$0" "$1" | col -bx', parsed.section, parsed.page], { env, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
