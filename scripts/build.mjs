@@ -21,6 +21,8 @@ writeSocketGrammar(path.join(root, 'knowledge'));
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, minify: !watch };
 const targets = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  // Loaded by the extension on first use (src/extension/loadEngine.ts), so activation stays small.
+  { ...common, entryPoints: ['src/extension/engine.ts'], outfile: 'dist/engine.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((t) => fs.existsSync(path.join(root, t.entryPoints[0])));

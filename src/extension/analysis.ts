@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Analyzer, CachedDocument, TreeCache } from '../core/analysis';
+import { loadEngine } from './loadEngine';
 
 /** The analysis core once its WASM parser has loaded, with the tree cache of open C documents. */
 export interface Engine {
@@ -33,8 +34,7 @@ export class Analysis implements vscode.Disposable {
   /** Loads the parser (once); undefined when the WASM cannot be loaded. */
   load(): Promise<Engine | undefined> {
     this.loading ??= (async () => {
-      const { createAnalyzer } = await import('../core/analysis/index.js');
-      const analyzer = await createAnalyzer();
+      const analyzer = await loadEngine().createAnalyzer();
       if (!analyzer.available) {
         console.error(`SockLens: the C parser did not load (${analyzer.loadError ?? 'unknown reason'}); hovers are off`);
         return undefined;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { joinArguments, splitArguments, suggestArguments } from '../core/editor/programArguments';
 import type { Analysis } from './analysis';
 import type { SockLensContext } from './context';
+import { loadEngine } from './loadEngine';
 
 const STATE_KEY = 'socklens.programArguments';
 
@@ -55,8 +56,7 @@ export class ProgramArguments {
   }
 
   private async needs(document: vscode.TextDocument): Promise<ArgumentNeeds> {
-    const { planArguments } = await import('../core/runner/programArgs.js');
-    const plan = await planArguments(document.getText());
+    const plan = await loadEngine().planArguments(document.getText());
     const parsed = await this.analysis.parsed(document);
     const usage = parsed?.engine.analyzer.findPortArgument(parsed.doc)?.usage;
     return { ...plan, ...(usage ? { usage } : {}) };
@@ -65,8 +65,7 @@ export class ProgramArguments {
   private async ask(document: vscode.TextDocument, needs: ArgumentNeeds, current: string[] | undefined): Promise<string[] | undefined> {
     let prefill = current;
     if (!prefill) {
-      const { freePort } = await import('../core/runner/ports.js');
-      prefill = suggestArguments(needs, await freePort());
+      prefill = suggestArguments(needs, await loadEngine().freePort());
     }
     const name = path.basename(document.uri.fsPath);
     const answer = await vscode.window.showInputBox({

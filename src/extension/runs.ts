@@ -8,6 +8,7 @@ import { RunSummaryTracker } from '../core/editor/runSummary';
 import type { ClientReport } from '../core/runner/testClient';
 import type { CompileDiagnostics } from './compileDiagnostics';
 import type { SockLensContext } from './context';
+import { loadEngine } from './loadEngine';
 import type { ProgramArguments } from './programArguments';
 import { ProgramTerminal } from './terminal';
 import { ensureTrustedForRun } from './trust';
@@ -68,7 +69,7 @@ export class RunSession implements vscode.Disposable {
 
   /** Opens a panel test client to the program's first listening address, over loopback. */
   async connectClient(id: number): Promise<void> {
-    const { splitAddress, loopbackFor } = await import('../core/runner/ports.js');
+    const { splitAddress, loopbackFor } = loadEngine();
     const address = this.run.listening[0];
     const parts = address ? splitAddress(address) : null;
     const host = parts ? loopbackFor(parts.host) : null;
@@ -133,8 +134,9 @@ export class RunController implements vscode.Disposable {
     const programArgs = args ?? (await this.programArguments.forRun(document));
     if (!programArgs) return undefined;
     await this.stop();
+    this.session?.terminal?.dispose();
 
-    const { startRun } = await import('../core/runner/index.js');
+    const { startRun } = loadEngine();
     const settings = this.context.settings;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const run = startRun({
@@ -196,11 +198,13 @@ export class RunController implements vscode.Disposable {
     switch (event.kind) {
       case 'compile-finished': {
         const errors = this.diagnostics.show(session.uri, event.diagnostics);
-        if (!event.ok) {
-          session.phase = 'stopped';
+        if (event.ok) {
+          session.phase = 'running';
+          this.changed.fire(session);
+        } else {
+          this.finished(session);
           void this.reportCompileFailure(session, errors);
-        } else session.phase = 'running';
-        this.changed.fire(session);
+        }
         break;
       }
       case 'process-started':
