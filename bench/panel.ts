@@ -189,13 +189,16 @@ function frameStats(frames: number[]): { p50: number; p95: number; max: number }
   return { p50: percentile(settled, 50), p95: percentile(settled, 95), max: Math.max(...settled) };
 }
 
-/** Streams a real run of examples/hello_server.c into the page; ms from startRun to the lit "listening" step. */
-async function helloToListening(page: Page, fresh: boolean): Promise<{ ms: number; cached: boolean }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-bench-panel-'));
+/** A copy of examples/hello_server.c with a unique comment, so its first run really compiles. */
+function uniqueHelloServer(dir: string): string {
   const source = path.join(dir, 'hello_server.c');
   const text = fs.readFileSync(path.join(root, 'examples/hello_server.c'), 'utf8');
-  // A unique comment changes the compile cache key, so "fresh" really compiles.
-  fs.writeFileSync(source, fresh ? `/* bench ${Date.now()} ${Math.random()} */\n${text}` : text);
+  fs.writeFileSync(source, `/* bench ${Date.now()} ${Math.random()} */\n${text}`);
+  return source;
+}
+
+/** Streams a real run of `source` into the page; ms from startRun to the lit "listening" step. */
+async function helloToListening(page: Page, source: string): Promise<{ ms: number; cached: boolean }> {
   await page.evaluate(`window.postMessage({ type: 'reset' }, '*')`);
   const start = performance.now();
   const run = startRun({ source, args: 'auto', timeoutMs: 30_000 });
@@ -220,7 +223,6 @@ async function helloToListening(page: Page, fresh: boolean): Promise<{ ms: numbe
   } finally {
     await run.stop();
     await flushing;
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -265,8 +267,11 @@ async function main(): Promise<void> {
   const steady = (await page.evaluate(`window.steady(${STEADY_RATE}, ${STEADY_SECONDS})`)) as Steady;
   if (steady.drawn !== steady.total) throw new Error(`lost events: drew ${steady.drawn} of ${steady.total}`);
   const steadyFrames = frameStats(steady.frames);
-  const fresh = await helloToListening(page, true);
-  const cached = await helloToListening(page, false);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-bench-panel-'));
+  const source = uniqueHelloServer(dir);
+  const fresh = await helloToListening(page, source);
+  const cached = await helloToListening(page, source);
+  fs.rmSync(dir, { recursive: true, force: true });
   await page.close();
   await served.close();
   if (served.violations.length) throw new Error(`CSP violations or page errors:\n${served.violations.join('\n')}`);
