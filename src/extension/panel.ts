@@ -1,6 +1,6 @@
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { panelPage } from '../core/editor/panelPage';
 import type { SockLensEvent } from '../core/protocol/events';
 import { parsePanelMessage, type FromPanelMessage, type RunState, type ToPanelMessage } from '../core/protocol/messages';
 import type { SockLensContext } from './context';
@@ -13,38 +13,18 @@ const EVENTS_PER_MESSAGE = 2000;
 /** Events are collected this long before being posted, so a burst becomes one message. */
 const FLUSH_MS = 30;
 
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** The panel page: strict CSP with a per-load nonce, only bundled assets, the UI language on the body. */
+/** The panel page for this webview, loading dist/webview.js (and dist/webview.css when built). */
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, language: 'en' | 'ko'): string {
-  const nonce = crypto.randomBytes(18).toString('base64');
-  const asset = (file: string): vscode.Uri => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', file));
-  const hasCss = fs.existsSync(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css').fsPath);
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `font-src ${webview.cspSource}`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  const title = language === 'ko' ? 'SockLens 실시간 소켓 패널' : 'SockLens live socket panel';
-  return [
-    '<!DOCTYPE html>',
-    `<html lang="${language}">`,
-    '<head>',
-    '<meta charset="UTF-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-    `<title>${title}</title>`,
-    hasCss ? `<link rel="stylesheet" nonce="${nonce}" href="${escapeAttribute(asset('webview.css').toString())}">` : '',
-    '</head>',
-    `<body data-language="${language}">`,
-    `<script nonce="${nonce}" src="${escapeAttribute(asset('webview.js').toString())}"></script>`,
-    '</body>',
-    '</html>',
-  ].join('\n');
+  const asset = (file: string): vscode.Uri => vscode.Uri.joinPath(extensionUri, 'dist', file);
+  const css = asset('webview.css');
+  return panelPage(
+    {
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(asset('webview.js')).toString(),
+      ...(fs.existsSync(css.fsPath) ? { styleUri: webview.asWebviewUri(css).toString() } : {}),
+    },
+    language,
+  );
 }
 
 const IDLE_STATE: RunState = { phase: 'idle', args: [] };
