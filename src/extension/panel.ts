@@ -164,8 +164,8 @@ export class PanelHost implements vscode.Disposable {
     this.pending = [];
     const session = this.runs.current;
     this.shownSession = session;
-    this.post({ type: 'reset' });
     this.post({ type: 'language', language: this.context.language });
+    this.post({ type: 'reset' });
     this.post({ type: 'run-state', state: session?.state ?? IDLE_STATE });
     if (!session) return;
     for (let i = 0; i < session.events.length; i += EVENTS_PER_MESSAGE) {
