@@ -88,6 +88,8 @@ interface ScopeTools {
 class SockLensAnalyzer implements Analyzer {
   private readonly analyses = new WeakMap<Tree, FileAnalysis>();
   private readonly tools = new WeakMap<Scope, ScopeTools>();
+  /** listCalls() results per analysed tree and language (code lenses ask again on every refresh). */
+  private readonly summaries = new WeakMap<FileAnalysis, Partial<Record<Lang, CallSummary[]>>>();
   /** The last plain-text input and its tree, so repeated calls on one text parse it once. */
   private lastText: { text: string; tree: Tree | undefined } | undefined;
 
@@ -161,6 +163,14 @@ class SockLensAnalyzer implements Analyzer {
   listCalls(doc: DocumentInput, lang: Lang = 'en'): CallSummary[] {
     const file = this.analysis(doc);
     if (!file) return [];
+    const cached = this.summaries.get(file)?.[lang];
+    if (cached) return cached;
+    const summaries = this.summarize(file, lang);
+    this.summaries.set(file, { ...this.summaries.get(file), [lang]: summaries });
+    return summaries;
+  }
+
+  private summarize(file: FileAnalysis, lang: Lang): CallSummary[] {
     return file.coveredCalls().map((call) => {
       const entry = this.kb.functions.get(call.name)!;
       const position = file.lines.positionAt(call.nameStart);

@@ -17,10 +17,19 @@ const SENDS = new Set(['send', 'sendto', 'sendmsg', 'write']);
 const RECEIVES = new Set(['recv', 'recvfrom', 'recvmsg', 'read']);
 const WAITS = new Set(['select', 'poll', 'epoll_wait']);
 
-type Words = Record<
-  'bound' | 'listening' | 'connectedTo' | 'sent' | 'received' | 'peerClosed' | 'closed' | 'waiting' | 'ready' | 'ok' | 'child',
-  (x: string) => string
->;
+interface Words {
+  bound(address: string): string;
+  listening(backlog: string): string;
+  connectedTo(address: string): string;
+  sent(bytes: string): string;
+  received(bytes: string): string;
+  peerClosed: string;
+  closed(fd: string): string;
+  waiting: string;
+  ready(count: string): string;
+  ok: string;
+  child(pid: string): string;
+}
 
 const WORDS: Record<Lang, Words> = {
   en: {
@@ -29,11 +38,11 @@ const WORDS: Record<Lang, Words> = {
     connectedTo: (a) => `connected to ${a}`,
     sent: (n) => `sent ${n} ${n === '1' ? 'byte' : 'bytes'}`,
     received: (n) => `received ${n} ${n === '1' ? 'byte' : 'bytes'}`,
-    peerClosed: () => 'peer closed (0 bytes)',
+    peerClosed: 'peer closed (0 bytes)',
     closed: (fd) => `closed fd ${fd}`,
-    waiting: () => 'waiting…',
+    waiting: 'waiting…',
     ready: (n) => `${n} ready`,
-    ok: () => 'ok',
+    ok: 'ok',
     child: (pid) => `child pid ${pid}`,
   },
   ko: {
@@ -42,11 +51,11 @@ const WORDS: Record<Lang, Words> = {
     connectedTo: (a) => `${a}에 연결됨`,
     sent: (n) => `${n}바이트 보냄`,
     received: (n) => `${n}바이트 받음`,
-    peerClosed: () => '상대가 연결을 닫음 (0바이트)',
+    peerClosed: '상대가 연결을 닫음 (0바이트)',
     closed: (fd) => `fd ${fd} 닫힘`,
-    waiting: () => '기다리는 중…',
+    waiting: '기다리는 중…',
     ready: (n) => `${n}개 준비됨`,
-    ok: () => '성공',
+    ok: '성공',
     child: (pid) => `자식 pid ${pid}`,
   },
 };
@@ -65,17 +74,17 @@ export function inlineNoteText(event: CallEvent, lang: Lang): string {
     const backlog = event.args.backlog;
     return result(w.listening(backlog === null || backlog === undefined ? '' : String(backlog)));
   }
-  if (call === 'connect') return result(event.peer ? w.connectedTo(event.peer) : w.ok(''));
+  if (call === 'connect') return result(event.peer ? w.connectedTo(event.peer) : w.ok);
   if (SENDS.has(call)) return result(w.sent(String(event.bytes ?? event.ret)));
   if (RECEIVES.has(call)) {
     const bytes = event.bytes ?? event.ret;
-    return result(bytes === 0 ? w.peerClosed('') : w.received(String(bytes)));
+    return result(bytes === 0 ? w.peerClosed : w.received(String(bytes)));
   }
   if (call === 'close') return result(w.closed(String(event.fd ?? '?')));
-  if (WAITS.has(call)) return event.phase === 'waiting' ? `⧗ ${w.waiting('')}` : result(w.ready(String(event.readyFds?.length ?? event.ret)));
+  if (WAITS.has(call)) return event.phase === 'waiting' ? `⧗ ${w.waiting}` : result(w.ready(String(event.readyFds?.length ?? event.ret)));
   if (call === 'fork') return event.ret > 0 ? result(w.child(String(event.ret))) : result('0');
   if (event.newFd !== undefined) return result(`fd ${event.newFd}`);
-  return result(event.ret === 0 ? w.ok('') : String(event.ret));
+  return result(event.ret === 0 ? w.ok : String(event.ret));
 }
 
 /** The note for a call event with a source location, else undefined (the line is unknown). */

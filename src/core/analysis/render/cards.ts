@@ -186,6 +186,15 @@ function eventLine(ctx: CardContext, socket: TrackedSocket, event: SocketEvent):
   }
 }
 
+/** At most MAX_EVENTS events: the life-cycle ones (created, bound, listening, accepted, closed …) before plain uses. */
+function shownEvents(events: SocketEvent[]): SocketEvent[] {
+  if (events.length <= MAX_EVENTS) return events;
+  const minor = (e: SocketEvent): boolean => e.kind === 'used' || e.kind === 'watched';
+  const chosen = new Set(events.filter((e) => !minor(e)).slice(0, MAX_EVENTS));
+  for (const e of events) if (chosen.size < MAX_EVENTS && minor(e)) chosen.add(e);
+  return events.filter((e) => chosen.has(e));
+}
+
 export function socketCard(ctx: CardContext, socket: TrackedSocket): string {
   const { lang } = ctx;
   const out = [
@@ -196,7 +205,7 @@ export function socketCard(ctx: CardContext, socket: TrackedSocket): string {
     `**${t(lang, 'history')}**`,
     '',
   ];
-  const events = socket.events.slice(0, MAX_EVENTS);
+  const events = shownEvents(socket.events);
   for (const event of events) out.push(`- ${eventLine(ctx, socket, event)}`);
   if (socket.events.length > MAX_EVENTS) out.push(`- ${t(lang, 'moreEvents', { count: socket.events.length - MAX_EVENTS })}`);
   return out.join('\n');
