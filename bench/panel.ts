@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium, type Page } from 'playwright-core';
 import type { SockLensEvent } from '../src/core/protocol/events';
 import { startRun } from '../src/core/runner';
-import { contentSecurityPolicy, makeNonce } from '../src/webview/shell';
+import { newNonce, panelCsp } from '../src/core/editor/panelPage';
 import { ms, percentile } from './lib/stats';
 import { replaceSection } from './lib/report';
 import { helloServerUntilAccept } from '../test/unit/panel-fixtures';
@@ -139,7 +139,7 @@ interface Served {
 
 /** Serves the page, the bundle, the driver and the themes on 127.0.0.1; records CSP violation reports. */
 async function serve(theme: 'vscode-dark' | 'vscode-light'): Promise<Served> {
-  const nonce = makeNonce();
+  const nonce = newNonce();
   const violations: string[] = [];
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -152,7 +152,7 @@ async function serve(theme: 'vscode-dark' | 'vscode-light'): Promise<Served> {
       send(
         'text/html; charset=utf-8',
         `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(origin, nonce)}">
+<meta http-equiv="Content-Security-Policy" content="${panelCsp(origin, nonce)}">
 <link rel="stylesheet" href="/themes.css"><link rel="stylesheet" href="/dist/webview.css"><title>SockLens panel</title></head>
 <body class="${theme}" data-language="en">
 <script nonce="${nonce}" src="/driver.js"></script><script nonce="${nonce}" src="/dist/webview.js"></script></body></html>`,
