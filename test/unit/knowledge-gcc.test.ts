@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { ConstantEntry, ErrnoEntry, StructEntry } from '../../src/core/knowledge/schema';
+import type { ConstantEntry, ErrnoEntry, FunctionEntry, StructEntry } from '../../src/core/knowledge/schema';
+import { normalizeType } from './helpers/manpage';
 
 const run = promisify(execFile);
 const dir = path.join(__dirname, '..', '..', 'knowledge');
@@ -37,6 +38,17 @@ const constants = fs
   .flatMap((f) => readEntries<ConstantEntry>(path.join('constants', f)));
 const structs = readEntries<StructEntry>('structs.json');
 const errnos = readEntries<ErrnoEntry>('errno.json');
+const functions = fs
+  .readdirSync(path.join(dir, 'functions'))
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .flatMap((f): FunctionEntry[] => {
+    try {
+      return [JSON.parse(fs.readFileSync(path.join(dir, 'functions', f), 'utf8')) as FunctionEntry];
+    } catch {
+      return [];
+    }
+  });
 
 const IDENT = /^[A-Za-z_]\w*$/;
 /** A C type as the data may spell it: identifiers, spaces, `*`, one array bound. Anything else is not
@@ -250,4 +262,48 @@ test('errno values and messages equal what glibc reports', async () => {
     if (results.get(`errno:${name}`)?.[0] !== 'undefined' && errnos.some((e) => e.name === name))
       problems.push(`${name}: <errno.h> defines it now; drop it from KERNEL_ONLY_ERRNOS`);
   report('errno entries that disagree with glibc', problems);
+});
+
+/** A translation unit that includes only the function's own headers and fails to compile unless they
+ * declare it with the listed return and parameter types (or, for a macro, define it). */
+function declarationProbe(f: FunctionEntry): string | undefined {
+  const headers = Array.isArray(f.headers) ? f.headers : [];
+  const params = Array.isArray(f.params) ? f.params : [];
+  const types = params.map((p) => normalizeType(String(p.type)));
+  if (!IDENT.test(String(f.name)) || !headers.every((h) => HEADER.test(String(h)))) return undefined;
+  if (![String(f.returnType), ...types].every((t) => t === '...' || C_TYPE.test(t))) return undefined;
+  const lines = ['#define _GNU_SOURCE', ...headers.map((h) => `#include <${h}>`)];
+  if (f.macro) lines.push(`#ifndef ${f.name}`, `#error ${f.name} is not defined by these headers`, '#endif');
+  else lines.push(`typedef ${f.returnType} (*expected_t)(${types.length ? types.join(', ') : 'void'});`, `expected_t probe = ${f.name};`);
+  return lines.join('\n') + '\n';
+}
+
+test('each function is declared by its own headers with the listed prototype', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-kb-decl-'));
+  const problems: string[] = [];
+  try {
+    const queue = [...functions];
+    const worker = async (): Promise<void> => {
+      for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+        const source = declarationProbe(f);
+        if (source === undefined) {
+          problems.push(`${String(f.name)}: name, headers or types cannot be pasted into C`);
+          continue;
+        }
+        const file = path.join(work, `${f.name}.c`);
+        fs.writeFileSync(file, source);
+        try {
+          await run('gcc', ['-std=gnu11', '-fsyntax-only', '-Werror=incompatible-pointer-types', '-Werror=implicit-function-declaration', file], { timeout: 60_000 });
+        } catch (err) {
+          const stderr = String((err as { stderr?: string }).stderr ?? err);
+          const first = /error: (.*)/.exec(stderr)?.[1] ?? stderr.trim();
+          problems.push(`${f.name} (headers ${f.headers.join(', ')}): ${first}`);
+        }
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  report('functions whose headers or prototype gcc rejects', problems);
 });
