@@ -128,7 +128,7 @@ export class PanelHost implements vscode.Disposable {
       case 'reveal':
         return this.reveal(message.file, message.line);
       case 'client-connect':
-        if (session && !session.ended) await session.connectClient(message.clientId);
+        if (session && !session.ended) session.connectClient(message.clientId);
         return;
       case 'client-send':
         session?.clients.send(message.clientId, message.text);

@@ -68,7 +68,7 @@ export class RunSession implements vscode.Disposable {
   }
 
   /** Opens a panel test client to the program's first listening address, over loopback. */
-  async connectClient(id: number): Promise<void> {
+  connectClient(id: number): void {
     const { splitAddress, loopbackFor } = loadEngine();
     const address = this.run.listening[0];
     const parts = address ? splitAddress(address) : null;
