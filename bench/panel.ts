@@ -21,7 +21,7 @@ import { startRun } from '../src/core/runner';
 import { newNonce, panelCsp } from '../src/core/editor/panelPage';
 import { ms, percentile } from './lib/stats';
 import { replaceSection } from './lib/report';
-import { helloServerUntilAccept } from '../test/unit/panel-fixtures';
+import { addressInUseEvents, helloServerUntilAccept } from '../test/unit/panel-fixtures';
 
 const root = path.dirname(__dirname);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -226,22 +226,40 @@ async function helloToListening(page: Page, source: string): Promise<{ ms: numbe
   }
 }
 
+interface Shot {
+  name: string;
+  theme: 'vscode-dark' | 'vscode-light';
+  language: 'en' | 'ko';
+  events: SockLensEvent[];
+}
+
 async function screenshots(dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
-  for (const theme of ['vscode-dark', 'vscode-light'] as const) {
-    const served = await serve(theme);
+  const clientEvents: SockLensEvent[] = [
+    { v: 1, seq: 8, t: 8000, kind: 'client', client: 1, action: 'connected' },
+    { v: 1, seq: 9, t: 9000, kind: 'client', client: 1, action: 'received', text: '<script>alert(1)</script>' },
+  ];
+  const shots: Shot[] = [
+    { name: 'hello-dark', theme: 'vscode-dark', language: 'en', events: [...helloServerUntilAccept(9190), ...clientEvents] },
+    { name: 'hello-light', theme: 'vscode-light', language: 'en', events: [...helloServerUntilAccept(9190), ...clientEvents] },
+    { name: 'addrinuse-ko-dark', theme: 'vscode-dark', language: 'ko', events: addressInUseEvents(9190) },
+  ];
+  for (const shot of shots) {
+    const served = await serve(shot.theme);
     const page = await openPanel(served, 1100, 1000);
-    const events = helloServerUntilAccept(9190);
-    await page.evaluate((evs) => {
-      window.postMessage({ type: 'run-state', state: { phase: 'running', file: '/work/examples/hello_server.c', port: 9190, args: ['9190'], pid: 4242 } }, '*');
-      window.postMessage({ type: 'events', events: evs }, '*');
-      window.postMessage({ type: 'events', events: [{ v: 1, seq: 8, t: 8000, kind: 'client', client: 1, action: 'connected' }, { v: 1, seq: 9, t: 9000, kind: 'client', client: 1, action: 'received', text: '<script>alert(1)</script>' }] }, '*');
-    }, events);
-    await page.waitForSelector('.client-card');
-    await page.screenshot({ path: path.join(dir, `panel-${theme}.png`), fullPage: true });
+    await page.evaluate(
+      ({ events, language }) => {
+        window.postMessage({ type: 'language', language }, '*');
+        window.postMessage({ type: 'run-state', state: { phase: 'running', file: '/work/examples/hello_server.c', port: 9190, args: ['9190'], pid: 4242 } }, '*');
+        window.postMessage({ type: 'events', events }, '*');
+      },
+      { events: shot.events, language: shot.language },
+    );
+    await page.waitForSelector('.step.is-reached');
+    await page.screenshot({ path: path.join(dir, `panel-${shot.name}.png`), fullPage: true });
     await page.close();
     await served.close();
-    if (served.violations.length) console.log(`${theme}: ${served.violations.join('\n')}`);
+    if (served.violations.length) throw new Error(`${shot.name}: ${served.violations.join('\n')}`);
   }
   console.log(`screenshots in ${dir}`);
 }
