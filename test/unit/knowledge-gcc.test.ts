@@ -307,3 +307,54 @@ test('each function is declared by its own headers with the listed prototype', a
   }
   report('functions whose headers or prototype gcc rejects', problems);
 });
+
+/** One line per name that compiles only if `header` (alone) provides it. */
+function headerUse(kind: 'constant' | 'struct' | 'type', name: string, value?: unknown): string {
+  if (kind === 'struct') return `(void)sizeof(struct ${name});`;
+  if (kind === 'type') return `(void)sizeof(${name});`;
+  if (typeof value === 'string') return name.endsWith('_INIT') ? `{ struct in6_addr v = ${name}; (void)v; }` : `(void)&${name};`;
+  return `(void)(${name});`;
+}
+
+test('each constant, struct and type is available from its listed header alone', async () => {
+  const byHeader = new Map<string, { label: string; line: string }[]>();
+  const problems: string[] = [];
+  const add = (header: unknown, label: string, line: string): void => {
+    if (typeof header !== 'string' || !HEADER.test(header)) return void problems.push(`${label}: header ${JSON.stringify(header)} is not a header name`);
+    const list = byHeader.get(header) ?? [];
+    list.push({ label, line });
+    byHeader.set(header, list);
+  };
+  for (const c of constants) if (IDENT.test(String(c.name))) add(c.header, `constant ${c.name}`, headerUse('constant', c.name, c.value));
+  for (const s of structs) if (IDENT.test(String(s.name))) add(s.header, `${s.kind} ${s.name}`, headerUse(s.kind === 'struct' ? 'struct' : 'type', s.name));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-kb-hdr-'));
+  try {
+    const queue = [...byHeader];
+    const worker = async (): Promise<void> => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        const [header, uses] = item;
+        // body lines start at line 4, after _GNU_SOURCE, the include and the function header
+        const source = ['#define _GNU_SOURCE', `#include <${header}>`, 'void probe(void) {', ...uses.map((u) => u.line), '}', ''].join('\n');
+        const file = path.join(work, `${header.replace(/\W/g, '_')}.c`);
+        fs.writeFileSync(file, source);
+        try {
+          await run('gcc', ['-std=gnu11', '-fsyntax-only', '-w', file], { timeout: 60_000 });
+        } catch (err) {
+          const stderr = String((err as { stderr?: string }).stderr ?? err);
+          const seen = new Set<string>();
+          for (const m of stderr.matchAll(/\.c:(\d+):\d+: (?:fatal )?error: (.*)/g)) {
+            const use = uses[Number(m[1]) - 4];
+            const label = use ? use.label : `<${header}>`;
+            if (!seen.has(label)) problems.push(`${label}: not provided by <${header}> (${m[2]})`);
+            seen.add(label);
+          }
+          if (seen.size === 0) problems.push(`<${header}>: gcc failed: ${stderr.trim()}`);
+        }
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  report('names their header does not provide', problems);
+});
