@@ -264,40 +264,53 @@ test('errno values and messages equal what glibc reports', async () => {
   report('errno entries that disagree with glibc', problems);
 });
 
-/** A translation unit that includes only the function's own headers and fails to compile unless they
- * declare it with the listed return and parameter types (or, for a macro, define it). */
-function declarationProbe(f: FunctionEntry): string | undefined {
-  const headers = Array.isArray(f.headers) ? f.headers : [];
-  const params = Array.isArray(f.params) ? f.params : [];
-  const types = params.map((p) => normalizeType(String(p.type)));
-  if (!IDENT.test(String(f.name)) || !headers.every((h) => HEADER.test(String(h)))) return undefined;
+/** Lines that compile only if the included headers declare the function with the listed return and
+ * parameter types (or, for a macro, define it); undefined if the data cannot be pasted into C. */
+function declarationLines(f: FunctionEntry): string[] | undefined {
+  const types = (Array.isArray(f.params) ? f.params : []).map((p) => normalizeType(String(p.type)));
+  if (!IDENT.test(String(f.name)) || !(Array.isArray(f.headers) && f.headers.every((h) => HEADER.test(String(h))))) return undefined;
   if (![String(f.returnType), ...types].every((t) => t === '...' || C_TYPE.test(t))) return undefined;
-  const lines = ['#define _GNU_SOURCE', ...headers.map((h) => `#include <${h}>`)];
-  if (f.macro) lines.push(`#ifndef ${f.name}`, `#error ${f.name} is not defined by these headers`, '#endif');
-  else lines.push(`typedef ${f.returnType} (*expected_t)(${types.length ? types.join(', ') : 'void'});`, `expected_t probe = ${f.name};`);
-  return lines.join('\n') + '\n';
+  if (f.macro) return [`#ifndef ${f.name}`, `#error ${f.name} is not defined by these headers`, '#endif'];
+  return [`typedef ${f.returnType} (*expected_${f.name}_t)(${types.length ? types.join(', ') : 'void'});`, `expected_${f.name}_t probe_${f.name} = ${f.name};`];
 }
 
 test('each function is declared by its own headers with the listed prototype', async () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-kb-decl-'));
   const problems: string[] = [];
+  // one translation unit per distinct header list: only those headers are included
+  const groups = new Map<string, FunctionEntry[]>();
+  for (const f of functions) {
+    if (!declarationLines(f)) {
+      problems.push(`${String(f.name)}: name, headers or types cannot be pasted into C`);
+      continue;
+    }
+    const key = f.headers.join('\n');
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-kb-decl-'));
   try {
-    const queue = [...functions];
+    const queue = [...groups.values()];
     const worker = async (): Promise<void> => {
-      for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
-        const source = declarationProbe(f);
-        if (source === undefined) {
-          problems.push(`${String(f.name)}: name, headers or types cannot be pasted into C`);
-          continue;
-        }
-        const file = path.join(work, `${f.name}.c`);
-        fs.writeFileSync(file, source);
+      for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
+        const lines = ['#define _GNU_SOURCE', ...group[0].headers.map((h) => `#include <${h}>`)];
+        const owner = new Map<number, FunctionEntry>();
+        for (const f of group)
+          for (const line of declarationLines(f) ?? []) {
+            lines.push(line);
+            owner.set(lines.length, f);
+          }
+        const file = path.join(work, `${group[0].name}.c`);
+        fs.writeFileSync(file, lines.join('\n') + '\n');
         try {
           await run('gcc', ['-std=gnu11', '-fsyntax-only', '-Werror=incompatible-pointer-types', '-Werror=implicit-function-declaration', file], { timeout: 60_000 });
         } catch (err) {
           const stderr = String((err as { stderr?: string }).stderr ?? err);
-          const first = /error: (.*)/.exec(stderr)?.[1] ?? stderr.trim();
-          problems.push(`${f.name} (headers ${f.headers.join(', ')}): ${first}`);
+          const seen = new Set<FunctionEntry>();
+          for (const m of stderr.matchAll(/\.c:(\d+):\d+: (?:fatal )?error: (.*)/g)) {
+            const f = owner.get(Number(m[1]));
+            if (f && !seen.has(f)) problems.push(`${f.name} (headers ${f.headers.join(', ')}): ${m[2]}`);
+            if (f) seen.add(f);
+          }
+          if (seen.size === 0) problems.push(`headers ${group[0].headers.join(', ')}: gcc failed: ${stderr.trim()}`);
         }
       }
     };
