@@ -8,6 +8,25 @@ import { repoRoot } from './paths';
 
 const harnessRoot = path.join(repoRoot, 'test', 'vscode', 'harness');
 
+/**
+ * Lists an extension folder in `<extensionsDir>/extensions.json`, as VS Code's installer does. VS Code trusts
+ * that file: once it exists, a folder missing from it is "marked as removed" and never loads.
+ */
+function register(extensionsDir: string, folderName: string): void {
+  const folder = path.join(extensionsDir, folderName);
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const listFile = path.join(extensionsDir, 'extensions.json');
+  const list = fs.existsSync(listFile) ? (JSON.parse(fs.readFileSync(listFile, 'utf8')) as Array<{ relativeLocation?: string }>) : [];
+  const entry = {
+    identifier: { id: `${manifest.publisher}.${manifest.name}`.toLowerCase() },
+    version: manifest.version,
+    location: { $mid: 1, fsPath: folder, external: `file://${folder}`, path: folder, scheme: 'file' },
+    relativeLocation: folderName,
+    metadata: { installedTimestamp: Date.now(), pinned: true, source: 'vsix' },
+  };
+  fs.writeFileSync(listFile, JSON.stringify([...list.filter((e) => e.relativeLocation !== folderName), entry]));
+}
+
 /** Bundles the harness into `<extensionsDir>/socklens-test.harness-0.0.1` and tells it where to report. */
 export async function installHarness(extensionsDir: string, harnessDir: string): Promise<void> {
   const target = path.join(extensionsDir, 'socklens-test.harness-0.0.1');
@@ -24,6 +43,27 @@ export async function installHarness(extensionsDir: string, harnessDir: string):
     external: ['vscode'],
     logLevel: 'warning',
   });
+  register(extensionsDir, path.basename(target));
+}
+
+/**
+ * Installs the Korean display-language pack the tests use (see test/vscode/locale-ko/package.json for why) and
+ * registers it in `languagepacks.json` the way VS Code's language-pack cache does, so that the very first
+ * workbench load already runs in Korean (the server reads that file before it has scanned extensions).
+ */
+export function installKoreanLocale(extensionsDir: string, userDataDir: string): void {
+  const target = path.join(extensionsDir, 'socklens-test.locale-ko-1.100.0');
+  fs.cpSync(path.join(repoRoot, 'test', 'vscode', 'locale-ko'), target, { recursive: true });
+  const languagePacks = {
+    ko: {
+      hash: 'socklens-test-locale-ko-1.100.0',
+      extensions: [{ extensionIdentifier: { id: 'socklens-test.locale-ko' }, version: '1.100.0' }],
+      translations: { vscode: path.join(target, 'translations', 'main.i18n.json') },
+      label: '한국어',
+    },
+  };
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(languagePacks));
+  register(extensionsDir, path.basename(target));
 }
 
 export const vsixPath = path.join(repoRoot, 'dist', 'socklens.vsix');
@@ -56,11 +96,13 @@ const extensionFiles = ['package.json', 'package.nls.json', 'package.nls.ko.json
 
 export function copyBuiltExtension(extensionsDir: string): void {
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  const folderName = `${manifest.publisher}.${manifest.name}-${manifest.version}`;
+  const target = path.join(extensionsDir, folderName);
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
   for (const entry of extensionFiles) {
     const from = path.join(repoRoot, entry);
     if (!fs.existsSync(from)) continue;
     fs.cpSync(from, path.join(target, entry), { recursive: true, filter: (src) => !src.endsWith('.vsix') && !src.endsWith('.map') });
   }
+  register(extensionsDir, folderName);
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
-import { copyBuiltExtension, installHarness, installVsix, packageVsix, vsixPath } from './extensions';
+import { copyBuiltExtension, installHarness, installKoreanLocale, installVsix, packageVsix, vsixPath } from './extensions';
 import { HarnessClient } from './harness-client';
 import { outputDir, repoRoot } from './paths';
 import { waitFor } from './wait';
@@ -132,6 +132,7 @@ export class VSCodeSession {
     if (mode === 'vsix') installVsix(entry, extensionsDir, userDataDir, freshVsix());
     if (mode === 'folder') copyBuiltExtension(extensionsDir);
     await installHarness(extensionsDir, harnessDir);
+    if (options.locale === 'ko') installKoreanLocale(extensionsDir, userDataDir);
 
     const configFile = path.join(root, 'code-server.yaml');
     fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
