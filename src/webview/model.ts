@@ -100,6 +100,8 @@ export interface PanelModel {
   rows: FdRow[];
   /** Open rows by "pid:fd". */
   open: Map<string, FdRow>;
+  /** The newest row of each fd number in any process: where a forked child's inherited descriptor comes from. */
+  newestByFd: Map<number, FdRow>;
   steps: Record<StepName, StepStatus>;
   problems: Problem[];
   exits: ExitInfo[];
@@ -161,6 +163,7 @@ export function createModel(): PanelModel {
     events: [],
     rows: [],
     open: new Map(),
+    newestByFd: new Map(),
     steps: emptySteps(),
     problems: [],
     exits: [],
@@ -205,6 +208,7 @@ function newRow(model: PanelModel, pid: number, fd: number, seq: number, src: So
   if (src) row.createdAt = src;
   model.rows.push(row);
   model.open.set(key(pid, fd), row);
+  model.newestByFd.set(fd, row);
   model.fdsSeen.add(fd);
   return row;
 }
@@ -222,9 +226,8 @@ function closeRow(model: PanelModel, row: FdRow, seq: number): void {
 function rowFor(model: PanelModel, pid: number, fd: number, seq: number): FdRow | undefined {
   const row = model.open.get(key(pid, fd));
   if (row) return row;
-  for (let i = model.rows.length - 1; i >= 0; i--) {
-    const candidate = model.rows[i]!;
-    if (candidate.fd !== fd || candidate.pid === pid) continue;
+  const candidate = model.newestByFd.get(fd);
+  if (candidate && candidate.pid !== pid) {
     const child = newRow(model, pid, fd, seq, candidate.createdAt, candidate.role);
     child.state = candidate.state === 'closed' ? (candidate.role === 'listening' ? 'listening' : 'connected') : candidate.state;
     child.inheritedFrom = candidate.pid;

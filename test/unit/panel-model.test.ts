@@ -200,3 +200,19 @@ test('100k events fold in one pass', () => {
   const row = model.open.get(`${PID}:4`)!;
   assert.ok(row.bytesIn > 0 && row.bytesOut > 0);
 });
+
+test('the fd table draws open rows and the newest closed ones only', async () => {
+  const { visibleRows, MAX_CLOSED_ROWS } = await import('../../src/webview/views/fd-table.js');
+  const model = createModel();
+  applyEvents(model, helloServerUntilAccept());
+  let seq = 8;
+  for (let i = 0; i < 300; i++) {
+    applyEvents(model, [callEvent(seq++, { call: 'close', fd: 4 }), callEvent(seq++, { call: 'accept', fd: 3, ret: 4, newFd: 4, peer: `127.0.0.1:${6000 + i}` })]);
+  }
+  const { shown, hiddenClosed } = visibleRows(model);
+  assert.equal(shown.length, 2 + MAX_CLOSED_ROWS);
+  assert.equal(hiddenClosed, 302 - shown.length);
+  assert.equal(shown[0]!.role, 'listening', 'the long-open listening socket stays first');
+  assert.equal(shown.at(-1)!.peer, '127.0.0.1:6299');
+  assert.ok(shown.every((r, i) => i === 0 || r.id > shown[i - 1]!.id));
+});

@@ -1,6 +1,6 @@
 // The descriptor table: every socket the program made, closed ones kept and dimmed.
 import { clear, el, setText } from '../dom.js';
-import type { FdRow } from '../model.js';
+import type { FdRow, PanelModel } from '../model.js';
 import type { StringKey } from '../strings.js';
 import type { ViewContext } from './context.js';
 import { sourceLink } from './problem.js';
@@ -20,19 +20,19 @@ const COLUMNS: StringKey[] = [
   'fd.col.line',
 ];
 
-export function visibleRows(rows: readonly FdRow[]): { shown: FdRow[]; hiddenClosed: number } {
-  let closedBudget = MAX_CLOSED_ROWS;
-  const keep = new Set<FdRow>();
-  for (let i = rows.length - 1; i >= 0; i--) {
-    const row = rows[i]!;
-    if (row.state !== 'closed') keep.add(row);
-    else if (closedBudget > 0) {
-      keep.add(row);
-      closedBudget--;
+/** The open rows and the newest MAX_CLOSED_ROWS closed ones, in creation order; walks back only as far as needed. */
+export function visibleRows(model: Pick<PanelModel, 'rows' | 'open'>): { shown: FdRow[]; hiddenClosed: number } {
+  const shown = [...model.open.values()];
+  let closed = 0;
+  for (let i = model.rows.length - 1; i >= 0 && closed < MAX_CLOSED_ROWS; i--) {
+    const row = model.rows[i]!;
+    if (row.state === 'closed') {
+      shown.push(row);
+      closed++;
     }
   }
-  const shown = rows.filter((r) => keep.has(r));
-  return { shown, hiddenClosed: rows.length - shown.length };
+  shown.sort((a, b) => a.id - b.id);
+  return { shown, hiddenClosed: model.rows.length - shown.length };
 }
 
 export class FdTableView {
@@ -77,7 +77,7 @@ export class FdTableView {
     table.append(el(doc, 'thead'));
     table.tHead!.append(headRow);
     const body = el(doc, 'tbody');
-    const { shown, hiddenClosed } = visibleRows(model.rows);
+    const { shown, hiddenClosed } = visibleRows(model);
     for (const row of shown) body.append(this.row(row));
     table.append(body);
     const scroller = el(doc, 'div', 'table-scroll');
