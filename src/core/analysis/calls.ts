@@ -109,12 +109,19 @@ function recoverCall(text: string, tokens: Token[], nameIndex: number): CallSite
   let argStart = open.end;
   let lastEnd = open.end;
   let closed = false;
+  /** The argument being read began on a new line: if a `;` ends it, it was the next statement, not an argument. */
+  let argOnNewLine = false;
+  let endedByStatement = false;
   const limit = Math.min(tokens.length, nameIndex + 2 + MAX_RECOVERED_TOKENS);
   for (let i = nameIndex + 2; i < limit; i++) {
     const token = tokens[i];
     const previous = tokens[i - 1];
     if (token.newlineBefore && (!CONTINUES_AFTER.has(previous.text) || (STARTS_STATEMENT.has(token.text) && previous.text !== '('))) break;
-    if (token.text === ';' || token.text === '{' || token.text === '}') break;
+    if (token.text === ';' || token.text === '{' || token.text === '}') {
+      endedByStatement = true;
+      break;
+    }
+    if (depth === 0 && (previous.text === ',' || previous === open)) argOnNewLine = token.newlineBefore;
     if (token.text === '(' || token.text === '[') depth++;
     else if (token.text === ')' || token.text === ']') {
       if (depth === 0) {
@@ -132,7 +139,8 @@ function recoverCall(text: string, tokens: Token[], nameIndex: number): CallSite
   }
   if (!closed) {
     const last = makeArg(text, args.length, argStart, lastEnd);
-    if (last.text !== '') args.push(last);
+    if (endedByStatement && argOnNewLine && args.length > 0) lastEnd = args[args.length - 1].end;
+    else if (last.text !== '') args.push(last);
   }
   if (args.length === 1 && args[0].text === '') args.pop();
   return {
@@ -147,11 +155,11 @@ function recoverCall(text: string, tokens: Token[], nameIndex: number): CallSite
   };
 }
 
-function lineStartBefore(text: string, offset: number): number {
+export function lineStartBefore(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-function lineEndAfter(text: string, offset: number): number {
+export function lineEndAfter(text: string, offset: number): number {
   const end = text.indexOf('\n', offset);
   return end === -1 ? text.length : end;
 }

@@ -1,10 +1,11 @@
 import type { Language, Node, Tree } from 'web-tree-sitter';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { runQuery } from '../parsing/queries';
-import { collectCalls } from './calls';
+import { collectCalls, lineEndAfter, lineStartBefore } from './calls';
 import { memberPath, parseExpression, parseNumber } from './expr';
 import type { Assignment, CallSite, Declaration } from './model';
 import { LineIndex } from './text';
+import { tokenize } from './tokens';
 
 /** Calls the analysis needs besides the covered functions: where ports, addresses and usage text come from. */
 const HELPER_CALLS = new Set(['atoi', 'atol', 'strtol', 'strtoul', 'memset', 'bzero', 'printf', 'fprintf', 'puts', 'fputs', 'snprintf']);
@@ -138,6 +139,7 @@ export class FileAnalysis {
 
   private buildScope(node: Node): Scope {
     const declarations = new Map<string, Declaration>();
+    if (node.hasError) this.readRecoveredDeclarations(node, declarations);
     readDeclarations(this.language, node, declarations);
     const functionName =
       node.type === 'function_definition' ? runQuery(this.language, 'functions', node)[0]?.get('function.name')?.text : undefined;
@@ -150,6 +152,23 @@ export class FileAnalysis {
       declarations,
       assignments: readAssignments(this.language, node),
     };
+  }
+
+  /** `struct sockaddr_in addr;` swallowed by an ERROR node (code after a half-typed call): a token scan. */
+  private readRecoveredDeclarations(node: Node, into: Map<string, Declaration>): void {
+    const errors = node.type === 'ERROR' ? [node] : node.descendantsOfType('ERROR');
+    for (const error of errors) {
+      const tokens = tokenize(this.text, lineStartBefore(this.text, error.startIndex), lineEndAfter(this.text, error.endIndex));
+      for (let i = 0; i + 2 < tokens.length; i++) {
+        if (tokens[i].text !== 'struct' || tokens[i + 1].kind !== 'ident') continue;
+        const pointer = tokens[i + 2].text === '*';
+        const nameToken = tokens[i + (pointer ? 3 : 2)];
+        const after = tokens[i + (pointer ? 4 : 3)]?.text;
+        if (nameToken?.kind !== 'ident' || (after !== undefined && ![';', ',', '=', '['].includes(after))) continue;
+        const struct = tokens[i + 1].text;
+        into.set(nameToken.text, { name: nameToken.text, type: `struct ${struct}${pointer ? ' *' : ''}`, struct: pointer ? undefined : struct, pointer, array: after === '[', start: tokens[i].start });
+      }
+    }
   }
 
   /** Every covered call in the file, in document order. */
