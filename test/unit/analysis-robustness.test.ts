@@ -122,3 +122,11 @@ describe('analysis on hostile input', () => {
     assert.doesNotMatch(ko, /\b(event|value|role|roleText)\.[a-zA-Z]+/);
   });
 });
+
+describe('misspellings()', () => {
+  it('finds misspelled socket constants with the right name and range, skipping file macros', () => {
+    const text = '#define AF_INTE 2\nint a = socket(AF_INTE, SOCK_RAM, IPROTO_TCP);\nint b = socket(PF_INET, AF_DGFAM, 0); /* SOCK_RAM in a comment */\n';
+    const found = analyzer.misspellings(text).map((m) => `${m.range.start.line}:${m.range.start.character} ${m.wrong}→${m.right}`);
+    assert.deepEqual(found, ['1:24 SOCK_RAM→SOCK_RAW', '1:34 IPROTO_TCP→IPPROTO_TCP', '2:24 AF_DGFAM→SOCK_DGRAM']);
+  });
+});

@@ -7,6 +7,7 @@
  *   analyzer.explainAt(doc, line0, character0, lang?)  // { kind, name, markdown, range } | undefined
  *   analyzer.socketsAt(doc, line0, character0)         // the socket tracker of the enclosing function
  *   analyzer.findPortArgument(doc)                     // { argIndex, line, usage? } when the port comes from argv[N]
+ *   analyzer.misspellings(doc)                         // [{ wrong, right, range }]: AF_DGFAM → SOCK_DGRAM, SOCK_RAM → SOCK_RAW
  *   analyzer.createTreeCache(maxTrees?)                // per-document incremental tree cache (LRU, frees WASM trees)
  *   analyzer.warmUp()                                  // compile queries ahead of the first hover (~100 ms, once)
  *
@@ -28,6 +29,8 @@ import { FileAnalysis, type Scope } from './scope';
 import { buildSocketModel, type SocketModel } from './sockets';
 import { targetAt, type Target, type TargetKind } from './target';
 import type { SourceRange } from './text';
+import { correctSpelling } from './spelling';
+import { tokenize } from './tokens';
 import { Resolver } from './values';
 
 export { TreeCache, type CachedDocument, type ContentChange } from '../parsing/treeCache';
@@ -55,6 +58,13 @@ export interface ArgumentSummary {
   value?: string;
 }
 
+/** A misspelled socket constant in the code (for diagnostics). */
+export interface Misspelled {
+  wrong: string;
+  right: string;
+  range: SourceRange;
+}
+
 export interface CallSummary {
   name: string;
   /** 0-based position of the call's name. */
@@ -75,6 +85,7 @@ export interface Analyzer {
   explainAt(doc: DocumentInput, line: number, character: number, lang?: Lang): Explanation | undefined;
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined;
   findPortArgument(doc: DocumentInput): PortArgument | undefined;
+  misspellings(doc: DocumentInput): Misspelled[];
   createTreeCache(maxTrees?: number): TreeCache;
   /** Compiles the queries and runs one small analysis, so the first real hover does not pay for it. */
   warmUp(): void;
@@ -253,6 +264,18 @@ class SockLensAnalyzer implements Analyzer {
     const offset = file?.lines.offsetAt(line, character);
     if (!file || offset === undefined) return undefined;
     return this.scopeTools(file, file.scopeAt(offset)).sockets;
+  }
+
+  misspellings(doc: DocumentInput): Misspelled[] {
+    const file = this.analysis(doc);
+    if (!file) return [];
+    const found: Misspelled[] = [];
+    for (const token of tokenize(file.text)) {
+      if (token.kind !== 'ident' || file.macros.has(token.text) || file.enums.has(token.text)) continue;
+      const right = correctSpelling(this.kb, token.text);
+      if (right) found.push({ wrong: token.text, right, range: file.lines.range(token.start, token.end) });
+    }
+    return found;
   }
 
   findPortArgument(doc: DocumentInput): PortArgument | undefined {
