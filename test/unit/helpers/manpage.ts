@@ -40,7 +40,8 @@ export function renderManPage(ref: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('sh', ['-c', 'man -P cat "$0" "$1" | col -bx', parsed.section, parsed.page], { env, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`man ${parsed.section} ${parsed.page} failed: ${stderr.trim() || err.message}`));
-      else if (!/^NAME$/m.test(stdout)) reject(new Error(`man ${parsed.section} ${parsed.page} printed no page${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+      else if (!/^NAME$/m.test(stdout))
+        reject(new Error(`man ${parsed.section} ${parsed.page} printed no page (${stderr.trim() || 'empty output'}); install man-db, manpages and manpages-dev`));
       else resolve(stdout);
     });
   });
