@@ -277,6 +277,7 @@ async function main(): Promise<void> {
     await new Promise(() => {});
   }
 
+  const loadBefore = os.loadavg()[0]!;
   type Firehose = { elapsed: number; frames: number[]; drawn: number; rows: number };
   const fire = (await page.evaluate(`window.firehose(${FIREHOSE_EVENTS}, ${FIREHOSE_BATCH})`)) as Firehose;
   if (fire.drawn !== FIREHOSE_EVENTS) throw new Error(`lost events: drew ${fire.drawn} of ${FIREHOSE_EVENTS}`);
@@ -294,10 +295,13 @@ async function main(): Promise<void> {
   await served.close();
   if (served.violations.length) throw new Error(`CSP violations or page errors:\n${served.violations.join('\n')}`);
 
-  const chromiumVersion = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
+  const load = `${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`;
+  const chromiumVersion = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   const body = `Command: \`npm run bench:panel\` (${chromiumVersion}, headless, 1280×900, page under the panel's strict CSP, dark theme).
 The page gets events as the extension sends them (\`{ type: 'events', events }\` messages); "drawn" means the last event's
-row is in the timeline and its count says every event arrived (zero loss, checked).
+row is in the timeline and its count says every event arrived (zero loss, checked). The machine is shared by
+several builds at once: 1-minute load average ${load} (on 2 cores) during this run, so treat the numbers as lower
+bounds; frame times above 16.7 ms are frames Chromium could not paint in time.
 
 | scenario | events | time | events/s | frame p50 | frame p95 | frame max | timeline rows in DOM |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
