@@ -277,3 +277,25 @@ test('reset clears the previous run; malformed messages are refused', () => {
   assert.ok(m.$$('.step').every((s) => s.classList.contains('is-pending')));
   m.window.close();
 });
+
+test('a client program tells the dial story; clicking an fd in the table filters the timeline by it', () => {
+  const m = mount();
+  send(m, running, {
+    type: 'events',
+    events: [
+      callEvent(1, { call: 'socket', ret: 3, newFd: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' } }),
+      callEvent(2, { call: 'connect', fd: 3, peer: '127.0.0.1:9190', local: '127.0.0.1:45000' }),
+      callEvent(3, { call: 'send', fd: 3, ret: 5, bytes: 5 }),
+      { v: 1, seq: 4, t: 4, kind: 'stdout', pid: PID, text: 'sent' },
+    ],
+  });
+  assert.deepEqual(m.$$('.step').map((s) => s.dataset.step), ['socket', 'connect']);
+  assert.match(m.$('.step-connect').textContent!, /Dial the number.*at 127\.0\.0\.1:9190/s);
+  assert.equal(m.$$('.calls').length, 0);
+  assert.deepEqual(cells(m.$('.fd-row')).slice(2, 6), ['client', '127.0.0.1:45000', '127.0.0.1:9190', 'connected']);
+  (m.$('.fd-row .fd-filter') as HTMLElement).click();
+  m.panel.flush();
+  assert.equal(m.$('.timeline-count').textContent, '3 of 4 events');
+  assert.equal((m.$('.timeline-filter-fd') as HTMLSelectElement).value, '3');
+  m.window.close();
+});
