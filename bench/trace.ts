@@ -6,9 +6,9 @@
  *   untraced          the plain binary
  *   preload, no sink  LD_PRELOAD tracer with no channel: the hooks' own cost (records built, never sent)
  *   preload → C sink  records sent to bench/fixtures/event_sink.c, which reads and discards them
+ *   preload → C sink, batched   ... which sleeps BATCH_MS between rounds of reads: what fewer wake-ups buy
  *   preload → Node raw       ... to a Node Unix socket server that only counts bytes
  *   preload → Node decode    ... that also decodes the records (src/core/runner/records.ts)
- *   preload → Node batched   ... decoding, but reading at most every BATCH_MS (pause/resume): fewer wake-ups
  *   SockLens runner   startRun() with every event consumed: the real product path
  *   strace            strace -f -e trace=network,close -o /dev/null
  *
@@ -32,13 +32,26 @@ import type { SockLensEvent } from '../src/core/protocol/events';
 import { ms, percentile } from './lib/stats';
 import { replaceSection } from './lib/report';
 
+function argValue(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i === -1) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
+  return value;
+}
+const REPEATS = Math.round(argValue('--repeats', 3));
+/** The batched C sink's sleep between rounds of reads. */
+const BATCH_MS = argValue('--batch-ms', 5);
+const MAX_SECONDS = argValue('--seconds', 1.5);
+
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
 const ECHO_SOURCE = path.join(FIXTURES, 'echo_server.c');
 const HELLO_SOURCE = path.join(ROOT, 'examples', 'hello_server.c');
+const FLOOD_SOURCE = path.join(FIXTURES, 'event_flood.c');
+/** Traced calls event_flood.c makes per run. */
+const FLOOD_CALLS = 50_000;
 const MESSAGE_SIZE = 32;
-/** The batched Node reader's pause after each read. */
-const BATCH_MS = 5;
 const WORKLOADS = [
   { id: 'pingpong', label: 'ping-pong, one connection', requests: 20_000 },
   { id: 'connect', label: 'new connection per request', requests: 5_000 },
@@ -49,27 +62,38 @@ const CONFIGS = [
   { id: 'untraced', label: 'untraced' },
   { id: 'nosink', label: 'tracer, no channel (hooks only)' },
   { id: 'csink', label: 'tracer → C sink (read and discard)' },
+  { id: 'csinkbatched', label: `tracer → C sink, reads every ${BATCH_MS} ms` },
   { id: 'noderaw', label: 'tracer → Node socket, bytes only' },
   { id: 'nodedecode', label: 'tracer → Node, records decoded' },
-  { id: 'nodebatched', label: `tracer → Node, decoded, reads batched every ${BATCH_MS} ms` },
   { id: 'runner', label: '**SockLens runner** (startRun, every event consumed)' },
   { id: 'strace', label: 'strace -f -e trace=network,close' },
 ] as const;
 type ConfigId = (typeof CONFIGS)[number]['id'];
 
+/**
+ * --only a,b: measure just these configurations (and untraced, the baseline), "flood" for the event flood, or
+ * "startup" for run-to-listen; for investigating one of them.
+ */
+function selection(): { configs: ConfigId[]; flood: boolean; startup: boolean; everything: boolean } {
+  const i = process.argv.indexOf('--only');
+  if (i === -1) return { configs: CONFIGS.map((c) => c.id), flood: true, startup: true, everything: true };
+  const wanted = (process.argv[i + 1] ?? '').split(',');
+  const extra = ['flood', 'startup'];
+  const unknown = wanted.filter((w) => !extra.includes(w) && !CONFIGS.some((c) => c.id === w));
+  if (unknown.length) throw new Error(`--only: unknown ${unknown.join(', ')} (known: ${[...CONFIGS.map((c) => c.id), ...extra].join(', ')})`);
+  const named = CONFIGS.filter((c) => wanted.includes(c.id)).map((c) => c.id);
+  return {
+    configs: named.length ? CONFIGS.filter((c) => c.id === 'untraced' || named.includes(c.id)).map((c) => c.id) : [],
+    flood: wanted.includes('flood'),
+    startup: wanted.includes('startup'),
+    everything: false,
+  };
+}
+
 const LISTEN_TIMEOUT_MS = 20_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-function argValue(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
-  return value;
-}
-const REPEATS = Math.round(argValue('--repeats', 3));
-const MAX_SECONDS = argValue('--seconds', 1.5);
 
 // ---- small helpers ----
 
@@ -233,6 +257,7 @@ interface Setup {
   dir: string;
   cacheDir: string;
   binary: string;
+  floodBinary: string;
   tracer: string;
   loadClient: string;
   eventSink: string;
@@ -258,7 +283,6 @@ async function spawnServer(cmd: string, args: string[], env: NodeJS.ProcessEnv, 
   return child;
 }
 
-type SinkMode = 'raw' | 'decode' | 'batched';
 
 interface NodeSink {
   bytes: () => number;
@@ -268,15 +292,12 @@ interface NodeSink {
   close: () => Promise<void>;
 }
 
-/**
- * A Unix socket server in Node standing in for the runner's channel: counts bytes (raw), or decodes records
- * (decode), or decodes them but pauses BATCH_MS after each read so that records pile up in the socket (batched).
- */
-async function nodeSink(sockPath: string, mode: SinkMode, capture: Buffer[] | null): Promise<NodeSink> {
+/** A Unix socket server in Node standing in for the runner's channel: counts bytes, and decodes records when `decode`. */
+async function nodeSink(sockPath: string, decode: boolean, capture: Buffer[] | null): Promise<NodeSink> {
   let bytes = 0;
   let reads = 0;
   let captured = 0;
-  const counts = mode === 'raw' ? null : new CallCounts();
+  const counts = decode ? new CallCounts() : null;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((sock) => {
     sockets.add(sock);
@@ -284,10 +305,6 @@ async function nodeSink(sockPath: string, mode: SinkMode, capture: Buffer[] | nu
     sock.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       reads++;
-      if (mode === 'batched') {
-        sock.pause();
-        setTimeout(() => sock.resume(), BATCH_MS);
-      }
       if (capture && captured < 64 * 2 ** 20) {
         capture.push(chunk);
         captured += chunk.length;
@@ -330,9 +347,11 @@ async function startServer(config: ConfigId, port: number, setup: Setup, capture
       return plain(preload());
     case 'strace':
       return plain(baseEnv(), 'strace', ['-f', '-e', 'trace=network,close', '-o', '/dev/null', setup.binary, ...args]);
-    case 'csink': {
+    case 'csink':
+    case 'csinkbatched': {
       const sockPath = path.join(setup.dir, `sink-${++sinkCounter}.sock`);
-      const sink = spawn(setup.eventSink, [sockPath, '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const sinkArgs = [sockPath, '60', ...(config === 'csinkbatched' ? [String(BATCH_MS)] : [])];
+      const sink = spawn(setup.eventSink, sinkArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
       await waitForLine(sink, /^ready$/, 'event_sink');
       let report = '';
       sink.stdout!.on('data', (d: string) => (report += d));
@@ -341,6 +360,7 @@ async function startServer(config: ConfigId, port: number, setup: Setup, capture
       return {
         ...server,
         bytes: () => Number(/"bytes":(\d+)/.exec(report)?.[1] ?? 0),
+        reads: () => Number(/"reads":(\d+)/.exec(report)?.[1] ?? 0),
         stop: async () => {
           await server.stop();
           // the sink ends by itself once the server's stream is read to its end
@@ -351,10 +371,9 @@ async function startServer(config: ConfigId, port: number, setup: Setup, capture
       };
     }
     case 'noderaw':
-    case 'nodedecode':
-    case 'nodebatched': {
+    case 'nodedecode': {
       const sockPath = path.join(setup.dir, `node-${++sinkCounter}.sock`);
-      const sink = await nodeSink(sockPath, config === 'noderaw' ? 'raw' : config === 'nodedecode' ? 'decode' : 'batched', capture);
+      const sink = await nodeSink(sockPath, config === 'nodedecode', capture);
       const server = await plain(preload(sockPath));
       return {
         ...server,
@@ -415,8 +434,8 @@ interface Sample {
   serverCpuUsPerRequest: number | null;
   nodeCpuUsPerRequest: number;
   channelBytesPerRequest: number | null;
-  /** Decoded per-request events per socket read of the consumer. */
-  eventsPerRead: number | null;
+  /** Socket reads by the consumer per request (a read is a wake-up; ping-pong makes 2 events a request, connect 5). */
+  readsPerRequest: number | null;
 }
 
 function runClient(setup: Setup, port: number, workload: WorkloadId, requests: number): Promise<ClientReport> {
@@ -444,7 +463,6 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
     const cpuBefore = server.pid ? processCpuUs(server.pid) : null;
     const nodeBefore = nodeCpuUs();
     const eventsBefore = server.counts?.events ?? 0;
-    const readsBefore = server.reads();
     const loadStart = performance.now();
     const client = await runClient(setup, port, workload, requests);
     const clientDone = performance.now();
@@ -470,12 +488,9 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
     }
     const cpuAfter = server.pid ? processCpuUs(server.pid) : null;
     const nodeAfter = nodeCpuUs();
-    const readsAfter = server.reads();
-    const eventsPerRead = counts && readsAfter !== null && readsBefore !== null && readsAfter > readsBefore
-      ? (counts.events - eventsBefore) / (readsAfter - readsBefore)
-      : null;
     await server.stop();
     const bytes = server.bytes();
+    const reads = server.reads();
     return {
       rps: client.requests / client.seconds,
       requests: client.requests,
@@ -486,11 +501,119 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
       serverCpuUsPerRequest: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / client.requests : null,
       nodeCpuUsPerRequest: (nodeAfter - nodeBefore) / client.requests,
       channelBytesPerRequest: bytes ? bytes / client.requests : null,
-      eventsPerRead,
+      readsPerRequest: reads ? reads / client.requests : null,
     };
   } catch (err) {
     await server.stop().catch(() => undefined);
     throw err;
+  }
+}
+
+// ---- event flood: the most events per second each consumer sustains ----
+
+const FLOOD_CONFIGS = [
+  { id: 'untraced', label: 'untraced (the calls alone)' },
+  { id: 'csink', label: 'tracer → C sink' },
+  { id: 'nodedecode', label: 'tracer → Node, records decoded' },
+  { id: 'runner', label: '**SockLens runner**' },
+] as const;
+type FloodConfigId = (typeof FLOOD_CONFIGS)[number]['id'];
+
+interface FloodSample {
+  /** Calls per second as the program saw them (its loop waits whenever the channel is full). */
+  programRate: number;
+  /** Events per second as the consumer received them, first to last; null where not decoded. */
+  deliveredRate: number | null;
+  missing: number | null;
+}
+
+function runToExit(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${path.basename(cmd)} exited with ${code}: ${err.trim()}`));
+    });
+  });
+}
+
+function programRate(stdout: string): number {
+  const m = /\{"calls":(\d+),"seconds":([\d.]+)\}/.exec(stdout);
+  if (!m) throw new Error(`event_flood printed no report: ${stdout.trim()}`);
+  return Number(m[1]) / Number(m[2]);
+}
+
+async function flood(config: FloodConfigId, setup: Setup): Promise<FloodSample> {
+  const args = [String(FLOOD_CALLS)];
+  const preload = (sock: string): NodeJS.ProcessEnv => ({ ...baseEnv(), LD_PRELOAD: setup.tracer, SOCKLENS_SOCK: sock });
+  switch (config) {
+    case 'untraced':
+      return { programRate: programRate(await runToExit(setup.floodBinary, args, baseEnv())), deliveredRate: null, missing: null };
+    case 'csink': {
+      const sockPath = path.join(setup.dir, `flood-${++sinkCounter}.sock`);
+      const sink = spawn(setup.eventSink, [sockPath, '60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      await waitForLine(sink, /^ready$/, 'event_sink');
+      sink.stdout!.resume();
+      const sinkDone = new Promise<void>((r) => sink.once('exit', () => r()));
+      try {
+        return { programRate: programRate(await runToExit(setup.floodBinary, args, preload(sockPath))), deliveredRate: null, missing: null };
+      } finally {
+        const ended = await Promise.race([sinkDone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS))]);
+        if (!ended) sink.kill('SIGTERM');
+      }
+    }
+    case 'nodedecode': {
+      const sockPath = path.join(setup.dir, `flood-${++sinkCounter}.sock`);
+      let first = 0;
+      let last = 0;
+      let seen = 0;
+      const sockets = new Set<net.Socket>();
+      const server = net.createServer((sock) => {
+        sockets.add(sock);
+        const stream = new RecordStream();
+        sock.on('data', (chunk: Buffer) => {
+          for (const r of stream.push(chunk)) {
+            if (r.call !== 'setsockopt') continue;
+            last = performance.now();
+            if (!seen++) first = last;
+          }
+        });
+        sock.on('close', () => sockets.delete(sock));
+        sock.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve) => server.listen(sockPath, () => resolve()));
+      try {
+        const rate = programRate(await runToExit(setup.floodBinary, args, preload(sockPath)));
+        await waitFor(() => seen >= FLOOD_CALLS && sockets.size === 0, DRAIN_TIMEOUT_MS);
+        return { programRate: rate, deliveredRate: (seen * 1000) / (last - first), missing: FLOOD_CALLS - seen };
+      } finally {
+        for (const s of sockets) s.destroy();
+        server.close();
+      }
+    }
+    case 'runner': {
+      const run = startRun({ source: FLOOD_SOURCE, args, cacheDir: setup.cacheDir, timeoutMs: 60_000 });
+      let first = 0;
+      let last = 0;
+      let seen = 0;
+      let stdout = '';
+      run.on('event', (ev: SockLensEvent) => {
+        if (ev.kind === 'call' && ev.call === 'setsockopt') {
+          last = performance.now();
+          if (!seen++) first = last;
+        } else if (ev.kind === 'stdout') stdout += ev.text;
+      });
+      const result = await run.done;
+      if (result.reason !== 'exited') throw new Error(`event_flood under the runner ended by ${result.reason}: ${result.error ?? ''}`);
+      return { programRate: programRate(stdout), deliveredRate: (seen * 1000) / (last - first), missing: FLOOD_CALLS - seen };
+    }
   }
 }
 
@@ -507,11 +630,16 @@ interface NodeCosts {
   addr2lineEachUs: number;
 }
 
+/** µs per item of `fn` over `items`: the fastest of `passes` passes, the one least disturbed by other load. */
 function perItemUs(items: number, passes: number, fn: () => void): number {
   fn(); // warm-up
-  const start = performance.now();
-  for (let i = 0; i < passes; i++) fn();
-  return ((performance.now() - start) * 1000) / (items * passes);
+  let best = Infinity;
+  for (let i = 0; i < passes; i++) {
+    const start = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - start);
+  }
+  return (best * 1000) / items;
 }
 
 async function nodeCosts(chunks: Buffer[], binary: string): Promise<NodeCosts | null> {
@@ -524,10 +652,10 @@ async function nodeCosts(chunks: Buffer[], binary: string): Promise<NodeCosts | 
   };
   const records = decodeAll();
   const total = chunks.reduce((n, c) => n + c.length, 0);
-  const decodeUs = perItemUs(records.length, 3, decodeAll);
+  const decodeUs = perItemUs(records.length, 5, decodeAll);
   const events = records.map(callEventOf);
-  const buildUs = perItemUs(records.length, 3, () => void records.map(callEventOf));
-  const jsonUs = perItemUs(events.length, 3, () => void events.map((e) => JSON.stringify(e)));
+  const buildUs = perItemUs(records.length, 5, () => void records.map(callEventOf));
+  const jsonUs = perItemUs(events.length, 5, () => void events.map((e) => JSON.stringify(e)));
 
   const pcs = [...new Set(records.filter((r) => r.flags & FLAG_HAS_PC).map((r) => r.pc))];
   const lines = new SourceLines(binary, FIXTURES);
@@ -618,10 +746,14 @@ function fmt(value: number | null, digits = 1): string {
   return value === null ? '–' : value.toFixed(digits);
 }
 
+function measuredConfigs(results: Results): (typeof CONFIGS)[number][] {
+  return CONFIGS.filter((c) => WORKLOADS.some((w) => results[w.id][c.id].length > 0));
+}
+
 function throughputTable(results: Results): string {
   const head = `| configuration | ${WORKLOADS.map((w) => `${w.label}: req/s (× untraced)`).join(' | ')} | events lost | order violations |`;
   const sep = `| --- | ${WORKLOADS.map(() => '---:').join(' | ')} | ---: | ---: |`;
-  const rows = CONFIGS.map((c) => {
+  const rows = measuredConfigs(results).map((c) => {
     const cells = WORKLOADS.map((w) => {
       const rps = medianOf(results[w.id][c.id], (s) => s.rps)!;
       const base = medianOf(results[w.id].untraced, (s) => s.rps)!;
@@ -638,22 +770,41 @@ function throughputTable(results: Results): string {
 }
 
 function costTable(results: Results): string {
-  const head = '| configuration | workload | echo server CPU µs/request | Node CPU µs/request | channel bytes/request | events per Node read | events/s end to end | drain after last reply |';
+  const head = '| configuration | workload | echo server CPU µs/request | Node CPU µs/request | channel bytes/request | consumer reads/request | events/s end to end | drain after last reply |';
   const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows: string[] = [];
   for (const w of WORKLOADS) {
-    for (const c of CONFIGS) {
+    for (const c of measuredConfigs(results)) {
       if (c.id === 'strace') continue;
       const s = results[w.id][c.id];
       const eps = medianOf(s, (x) => x.eventsPerSecond);
       const drain = medianOf(s, (x) => x.drainMs);
       rows.push(
         `| ${c.label} | ${w.id} | ${fmt(medianOf(s, (x) => x.serverCpuUsPerRequest))} | ${fmt(medianOf(s, (x) => x.nodeCpuUsPerRequest))} | ` +
-          `${fmt(medianOf(s, (x) => x.channelBytesPerRequest), 0)} | ${fmt(medianOf(s, (x) => x.eventsPerRead), 2)} | ${eps === null ? '–' : eps.toFixed(0)} | ${drain === null ? '–' : `${ms(drain)} ms`} |`,
+          `${fmt(medianOf(s, (x) => x.channelBytesPerRequest), 0)} | ${fmt(medianOf(s, (x) => x.readsPerRequest), 2)} | ${eps === null ? '–' : eps.toFixed(0)} | ${drain === null ? '–' : `${ms(drain)} ms`} |`,
       );
     }
   }
   return [head, sep, ...rows].join('\n');
+}
+
+function floodTable(floods: Record<FloodConfigId, FloodSample[]>): string {
+  const base = median(floods.untraced.map((s) => s.programRate));
+  const rows = FLOOD_CONFIGS.map((c) => {
+    const samples = floods[c.id];
+    const rate = median(samples.map((s) => s.programRate));
+    const delivered = samples.map((s) => s.deliveredRate).filter((v): v is number => v !== null);
+    const lost = samples.some((s) => s.missing !== null) ? String(samples.reduce((n, s) => n + (s.missing ?? 0), 0)) : '–';
+    return `| ${c.label} | ${rate.toFixed(0)} (${(rate / base).toFixed(3)}×) | ${delivered.length ? median(delivered).toFixed(0) : '–'} | ${lost} |`;
+  });
+  return [
+    `Event flood (bench/fixtures/event_flood.c: ${FLOOD_CALLS.toLocaleString('en')} setsockopt calls in a loop, no network traffic): the most events per second ` +
+      'each consumer sustains end to end. The program\'s loop waits whenever the channel is full, so its call rate is the pipeline\'s rate.',
+    '',
+    '| consumer | program calls/s (× untraced) | events/s received by the consumer (first to last) | events lost |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
 }
 
 function startupTable(rows: StartupRow[], autoArgs: { firstMs: number; nextMs: number }): string {
@@ -696,8 +847,10 @@ async function prepare(): Promise<Setup> {
   gcc(path.join(FIXTURES, 'event_sink.c'), eventSink);
   const compiled = await compileProgram({ source: ECHO_SOURCE, cacheDir });
   if (!compiled.ok || !compiled.binary) throw new Error(`echo_server.c did not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+  const flood = await compileProgram({ source: FLOOD_SOURCE, cacheDir });
+  if (!flood.ok || !flood.binary) throw new Error(`event_flood.c did not compile: ${flood.diagnostics.map((d) => d.message).join('; ')}`);
   const tracer = await ensureTracer('gcc', cacheDir);
-  return { dir, cacheDir, binary: compiled.binary, tracer, loadClient, eventSink };
+  return { dir, cacheDir, binary: compiled.binary, floodBinary: flood.binary, tracer, loadClient, eventSink };
 }
 
 function checkStrace(): void {
@@ -711,9 +864,12 @@ function checkStrace(): void {
 async function main(): Promise<void> {
   checkStrace();
   const began = performance.now();
+  const { configs, flood: withFlood, startup: withStartup, everything } = selection();
+  if (!everything && process.argv.includes('--write')) throw new Error('--write records a full run only: drop --only');
   const setup = await prepare();
   const results = Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(CONFIGS.map((c) => [c.id, [] as Sample[]]))])) as Results;
   const capture: Buffer[] = [];
+  const floods = Object.fromEntries(FLOOD_CONFIGS.map((c) => [c.id, [] as FloodSample[]])) as Record<FloodConfigId, FloodSample[]>;
   let startup: StartupRow[];
   let costs: NodeCosts | null;
   const autoArgs = { firstMs: 0, nextMs: 0 };
@@ -721,17 +877,26 @@ async function main(): Promise<void> {
     // repeats interleave the configurations so that load from elsewhere on the machine spreads over all of them
     for (let rep = 0; rep < REPEATS; rep++) {
       for (const w of WORKLOADS) {
-        for (const c of CONFIGS) {
-          const wantCapture = rep === 0 && w.id === 'pingpong' && c.id === 'noderaw';
-          const sample = await measure(c.id, w.id, w.requests, setup, wantCapture ? capture : null);
-          results[w.id][c.id].push(sample);
-          console.error(`${rep + 1}/${REPEATS} ${w.id.padEnd(8)} ${c.id.padEnd(10)} ${sample.rps.toFixed(0).padStart(6)} req/s` +
-            (sample.missing !== null ? `, ${sample.missing} events missing` : ''));
+        for (const c of configs) {
+          const wantCapture = rep === 0 && w.id === 'pingpong' && c === 'noderaw';
+          const sample = await measure(c, w.id, w.requests, setup, wantCapture ? capture : null);
+          results[w.id][c].push(sample);
+          console.error(`${rep + 1}/${REPEATS} ${w.id.padEnd(8)} ${c.padEnd(11)} ${sample.rps.toFixed(0).padStart(6)} req/s` +
+            (sample.missing !== null ? `, ${sample.missing} events missing` : '') +
+            (sample.readsPerRequest !== null ? `, ${sample.readsPerRequest.toFixed(2)} reads a request` : ''));
         }
       }
     }
+    for (let rep = 0; rep < (withFlood ? REPEATS : 0); rep++) {
+      for (const c of FLOOD_CONFIGS) {
+        const sample = await flood(c.id, setup);
+        floods[c.id].push(sample);
+        console.error(`${rep + 1}/${REPEATS} flood    ${c.id.padEnd(11)} ${sample.programRate.toFixed(0).padStart(7)} calls/s` +
+          (sample.deliveredRate !== null ? `, ${sample.deliveredRate.toFixed(0)} events/s delivered, ${sample.missing} missing` : ''));
+      }
+    }
     costs = await nodeCosts(capture, setup.binary);
-    startup = await measureStartup(setup);
+    startup = withStartup ? await measureStartup(setup) : [];
     const helloText = fs.readFileSync(HELLO_SOURCE, 'utf8');
     let t = performance.now();
     await autoArguments(helloText, 9190);
@@ -753,15 +918,21 @@ async function main(): Promise<void> {
       `(gcc -O2, a separate process, ${MESSAGE_SIZE}-byte messages), ${WORKLOADS.map((w) => `${w.label} up to ${w.requests.toLocaleString('en')} requests`).join(', ')}, ` +
       `each capped at ${MAX_SECONDS} s. Events lost: every request's accept, recv, send, end-of-stream recv and close must reach the consumer (checked where events are decoded).`,
     '',
-    throughputTable(results),
-    '',
-    'Where the time goes (medians). The echo server\'s CPU comes from /proc (10 ms ticks); Node CPU is the consumer process\'s own CPU during the load and drain.',
-    '',
-    costTable(results),
+    ...(configs.length
+      ? [
+          throughputTable(results),
+          '',
+          'Where the time goes (medians). The echo server\'s CPU comes from /proc (10 ms ticks); Node CPU is the consumer process\'s own CPU during the load and drain.',
+          '',
+          costTable(results),
+          '',
+        ]
+      : []),
+    floods.untraced.length ? floodTable(floods) : '',
     '',
     nodeCostText(costs),
     '',
-    startupTable(startup, autoArgs),
+    startup.length ? startupTable(startup, autoArgs) : '',
   ].join('\n');
   console.log(report);
   if (process.argv.includes('--write')) replaceSection(path.join(ROOT, 'docs', 'benchmarks.md'), 'Trace', report);
