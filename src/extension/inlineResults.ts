@@ -31,6 +31,7 @@ function startLineLengthBefore(document: vscode.TextDocument, change: vscode.Tex
  * Inline results of the current run: after each traced source line, a faint note with its latest result
  * (`→ fd 3`, `✗ EADDRINUSE`), with the event's details on hover. Notes follow edits and disappear when
  * their line changes; on Stop they are cleared, or kept dimmed when `socklens.inlineResults.keepAfterStop`.
+ * A program that exits by itself leaves its notes until the next run.
  */
 export class InlineResults implements vscode.Disposable {
   private readonly book = new InlineNoteBook();
@@ -55,7 +56,7 @@ export class InlineResults implements vscode.Disposable {
       runs.onDidChange((session) => {
         if (!session) return;
         if (session.phase === 'compiling') this.reset();
-        else if (session.ended) this.runEnded();
+        else if (session.ended && session.stoppedByUser) this.runStopped();
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.redraw()),
       vscode.workspace.onDidChangeTextDocument((e) => this.followEdits(e)),
@@ -65,7 +66,8 @@ export class InlineResults implements vscode.Disposable {
     ];
   }
 
-  private runEnded(): void {
+  /** Stop clears the notes (or dims them, by setting); a program that ends by itself keeps them. */
+  private runStopped(): void {
     if (this.context.settings.keepInlineResultsAfterStop) {
       this.dimmed = true;
       this.redraw();

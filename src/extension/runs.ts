@@ -22,6 +22,8 @@ export class RunSession implements vscode.Disposable {
   /** Every event of this run as the panel sees it, renumbered (test-client events are merged in). */
   readonly events: SockLensEvent[] = [];
   phase: RunState['phase'] = 'compiling';
+  /** The user stopped this run (Stop, Restart, closing its panel or terminal), rather than it ending by itself. */
+  stoppedByUser = false;
   private seq = 0;
   private readonly startedAt = Date.now();
   readonly clients: LiveClients;
@@ -161,6 +163,7 @@ export class RunController implements vscode.Disposable {
   async stop(): Promise<void> {
     const session = this.session;
     if (!session || session.ended) return;
+    session.stoppedByUser = true;
     session.clients.closeAll();
     await session.run.stop();
     this.finished(session);
