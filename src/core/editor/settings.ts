@@ -15,7 +15,7 @@ export interface SockLensSettings {
 export const DEFAULT_SETTINGS: Readonly<SockLensSettings> = Object.freeze({
   language: 'auto',
   compilerPath: 'gcc',
-  compilerFlags: ['-Wall', '-Wextra', '-g'],
+  compilerFlags: ['-g', '-O0', '-Wall', '-Wextra'],
   defaultArguments: '',
   inlineResults: true,
   keepInlineResultsAfterStop: false,

@@ -40,13 +40,21 @@ function storyLine(kb: KnowledgeBase, entry: FunctionEntry, lang: Lang): string 
   return entry[lang].story ?? kb.story.find((s) => s.call === entry.name)?.[lang].line;
 }
 
+/** The resolved value worth showing next to an argument: nothing when it only repeats the text (`0`, `5`). */
+function shownValue(ctx: CardContext, call: CallSite, index: number): string | undefined {
+  const arg = call.args[index];
+  if (!arg) return undefined;
+  const value = valueText(ctx.argValue(call, index), ctx.lang);
+  return value === arg.text ? undefined : value;
+}
+
 function argumentLine(ctx: CardContext, entry: FunctionEntry, call: CallSite, index: number): string {
   const param = entry.params[index];
   const arg = call.args[index];
   const meaning = param ? entry[ctx.lang].params[param.name]?.meaning : undefined;
   const label = param ? `*${param.name}*` : `#${index + 1}`;
   if (!arg) return `${index + 1}. ${label} — _${t(ctx.lang, 'notTypedYet')}_${meaning ? ` — ${meaning}` : ''}`;
-  const value = valueText(ctx.argValue(call, index), ctx.lang);
+  const value = shownValue(ctx, call, index);
   return `${index + 1}. ${code(arg.text)} — ${label}${value ? ` → **${value}**` : ''}${meaning ? `  \n   ${meaning}` : ''}`;
 }
 
@@ -100,7 +108,7 @@ export function argumentCard(ctx: CardContext, entry: FunctionEntry, call: CallS
   const text = param ? entry[lang].params[param.name] : undefined;
   const title = param ? `**${param.name}** \`${param.type}\`` : `**#${index + 1}**`;
   const out = [`${title} — ${t(lang, 'argumentOf', { n: index + 1, call: entry.name })}`, ''];
-  const value = arg ? valueText(ctx.argValue(call, index), lang) : undefined;
+  const value = shownValue(ctx, call, index);
   if (arg) out.push(`${code(arg.text)}${value ? ` → **${value}**` : ''}`, '');
   if (text) {
     out.push(text.meaning, '');
