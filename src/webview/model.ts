@@ -100,8 +100,11 @@ export interface PanelModel {
   rows: FdRow[];
   /** Open rows by "pid:fd". */
   open: Map<string, FdRow>;
-  /** The newest row of each fd number in any process: where a forked child's inherited descriptor comes from. */
+  /** The newest row (open or closed) by "pid:fd", and by fd number in any process: where inherited descriptors come from. */
+  newestByKey: Map<string, FdRow>;
   newestByFd: Map<number, FdRow>;
+  /** Parent of each forked process the runner announced (process-started with a ppid), and when it was announced. */
+  parents: Map<number, { ppid: number; seq: number }>;
   steps: Record<StepName, StepStatus>;
   problems: Problem[];
   exits: ExitInfo[];
@@ -163,7 +166,9 @@ export function createModel(): PanelModel {
     events: [],
     rows: [],
     open: new Map(),
+    newestByKey: new Map(),
     newestByFd: new Map(),
+    parents: new Map(),
     steps: emptySteps(),
     problems: [],
     exits: [],
@@ -208,6 +213,7 @@ function newRow(model: PanelModel, pid: number, fd: number, seq: number, src: So
   if (src) row.createdAt = src;
   model.rows.push(row);
   model.open.set(key(pid, fd), row);
+  model.newestByKey.set(key(pid, fd), row);
   model.newestByFd.set(fd, row);
   model.fdsSeen.add(fd);
   return row;
@@ -221,12 +227,13 @@ function closeRow(model: PanelModel, row: FdRow, seq: number): void {
 
 /**
  * The row an event of `pid` on `fd` acts on. A forked child uses descriptors it never created: the row is then
- * copied from the newest row of that fd number in another process (its parent, in practice).
+ * copied from its parent's newest row of that fd (the parent often closes its copy right after the fork), or,
+ * when the parent is not known, from the newest row of that fd number in another process.
  */
 function rowFor(model: PanelModel, pid: number, fd: number, seq: number): FdRow | undefined {
   const row = model.open.get(key(pid, fd));
   if (row) return row;
-  const candidate = model.newestByFd.get(fd);
+  const candidate = parentRow(model, pid, fd) ?? model.newestByFd.get(fd);
   if (candidate && candidate.pid !== pid) {
     const child = newRow(model, pid, fd, seq, candidate.createdAt, candidate.role);
     child.state = candidate.state === 'closed' ? (candidate.role === 'listening' ? 'listening' : 'connected') : candidate.state;
@@ -237,6 +244,21 @@ function rowFor(model: PanelModel, pid: number, fd: number, seq: number): FdRow 
     return child;
   }
   return undefined;
+}
+
+/** How far back to look for the descriptor a parent had when it forked; beyond it, its newest row is taken. */
+const FORK_LOOKBACK_ROWS = 512;
+
+/** The parent's row of `fd` as it was when `pid` was forked: the newest one created before the child appeared. */
+function parentRow(model: PanelModel, pid: number, fd: number): FdRow | undefined {
+  const parent = model.parents.get(pid);
+  if (parent === undefined) return undefined;
+  const stop = Math.max(0, model.rows.length - FORK_LOOKBACK_ROWS);
+  for (let i = model.rows.length - 1; i >= stop; i--) {
+    const row = model.rows[i]!;
+    if (row.pid === parent.ppid && row.fd === fd && row.createdSeq < parent.seq) return row;
+  }
+  return model.newestByKey.get(key(parent.ppid, fd));
 }
 
 function reachStep(step: StepStatus, ev: CallEvent, details: Partial<StepStatus>): void {
@@ -441,6 +463,7 @@ export function applyEvent(model: PanelModel, ev: SockLensEvent): void {
       break;
     case 'process-started':
       model.mainPid ??= ev.pid;
+      if (ev.ppid !== null) model.parents.set(ev.pid, { ppid: ev.ppid, seq: ev.seq });
       break;
     case 'exited': {
       model.exits.push({ seq: ev.seq, pid: ev.pid, code: ev.code, signal: ev.signal, reason: ev.reason });

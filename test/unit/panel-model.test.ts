@@ -216,3 +216,27 @@ test('the fd table draws open rows and the newest closed ones only', async () =>
   assert.equal(shown.at(-1)!.peer, '127.0.0.1:6299');
   assert.ok(shown.every((r, i) => i === 0 || r.id > shown[i - 1]!.id));
 });
+
+test('fork with announced children: each child inherits its own connection from its parent', () => {
+  const model = createModel();
+  applyEvents(model, helloServerUntilAccept()); // parent accepted fd 4 from port 50304
+  const [c1, c2] = [PID + 1, PID + 2];
+  applyEvents(model, [
+    { v: 1, seq: 8, t: 8, kind: 'process-started', pid: c1, ppid: PID, argv: [] },
+    callEvent(9, { call: 'close', fd: 4 }),
+    callEvent(10, { call: 'accept', fd: 3, ret: 4, newFd: 4, peer: '127.0.0.1:6000' }),
+    { v: 1, seq: 11, t: 11, kind: 'process-started', pid: c2, ppid: PID, argv: [] },
+    callEvent(12, { call: 'close', fd: 4 }),
+    callEvent(13, { call: 'send', fd: 4, pid: c2, tid: c2, ret: 1, bytes: 1 }),
+    // an unknown process falls back to the newest row of that fd anywhere
+    callEvent(14, { call: 'send', fd: 4, pid: 999, tid: 999, ret: 1, bytes: 1 }),
+    // the first child speaks only after its parent accepted again: it still gets the connection it was forked with
+    callEvent(15, { call: 'recv', fd: 4, pid: c1, tid: c1, ret: 2, bytes: 2 }),
+  ]);
+  assert.equal(model.rows.find((r) => r.pid === c2)?.peer, '127.0.0.1:6000');
+  assert.equal(model.rows.find((r) => r.pid === c2)?.inheritedFrom, PID);
+  assert.equal(model.rows.find((r) => r.pid === 999)?.inheritedFrom, c2);
+  assert.equal(model.rows.find((r) => r.pid === c1)?.peer, '127.0.0.1:50304');
+  assert.equal(model.rows.find((r) => r.pid === c1)?.bytesIn, 2);
+  assert.equal(model.mainPid, PID);
+});
