@@ -3,6 +3,7 @@
 // the mouse tests hover in the Monaco editor like a user and save screenshots.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { repoRoot } from './driver/paths';
 import { VSCodeSession } from './driver/session';
@@ -77,6 +78,14 @@ describe('SockLens hovers in VS Code (English)', { timeout: 300_000 }, () => {
     assert.match(shown, /Step 1 of 4/);
     await current().screenshot('hover-en');
     await current().workbench.dismissHover();
+  });
+
+  test('the desktop @vscode/test-cli suite passes in this extension host too', async () => {
+    const { buildDesktopSuites } = await import('./suite/desktop/build.mjs');
+    const files = await buildDesktopSuites(path.join(repoRoot, 'out', 'vscode-test'));
+    const result = await current().harness.call('mocha', { mochaPath: path.join(repoRoot, 'node_modules', 'mocha'), files });
+    assert.deepEqual(result.failed, []);
+    assert.equal(result.passed.length, hoverCases.length + 1);
   });
 });
 

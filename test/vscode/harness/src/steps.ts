@@ -1,6 +1,7 @@
 // The test steps that need the real VS Code API. The harness extension exposes them to the node:test driver
 // (code-server); the desktop @vscode/test-cli suite calls them directly. Results are plain JSON.
 import * as vscode from 'vscode';
+import { runMocha } from './mocha';
 
 export const SOCKLENS_ID = 'socklens.socklens';
 
@@ -142,6 +143,7 @@ export const steps = {
   editorState: async () => editorState(),
   diagnostics: async (p: { path: string }) => diagnostics(p.path),
   setSetting: async (p: { section: string; key: string; value: unknown }) => setSetting(p.section, p.key, p.value),
+  mocha: async (p: { mochaPath: string; files: string[] }) => runMocha(p.mochaPath, p.files),
 } satisfies Record<string, (params: never) => Promise<unknown>>;
 
 export type Steps = typeof steps;
