@@ -103,7 +103,10 @@ export interface PanelModel {
   /** The newest row (open or closed) by "pid:fd", and by fd number in any process: where inherited descriptors come from. */
   newestByKey: Map<string, FdRow>;
   newestByFd: Map<number, FdRow>;
-  /** Parent of each forked process the runner announced (process-started with a ppid), and when it was announced. */
+  /**
+   * Parent of each forked process and when it was forked: from the parent's `fork` call (exact), else from the
+   * runner's process-started with a ppid (which can arrive after the parent went on accepting).
+   */
   parents: Map<number, { ppid: number; seq: number }>;
   steps: Record<StepName, StepStatus>;
   problems: Problem[];
@@ -225,6 +228,11 @@ function closeRow(model: PanelModel, row: FdRow, seq: number): void {
   model.open.delete(key(row.pid, row.fd));
 }
 
+/** The kernel closes whatever a process still had open when it ends. */
+function closeProcess(model: PanelModel, pid: number, seq: number): void {
+  for (const row of [...model.open.values()]) if (row.pid === pid) closeRow(model, row, seq);
+}
+
 /**
  * The row an event of `pid` on `fd` acts on. A forked child uses descriptors it never created: the row is then
  * copied from its parent's newest row of that fd (the parent often closes its copy right after the fork), or,
@@ -249,7 +257,7 @@ function rowFor(model: PanelModel, pid: number, fd: number, seq: number): FdRow 
 /** How far back to look for the descriptor a parent had when it forked; beyond it, its newest row is taken. */
 const FORK_LOOKBACK_ROWS = 512;
 
-/** The parent's row of `fd` as it was when `pid` was forked: the newest one created before the child appeared. */
+/** The parent's row of `fd` as it was when `pid` was forked: the newest one created before the fork. */
 function parentRow(model: PanelModel, pid: number, fd: number): FdRow | undefined {
   const parent = model.parents.get(pid);
   if (parent === undefined) return undefined;
@@ -379,6 +387,17 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
       if (fdRow) closeRow(model, fdRow, ev.seq);
       break;
     }
+    case 'fork':
+    case 'vfork': {
+      if (ev.ret > 0) model.parents.set(ev.ret, { ppid: ev.pid, seq: ev.seq });
+      shapeChanged = false;
+      break;
+    }
+    case 'exit':
+    case '_exit': {
+      closeProcess(model, ev.pid, ev.seq);
+      break;
+    }
     case 'shutdown': {
       if (fdRow) fdRow.state = 'shut-down';
       break;
@@ -463,12 +482,11 @@ export function applyEvent(model: PanelModel, ev: SockLensEvent): void {
       break;
     case 'process-started':
       model.mainPid ??= ev.pid;
-      if (ev.ppid !== null) model.parents.set(ev.pid, { ppid: ev.ppid, seq: ev.seq });
+      if (ev.ppid !== null && !model.parents.has(ev.pid)) model.parents.set(ev.pid, { ppid: ev.ppid, seq: ev.seq });
       break;
     case 'exited': {
       model.exits.push({ seq: ev.seq, pid: ev.pid, code: ev.code, signal: ev.signal, reason: ev.reason });
-      // The kernel closes whatever a process still had open when it ends.
-      for (const row of [...model.open.values()]) if (row.pid === ev.pid) closeRow(model, row, ev.seq);
+      closeProcess(model, ev.pid, ev.seq);
       model.fdRevision++;
       break;
     }

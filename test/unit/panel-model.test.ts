@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import type { SockLensEvent } from '../../src/core/protocol/events.js';
 import assert from 'node:assert/strict';
 import { applyEvents, callsInProgress, createModel, mainExit, nextClientId, openClientCount, requestClient, storyKind, MAX_PROBLEMS } from '../../src/webview/model.js';
 import { TimelineIndex } from '../../src/webview/timeline-index.js';
@@ -239,4 +240,25 @@ test('fork with announced children: each child inherits its own connection from 
   assert.equal(model.rows.find((r) => r.pid === c1)?.peer, '127.0.0.1:50304');
   assert.equal(model.rows.find((r) => r.pid === c1)?.bytesIn, 2);
   assert.equal(model.mainPid, PID);
+});
+
+test('recorded fork-per-connection server with 3 clients: each child serves its own caller', async () => {
+  const { default: recorded } = await import('./panel-fork-server.json');
+  const model = createModel();
+  applyEvents(model, recorded as SockLensEvent[]);
+  const parent = model.mainPid!;
+  const children = [...model.parents.keys()];
+  assert.equal(children.length, 3);
+  const peers = children.map((pid) => model.rows.find((r) => r.pid === pid && r.fd === 4)?.peer);
+  assert.deepEqual(peers, ['127.0.0.1:58410', '127.0.0.1:58420', '127.0.0.1:58434']);
+  for (const pid of children) {
+    const served = model.rows.find((r) => r.pid === pid && r.fd === 4)!;
+    assert.deepEqual([served.bytesIn, served.bytesOut, served.state, served.inheritedFrom], [6, 6, 'closed', parent]);
+    assert.equal(model.rows.find((r) => r.pid === pid && r.fd === 3)?.state, 'closed', "the child's copy of the listening socket");
+  }
+  assert.equal(model.rows.filter((r) => r.pid === parent && r.fd === 4).length, 3);
+  assert.equal(model.steps.accept.count, 3);
+  assert.equal(mainExit(model)?.signal, 'SIGTERM');
+  assert.equal(model.open.size, 0);
+  assert.deepEqual([...model.clients.values()].map((c) => c.lines.map((l) => l.text)), [['hello\n', 'hello\n'], ['hello\n', 'hello\n'], ['hello\n', 'hello\n']]);
 });
