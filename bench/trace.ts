@@ -90,6 +90,8 @@ function selection(): { configs: ConfigId[]; flood: boolean; startup: boolean; e
   };
 }
 
+/** Configurations whose consumer is this Node process. */
+const NODE_CONSUMERS: ConfigId[] = ['noderaw', 'nodedecode', 'runner'];
 const LISTEN_TIMEOUT_MS = 20_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -126,6 +128,11 @@ function processCpuUs(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** read-type system calls made by this Node process so far (libuv reads stream sockets with read()). */
+function nodeReadCalls(): number {
+  return Number(/^syscr:\s*(\d+)/m.exec(fs.readFileSync('/proc/self/io', 'utf8'))?.[1] ?? NaN);
 }
 
 function nodeCpuUs(): number {
@@ -194,16 +201,18 @@ class CallCounts {
   closes = 0;
   /** Events of the five kinds above. */
   events = 0;
-  /** Order checks: t never goes back within a process, seq is consecutive. */
+  /** Order checks: t never goes back within a process; for runner events, seq is consecutive. */
   outOfOrder = 0;
   private lastT = new Map<number, number>();
   private lastSeq = 0;
 
-  add(call: string, ret: number, pid: number, t: number, seq?: number): void {
-    if (seq !== undefined) {
-      if (this.lastSeq && seq !== this.lastSeq + 1) this.outOfOrder++;
-      this.lastSeq = seq;
-    }
+  /** Any runner event, call or not: seq numbers every event the runner emits. */
+  checkSeq(seq: number): void {
+    if (seq !== this.lastSeq + 1) this.outOfOrder++;
+    this.lastSeq = seq;
+  }
+
+  add(call: string, ret: number, pid: number, t: number): void {
     if ((this.lastT.get(pid) ?? 0) > t) this.outOfOrder++;
     this.lastT.set(pid, t);
     switch (call) {
@@ -247,7 +256,7 @@ interface Server {
   counts: CallCounts | null;
   /** Bytes the consumer has read so far, for consumers that do not decode. */
   bytes: () => number;
-  /** Socket reads by the consumer, where it is ours to count. */
+  /** read() calls of a C sink consumer (for consumers in this Node process, /proc/self/io counts them). */
   reads: () => number | null;
   /** Stops the server and its consumer. */
   stop(): Promise<void>;
@@ -286,8 +295,6 @@ async function spawnServer(cmd: string, args: string[], env: NodeJS.ProcessEnv, 
 
 interface NodeSink {
   bytes: () => number;
-  /** Socket reads ('data' events) so far. */
-  reads: () => number;
   counts: CallCounts | null;
   close: () => Promise<void>;
 }
@@ -295,7 +302,6 @@ interface NodeSink {
 /** A Unix socket server in Node standing in for the runner's channel: counts bytes, and decodes records when `decode`. */
 async function nodeSink(sockPath: string, decode: boolean, capture: Buffer[] | null): Promise<NodeSink> {
   let bytes = 0;
-  let reads = 0;
   let captured = 0;
   const counts = decode ? new CallCounts() : null;
   const sockets = new Set<net.Socket>();
@@ -304,7 +310,6 @@ async function nodeSink(sockPath: string, decode: boolean, capture: Buffer[] | n
     const stream = counts ? new RecordStream() : null;
     sock.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      reads++;
       if (capture && captured < 64 * 2 ** 20) {
         capture.push(chunk);
         captured += chunk.length;
@@ -320,7 +325,6 @@ async function nodeSink(sockPath: string, decode: boolean, capture: Buffer[] | n
   });
   return {
     bytes: () => bytes,
-    reads: () => reads,
     counts,
     close: async () => {
       // the traced process is gone: its stream ends once everything it sent has been read
@@ -379,7 +383,7 @@ async function startServer(config: ConfigId, port: number, setup: Setup, capture
         ...server,
         counts: sink.counts,
         bytes: sink.bytes,
-        reads: sink.reads,
+        reads: () => null,
         stop: async () => {
           await server.stop();
           await sink.close();
@@ -398,8 +402,9 @@ async function startRunner(port: number, setup: Setup): Promise<Server> {
   let ended = false;
   const problems: string[] = [];
   run.on('event', (ev: SockLensEvent) => {
+    counts.checkSeq(ev.seq);
     if (ev.kind === 'call') {
-      counts.add(ev.call, ev.ret, ev.pid, ev.t, ev.seq);
+      counts.add(ev.call, ev.ret, ev.pid, ev.t);
       if (ev.call === 'listen' && ev.ret === 0) listening = true;
     } else if (ev.kind === 'problem') problems.push(ev.message.en);
   });
@@ -434,7 +439,7 @@ interface Sample {
   serverCpuUsPerRequest: number | null;
   nodeCpuUsPerRequest: number;
   channelBytesPerRequest: number | null;
-  /** Socket reads by the consumer per request (a read is a wake-up; ping-pong makes 2 events a request, connect 5). */
+  /** read() calls by the consumer per request: about one a wake-up (ping-pong makes 2 events a request, connect 5). */
   readsPerRequest: number | null;
 }
 
@@ -463,6 +468,7 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
     const cpuBefore = server.pid ? processCpuUs(server.pid) : null;
     const nodeBefore = nodeCpuUs();
     const eventsBefore = server.counts?.events ?? 0;
+    const nodeReadsBefore = nodeReadCalls();
     const loadStart = performance.now();
     const client = await runClient(setup, port, workload, requests);
     const clientDone = performance.now();
@@ -488,9 +494,10 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
     }
     const cpuAfter = server.pid ? processCpuUs(server.pid) : null;
     const nodeAfter = nodeCpuUs();
+    const nodeReads = nodeReadCalls() - nodeReadsBefore;
     await server.stop();
     const bytes = server.bytes();
-    const reads = server.reads();
+    const reads = NODE_CONSUMERS.includes(config) ? nodeReads : server.reads();
     return {
       rps: client.requests / client.seconds,
       requests: client.requests,
@@ -667,10 +674,13 @@ async function nodeCosts(chunks: Buffer[], binary: string): Promise<NodeCosts | 
       await lines.lookup(pcs[0]);
       addr2lineFirstMs = performance.now() - start;
       // distinct addresses one after another: the cost of a cache miss once addr2line is running
-      const misses = pcs.slice(1);
-      start = performance.now();
-      for (const pc of misses) await lines.lookup(pc);
-      addr2lineEachUs = misses.length ? ((performance.now() - start) * 1000) / misses.length : 0;
+      const times: number[] = [];
+      for (const pc of pcs.slice(1)) {
+        start = performance.now();
+        await lines.lookup(pc);
+        times.push((performance.now() - start) * 1000);
+      }
+      addr2lineEachUs = times.length ? median(times) : 0;
     }
   } finally {
     lines.close();
@@ -832,7 +842,7 @@ function nodeCostText(c: NodeCosts | null): string {
       `(${c.bytesPerRecord.toFixed(0)} bytes a record): decoding (records.ts) ${c.decodeUs.toFixed(2)} µs a record, ` +
       `building the event (callEventOf) ${c.buildUs.toFixed(2)} µs, JSON.stringify (what \`--json\` adds) ${c.jsonUs.toFixed(2)} µs. ` +
       `addr2line: ${c.uniquePcs} distinct call sites in the run, so after the first lookups every event is a cache hit; ` +
-      `first lookup (spawning addr2line) ${ms(c.addr2lineFirstMs)} ms, a cache miss afterwards ${c.addr2lineEachUs.toFixed(0)} µs.`,
+      `first lookup (spawning addr2line) ${ms(c.addr2lineFirstMs)} ms, a cache miss afterwards ${c.addr2lineEachUs.toFixed(0)} µs (median).`,
   ].join('\n');
 }
 
