@@ -447,6 +447,37 @@ test('cross-references resolve: misspellings, aliases, usedIn, story calls', () 
   p.assertNone('unresolved references');
 });
 
+/** Facts the socket tracker and the story rely on, fixed by the issue rather than by a man page. */
+const EXPECTED_ROLES: Record<string, { serverStep?: number; returnsDescriptor?: string; macro?: boolean }> = {
+  socket: { serverStep: 1, returnsDescriptor: 'socket' },
+  bind: { serverStep: 2 },
+  listen: { serverStep: 3 },
+  accept: { serverStep: 4, returnsDescriptor: 'connected' },
+  accept4: { serverStep: 4, returnsDescriptor: 'connected' },
+  epoll_create1: { returnsDescriptor: 'epoll' },
+  fork: { returnsDescriptor: 'pid' },
+  FD_ZERO: { macro: true },
+  FD_SET: { macro: true },
+  FD_CLR: { macro: true },
+  FD_ISSET: { macro: true },
+};
+
+test('server steps, descriptor roles and macros are marked on the right functions, matching story.json', () => {
+  const p = new Problems();
+  for (const f of functions) {
+    const want = EXPECTED_ROLES[String(f.name)] ?? {};
+    for (const key of ['serverStep', 'returnsDescriptor', 'macro'] as const)
+      if (f[key] !== want[key]) p.add(`functions/${String(f.name)}.json`, `${key} is ${JSON.stringify(f[key])}, expected ${JSON.stringify(want[key])}`);
+  }
+  const story = raw.single.get('story');
+  const steps = isObj(story) && Array.isArray(story.steps) ? story.steps.filter(isObj) : [];
+  for (const step of steps) {
+    const fn = functions.find((f) => f.name === step.call);
+    if (fn && fn.serverStep !== step.step) p.add(`story.json step ${String(step.step)}`, `${String(step.call)} has serverStep ${String(fn.serverStep)}`);
+  }
+  p.assertNone('role problems');
+});
+
 test('the loader builds the same knowledge base the files describe', () => {
   const kb = loadKnowledgeBase(dir);
   assert.equal(kb.functions.size, functions.length);
