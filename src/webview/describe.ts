@@ -1,6 +1,7 @@
 // One line of plain text per event, for the timeline (rendered with textContent, never as HTML).
 import type { CallEvent, SockLensEvent } from '../core/protocol/events.js';
 import type { Translate } from './strings.js';
+import { isCrash } from './model.js';
 
 export type Tone = 'call' | 'error' | 'stdout' | 'stderr' | 'runner' | 'client';
 
@@ -19,6 +20,13 @@ const LONG_TEXT = 200;
 export function baseName(file: string): string {
   const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
   return file.slice(slash + 1);
+}
+
+/** Line breaks and other control characters as escapes, so one event stays one readable row. */
+function visibleControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 function clip(text: string): string {
@@ -82,11 +90,11 @@ export function describeEvent(ev: SockLensEvent, t: Translate): EventLine {
     case 'exited': {
       const text =
         ev.signal !== null
-          ? t('event.exitedSignal', { pid: ev.pid, signal: ev.signal })
+          ? t(isCrash(ev) ? 'event.exitedSignal' : 'event.exitedStopped', { pid: ev.pid, signal: ev.signal })
           : ev.code !== null
             ? t('event.exitedCode', { pid: ev.pid, code: ev.code })
             : t('event.exitedOther', { pid: ev.pid, reason: ev.reason });
-      return { time, where: '', text, tone: ev.signal !== null || (ev.code ?? 0) !== 0 ? 'error' : 'runner' };
+      return { time, where: '', text, tone: isCrash(ev) || (ev.code ?? 0) !== 0 ? 'error' : 'runner' };
     }
     case 'problem':
       return {
@@ -96,7 +104,7 @@ export function describeEvent(ev: SockLensEvent, t: Translate): EventLine {
         tone: 'error',
       };
     case 'client': {
-      const text = t(`event.client.${ev.action}`, { id: ev.client, text: clip(ev.text ?? ev.message ?? '') });
+      const text = t(`event.client.${ev.action}`, { id: ev.client, text: clip(visibleControls(ev.text ?? ev.message ?? '')) });
       return { time, where: '', text, tone: ev.action === 'error' ? 'error' : 'client' };
     }
     case 'stopped':

@@ -527,6 +527,13 @@ export function applyEvents(model: PanelModel, events: readonly SockLensEvent[])
   for (const ev of events) applyEvent(model, ev);
 }
 
+/** Signals that stop a program on purpose (Stop, a time limit, Ctrl-C): an ending, not a crash. */
+const STOP_SIGNALS = new Set(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP']);
+
+export function isCrash(exit: Pick<ExitInfo, 'signal'>): boolean {
+  return exit.signal !== null && !STOP_SIGNALS.has(exit.signal);
+}
+
 /** Exit that ended the run: the main process's, else the last one seen. */
 export function mainExit(model: PanelModel): ExitInfo | undefined {
   return model.exits.find((e) => e.pid === model.mainPid) ?? model.exits[model.exits.length - 1];

@@ -189,6 +189,9 @@ test('event lines read like the source: calls with fds, addresses, results and e
   const failed = describeEvent(addressInUseEvents()[2]!, t);
   assert.equal(failed.text, 'bind(fd 3, 0.0.0.0:9190) ✗ EADDRINUSE');
   assert.equal(failed.tone, 'error');
+  assert.equal(lines[13]!.text, 'test client 1 received: Hello World!\\x00');
+  const stopped = { v: 1, seq: 1, t: 1, kind: 'exited', pid: 7, code: null, signal: 'SIGTERM', reason: 'terminated (SIGTERM)' } as const;
+  assert.deepEqual([describeEvent(stopped, t).text, describeEvent(stopped, t).tone], ['process 7 stopped by SIGTERM', 'runner']);
   const ko = translator('ko');
   assert.equal(describeEvent(crashEvents()[2]!, ko).text, '프로세스 4242 비정상 종료: SIGSEGV');
   assert.equal(describeEvent(addressInUseEvents()[3]!, ko).text, 'bind() 실패: 9190번 포트를 이미 쓰고 있습니다');

@@ -1,6 +1,6 @@
 // Run state, Stop/Restart, compile result and how the run ended.
 import { button, el, setText } from '../dom.js';
-import { mainExit } from '../model.js';
+import { isCrash, mainExit } from '../model.js';
 import { baseName } from '../describe.js';
 import type { ViewContext } from './context.js';
 
@@ -51,7 +51,7 @@ export class HeaderView {
   private failed(): boolean {
     const model = this.ctx.model();
     const exit = mainExit(model);
-    return model.compile.state === 'failed' || (exit !== undefined && (exit.signal !== null || (exit.code ?? 0) !== 0));
+    return model.compile.state === 'failed' || (exit !== undefined && (isCrash(exit) || (exit.code ?? 0) !== 0));
   }
 
   private statusText(): string {
@@ -67,7 +67,7 @@ export class HeaderView {
     }
     const exit = mainExit(model);
     if (exit) {
-      if (exit.signal !== null) lines.push(t('exit.signal', { signal: exit.signal }));
+      if (exit.signal !== null) lines.push(t(isCrash(exit) ? 'exit.signal' : 'exit.stopped', { signal: exit.signal }));
       else if (exit.code !== null) lines.push(t('exit.code', { code: exit.code }));
       else lines.push(exit.reason);
     }
