@@ -1,4 +1,4 @@
-import type { Language, Node, Tree } from 'web-tree-sitter';
+import type { Language, Node, Tree, TreeCursor } from 'web-tree-sitter';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { runQuery } from '../parsing/queries';
 import { collectCalls, lineEndAfter, lineStartBefore } from './calls';
@@ -13,7 +13,10 @@ const HELPER_CALLS = new Set(['atoi', 'atol', 'strtol', 'strtoul', 'memset', 'bz
 /** Node types a function definition can sit in (besides the translation unit). */
 const FUNCTION_CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list', 'ERROR']);
 
-/** One function body (or one top-level item outside any function) and the facts gathered in it. */
+/** Bound on the top-level items one non-function scope gathers. */
+const MAX_RUN = 400;
+
+/** One function body (or a run of top-level items outside any function) and the facts gathered in it. */
 export interface Scope {
   /** Start offset of the scope's node: its identity within one tree. */
   key: number;
@@ -117,41 +120,65 @@ export class FileAnalysis {
   }
 
   /**
-   * The scope (function definition, else the top-level item) around `offset`. Found by descending with
-   * `firstChildForIndex` through the few node types that can hold a function definition: climbing `parent`
-   * links or running a query costs time proportional to the whole file in web-tree-sitter.
+   * The scope around `offset`: the function definition holding it, else the run of top-level items (statements
+   * of a pasted snippet, declarations, macros) between the nearest function definitions. Found with a tree
+   * cursor and `gotoFirstChildForIndex`: climbing `parent` links or running a whole-tree query costs time
+   * proportional to the file in web-tree-sitter.
    */
   scopeAt(offset: number): Scope {
-    const root = this.tree.rootNode;
     const at = Math.max(0, Math.min(offset, this.text.length - 1));
-    let scopeNode: Node = root.firstChildForIndex(at) ?? root;
-    let inner: Node | null = scopeNode;
-    while (inner && inner.type !== 'function_definition' && FUNCTION_CONTAINERS.has(inner.type)) {
-      inner = inner.firstChildForIndex(at);
-      if (inner?.type === 'function_definition') scopeNode = inner;
-    }
-    const cached = this.scopes.get(scopeNode.startIndex);
-    if (cached && cached.end === scopeNode.endIndex) return cached;
-    const scope = this.buildScope(scopeNode);
+    const nodes = this.scopeNodes(at);
+    const key = nodes[0].startIndex;
+    const cached = this.scopes.get(key);
+    if (cached && cached.end === nodes[nodes.length - 1].endIndex) return cached;
+    const scope = this.buildScope(nodes);
     this.scopes.set(scope.key, scope);
     return scope;
   }
 
-  private buildScope(node: Node): Scope {
+  private scopeNodes(at: number): Node[] {
+    const cursor = this.tree.rootNode.walk();
+    try {
+      for (;;) {
+        if (!cursor.gotoFirstChildForIndex(at)) return [cursor.currentNode];
+        const node = cursor.currentNode;
+        if (node.type === 'function_definition') return [node];
+        if (!FUNCTION_CONTAINERS.has(node.type) || node.childCount === 0) return this.siblingRun(cursor);
+        // An ERROR node is one scope (its text is scanned for half-typed calls) unless a function sits inside it.
+        if (node.type === 'ERROR' && node.firstChildForIndex(at)?.type !== 'function_definition') return this.siblingRun(cursor);
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+
+  /** The cursor's node and its neighbours up to the next function definition on each side (bounded). */
+  private siblingRun(cursor: TreeCursor): Node[] {
+    const nodes = [cursor.currentNode];
+    const back = cursor.copy();
+    try {
+      while (nodes.length < MAX_RUN && back.gotoPreviousSibling() && back.nodeType !== 'function_definition') nodes.unshift(back.currentNode);
+      while (nodes.length < MAX_RUN && cursor.gotoNextSibling() && cursor.nodeType !== 'function_definition') nodes.push(cursor.currentNode);
+    } finally {
+      back.delete();
+    }
+    return nodes;
+  }
+
+  private buildScope(nodes: Node[]): Scope {
     const declarations = new Map<string, Declaration>();
-    if (node.hasError) this.readRecoveredDeclarations(node, declarations);
-    readDeclarations(this.language, node, declarations);
+    const assignments: Assignment[] = [];
+    const calls: CallSite[] = [];
+    for (const node of nodes) {
+      if (node.hasError) this.readRecoveredDeclarations(node, declarations);
+      readDeclarations(this.language, node, declarations);
+      assignments.push(...readAssignments(this.language, node));
+      calls.push(...collectCalls(this.language, this.text, node, this.wanted));
+    }
+    const [first] = nodes;
     const functionName =
-      node.type === 'function_definition' ? runQuery(this.language, 'functions', node)[0]?.get('function.name')?.text : undefined;
-    return {
-      key: node.startIndex,
-      functionName,
-      start: node.startIndex,
-      end: node.endIndex,
-      calls: collectCalls(this.language, this.text, node, this.wanted),
-      declarations,
-      assignments: readAssignments(this.language, node),
-    };
+      nodes.length === 1 && first.type === 'function_definition' ? runQuery(this.language, 'functions', first)[0]?.get('function.name')?.text : undefined;
+    return { key: first.startIndex, functionName, start: first.startIndex, end: nodes[nodes.length - 1].endIndex, calls, declarations, assignments };
   }
 
   /** `struct sockaddr_in addr;` swallowed by an ERROR node (code after a half-typed call): a token scan. */

@@ -181,9 +181,21 @@ export class Resolver {
     if (declaration?.struct && /^sockaddr/.test(declaration.struct)) {
       return { kind: 'address', variable, struct: declaration.struct, endpoint: this.endpointOf(variable, before) };
     }
+    const filled = declaration ? undefined : this.inferredSockaddr(variable);
+    if (filled) return { kind: 'address', variable, struct: filled, endpoint: this.endpointOf(variable, before) };
     if (inner.k !== 'id') return { kind: 'unknown' };
     const assignment = this.lastAssignment(variable, before);
     return { kind: 'pointer', variable, target: assignment ? this.resolve(assignment.value, assignment.start, depth + 1) : undefined };
+  }
+
+  /** For code without the declaration (a pasted snippet): the sockaddr type its field assignments imply. */
+  private inferredSockaddr(variable: string): string | undefined {
+    for (const a of this.scope.assignments) {
+      if (a.root !== variable || a.path.length === 0) continue;
+      if (a.path[0].startsWith('sin6_')) return 'sockaddr_in6';
+      if (a.path[0].startsWith('sin_')) return 'sockaddr_in';
+    }
+    return undefined;
   }
 
   private resolveBinary(op: string, left: Expr, right: Expr, before: number, depth: number): Value {
