@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/index';
-import { findMarkers, fixtureNames, readFixture } from './fixtures';
+import { findMarkers, fixtureNames, readFixture } from './analysis-fixture-helpers';
 
 let analyzer: Analyzer;
 before(async () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { checkSource, createAnalyzer, findPortArgument, MAX_SOURCE_CHARS, type Analyzer } from '../../src/core/analysis/index';
-import { FIXTURE_DIR } from './fixtures';
+import { FIXTURE_DIR } from './analysis-fixture-helpers';
 
 let analyzer: Analyzer;
 before(async () => {
