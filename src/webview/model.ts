@@ -33,6 +33,14 @@ export interface FdRow {
 export type StepName = 'socket' | 'bind' | 'listen' | 'accept' | 'connect';
 export const SERVER_STEPS: readonly StepName[] = ['socket', 'bind', 'listen', 'accept'];
 export const CLIENT_STEPS: readonly StepName[] = ['socket', 'connect'];
+/** A UDP server never listens or accepts: datagrams simply arrive at the bound address. */
+export const UDP_STEPS: readonly StepName[] = ['socket', 'bind'];
+
+export type StoryKind = 'server' | 'client' | 'udp';
+
+export function storySteps(kind: StoryKind): readonly StepName[] {
+  return kind === 'server' ? SERVER_STEPS : kind === 'client' ? CLIENT_STEPS : UDP_STEPS;
+}
 
 export interface StepStatus {
   reached: boolean;
@@ -44,6 +52,8 @@ export interface StepStatus {
   fd?: number;
   address?: string;
   backlog?: number;
+  /** bind: the socket is a datagram (UDP) socket. */
+  datagram?: boolean;
   errno?: string;
   problem?: Problem;
 }
@@ -188,9 +198,15 @@ export function createModel(): PanelModel {
   };
 }
 
-/** Which story the program is telling: a server listens; a client connects without ever listening. */
-export function storyKind(model: PanelModel): 'server' | 'client' {
-  return model.steps.connect.reached && !model.steps.listen.reached && !model.steps.bind.reached ? 'client' : 'server';
+/**
+ * Which story the program is telling: a client connects without binding or listening; a UDP server binds a
+ * datagram socket and never listens; anything else is told as the four-step server.
+ */
+export function storyKind(model: PanelModel): StoryKind {
+  const { bind, listen, connect } = model.steps;
+  if (connect.reached && !listen.reached && !bind.reached) return 'client';
+  if (bind.reached && !listen.reached && bind.datagram === true) return 'udp';
+  return 'server';
 }
 
 /** Accepted connections that are still open: the "calls in progress". */
@@ -341,7 +357,7 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
         if (fdRow.state === 'open') fdRow.state = 'bound';
         if (fdRow.role === 'udp' && ev.local !== undefined) model.serviceAddress ??= ev.local;
       }
-      if (step) reachStep(step, ev, withAddress(ev.fd, ev.local));
+      if (step) reachStep(step, ev, { ...withAddress(ev.fd, ev.local), ...(fdRow?.role === 'udp' ? { datagram: true } : {}) });
       break;
     }
     case 'listen': {

@@ -119,6 +119,7 @@ test('UDP sockets, client connect, dup and socketpair', () => {
   assert.equal(udp.rows[0]!.role, 'udp');
   assert.equal(udp.rows[0]!.bytesIn, 4);
   assert.equal(udp.serviceAddress, '127.0.0.1:7000');
+  assert.equal(storyKind(udp), 'udp');
 
   const client = createModel();
   applyEvents(client, [

@@ -299,3 +299,18 @@ test('a client program tells the dial story; clicking an fd in the table filters
   assert.equal((m.$('.timeline-filter-fd') as HTMLSelectElement).value, '3');
   m.window.close();
 });
+
+test('a UDP server shows its two steps and why there is no listen or accept', () => {
+  const m = mount();
+  send(m, running, {
+    type: 'events',
+    events: [
+      callEvent(1, { call: 'socket', ret: 3, newFd: 3, args: { family: 'AF_INET', type: 'SOCK_DGRAM', protocol: '0' } }),
+      callEvent(2, { call: 'bind', fd: 3, local: '0.0.0.0:7000' }),
+    ],
+  });
+  assert.deepEqual(m.$$('.step').map((s) => s.dataset.step), ['socket', 'bind']);
+  assert.match(m.$('.story-note').textContent!, /recvfrom\(\)/);
+  assert.equal((m.$('.client-connect') as HTMLButtonElement).disabled, false, 'the test client can send datagrams to the bound address');
+  m.window.close();
+});

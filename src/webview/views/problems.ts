@@ -1,6 +1,6 @@
 // Failures the story does not already show: failed calls, crashes, time-outs, runner trouble.
 import { clear, el } from '../dom.js';
-import { CLIENT_STEPS, SERVER_STEPS, stepOfCall, storyKind, type Problem } from '../model.js';
+import { stepOfCall, storyKind, storySteps, type Problem } from '../model.js';
 import type { ViewContext } from './context.js';
 import { renderProblem } from './problem.js';
 
@@ -20,10 +20,10 @@ export class ProblemsView {
     this.renderedRevision = model.shapeRevision;
     this.renderedLanguage = t.language;
     clear(this.root);
-    const storySteps = new Set<string>(storyKind(model) === 'server' ? SERVER_STEPS : CLIENT_STEPS);
+    const shownSteps = new Set<string>(storySteps(storyKind(model)));
     const shownInStory = (p: Problem): boolean => {
       const step = p.call !== undefined ? stepOfCall(p.call) : undefined;
-      return step !== undefined && storySteps.has(step) && !model.steps[step].reached;
+      return step !== undefined && shownSteps.has(step) && !model.steps[step].reached;
     };
     const problems = model.problems.filter((p) => !shownInStory(p));
     this.root.hidden = problems.length === 0;

@@ -1,6 +1,6 @@
 // The telephone story: socket → bind → listen → accept (or socket → connect), lighting up as they are reached.
 import { clear, el } from '../dom.js';
-import { CLIENT_STEPS, SERVER_STEPS, callsInProgress, storyKind, type StepName, type StepStatus } from '../model.js';
+import { callsInProgress, storyKind, storySteps, type StepName, type StepStatus } from '../model.js';
 import type { ViewContext } from './context.js';
 import { renderProblem, sourceLink } from './problem.js';
 
@@ -22,11 +22,11 @@ export class StoryView {
     const doc = this.ctx.doc;
     clear(this.root);
     const kind = storyKind(model);
-    this.root.append(el(doc, 'h2', '', t(kind === 'server' ? 'story.server.title' : 'story.client.title')));
+    this.root.append(el(doc, 'h2', '', t(`story.${kind}.title`)));
     const list = el(doc, 'ol', 'steps');
-    const steps = kind === 'server' ? SERVER_STEPS : CLIENT_STEPS;
-    steps.forEach((name, i) => list.append(this.step(name, i + 1, model.steps[name])));
+    storySteps(kind).forEach((name, i) => list.append(this.step(name, i + 1, model.steps[name])));
     this.root.append(list);
+    if (kind === 'udp') this.root.append(el(doc, 'div', 'story-note', t('story.udp.note')));
     if (kind === 'server') this.root.append(this.calls());
   }
 
