@@ -22,7 +22,8 @@ function readSource(file: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${code ?? String(err)})`);
   }
-  return data.toString('utf8');
+  // Editors hide a UTF-8 byte order mark; so do we, to keep columns the same as theirs.
+  return data.toString('utf8').replace(/^\uFEFF/, '');
 }
 
 function parsePosition(text: string): { line: number; column: number } {

@@ -130,3 +130,14 @@ describe('misspellings()', () => {
     assert.deepEqual(found, ['1:24 SOCK_RAM→SOCK_RAW', '1:34 IPROTO_TCP→IPPROTO_TCP', '2:24 AF_DGFAM→SOCK_DGRAM']);
   });
 });
+
+describe('line endings', () => {
+  it('CRLF files give the same calls, positions and explanations as LF files', () => {
+    const crlf = SERVER.replace(/\n/g, '\r\n');
+    const strip = (calls: ReturnType<Analyzer['listCalls']>) => calls.map((c) => [c.name, c.line, c.character, c.args.map((a) => [a.text, a.value])]);
+    assert.deepEqual(strip(analyzer.listCalls(crlf)), strip(analyzer.listCalls(SERVER)));
+    const line = 34;
+    const character = SERVER.split('\n')[line].indexOf('bind(');
+    assert.equal(analyzer.explainAt(crlf, line, character)?.markdown, analyzer.explainAt(SERVER, line, character)?.markdown);
+  });
+});

@@ -105,6 +105,12 @@ describe('socklens explain', () => {
     assert.equal((JSON.parse(at.stdout) as { name: string }).name, 'AF_INET');
   });
 
+  it('ignores a UTF-8 byte order mark, as editors do', () => {
+    const file = path.join(tmp, 'bom.c');
+    fs.writeFileSync(file, '\uFEFFint s = socket(AF_INET, SOCK_STREAM, 0);\n');
+    assert.equal(socklens('explain', file).stdout.split(' — ')[0], '1:9 socket');
+  });
+
   it('exits 1 with a message when nothing is at the position', () => {
     const text = socklens('explain', EXAMPLE, '--at', '1:1');
     assert.equal(text.code, 1);
