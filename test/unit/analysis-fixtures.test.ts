@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/index';
 import { findMarkers, fixtureNames, readFixture } from './analysis-fixture-helpers';
 
@@ -7,6 +7,10 @@ let analyzer: Analyzer;
 before(async () => {
   analyzer = await createAnalyzer();
   assert.ok(analyzer.available, `parser did not load: ${analyzer.loadError}`);
+});
+
+after(() => {
+  assert.equal(analyzer.lastFailure, undefined, `an exception was swallowed: ${analyzer.lastFailure?.stack}`);
 });
 
 for (const name of fixtureNames()) {

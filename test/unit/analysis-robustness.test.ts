@@ -93,6 +93,16 @@ describe('analysis on hostile input', () => {
         for (let character = 0; character <= lines[line].length; character++) analyzer.explainAt(text, line, character, 'ko');
       }
     }
+    assert.equal(analyzer.lastFailure, undefined, analyzer.lastFailure?.stack);
+  });
+
+  it('a tree deleted under the caller gives "nothing", not an exception', () => {
+    const cache = analyzer.createTreeCache();
+    const doc = cache.get('gone', 1, SERVER);
+    cache.delete('gone');
+    assert.equal(analyzer.explainAt(doc, 34, 3), undefined);
+    assert.deepEqual(analyzer.listCalls(doc), []);
+    assert.ok(analyzer.lastFailure, 'the failure is recorded');
   });
 
   it('every position of every fixture explains without throwing, in both languages', () => {

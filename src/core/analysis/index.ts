@@ -81,6 +81,8 @@ export interface Analyzer {
   readonly available: boolean;
   readonly loadError?: string;
   readonly kb: KnowledgeBase;
+  /** The last unexpected exception a query swallowed (queries never throw; they answer "nothing"). */
+  readonly lastFailure: Error | undefined;
   listCalls(doc: DocumentInput, lang?: Lang): CallSummary[];
   explainAt(doc: DocumentInput, line: number, character: number, lang?: Lang): Explanation | undefined;
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined;
@@ -101,6 +103,7 @@ class SockLensAnalyzer implements Analyzer {
   private readonly tools = new WeakMap<Scope, ScopeTools>();
   /** listCalls() results per analysed tree and language (code lenses ask again on every refresh). */
   private readonly summaries = new WeakMap<FileAnalysis, Partial<Record<Lang, CallSummary[]>>>();
+  lastFailure: Error | undefined;
   /** The last plain-text input and its tree, so repeated calls on one text parse it once. */
   private lastText: { text: string; tree: Tree | undefined } | undefined;
 
@@ -118,7 +121,24 @@ class SockLensAnalyzer implements Analyzer {
     return new TreeCache(this.parser ?? { parse: () => undefined }, maxTrees);
   }
 
+  /**
+   * The API boundary: a hover must never fail, so an unexpected exception (a bug, or a tree the caller already
+   * deleted) answers "nothing to explain" and is kept in `lastFailure` for diagnostics and tests.
+   */
+  private guard<T>(fallback: T, run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      this.lastFailure = err instanceof Error ? err : new Error(String(err));
+      return fallback;
+    }
+  }
+
   warmUp(): void {
+    this.guard(undefined, () => this.warmUpUnguarded());
+  }
+
+  private warmUpUnguarded(): void {
     if (!this.parser) return;
     const sample = 'int main(void) {\n  int s = socket(AF_INET, SOCK_STREAM, 0);\n  struct sockaddr_in a;\n  a.sin_port = htons(1);\n  bind(s, (struct sockaddr *)&a, sizeof a);\n}\n';
     const tree = this.parser.parse(sample);
@@ -172,6 +192,10 @@ class SockLensAnalyzer implements Analyzer {
   }
 
   listCalls(doc: DocumentInput, lang: Lang = 'en'): CallSummary[] {
+    return this.guard([], () => this.listCallsUnguarded(doc, lang));
+  }
+
+  private listCallsUnguarded(doc: DocumentInput, lang: Lang): CallSummary[] {
     const file = this.analysis(doc);
     if (!file) return [];
     const cached = this.summaries.get(file)?.[lang];
@@ -206,6 +230,10 @@ class SockLensAnalyzer implements Analyzer {
   }
 
   explainAt(doc: DocumentInput, line: number, character: number, lang: Lang = 'en'): Explanation | undefined {
+    return this.guard(undefined, () => this.explainAtUnguarded(doc, line, character, lang));
+  }
+
+  private explainAtUnguarded(doc: DocumentInput, line: number, character: number, lang: Lang): Explanation | undefined {
     const file = this.analysis(doc);
     if (!file) return undefined;
     const offset = file.lines.offsetAt(line, character);
@@ -260,6 +288,10 @@ class SockLensAnalyzer implements Analyzer {
   }
 
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined {
+    return this.guard(undefined, () => this.socketsAtUnguarded(doc, line, character));
+  }
+
+  private socketsAtUnguarded(doc: DocumentInput, line: number, character: number): SocketModel | undefined {
     const file = this.analysis(doc);
     const offset = file?.lines.offsetAt(line, character);
     if (!file || offset === undefined) return undefined;
@@ -267,6 +299,10 @@ class SockLensAnalyzer implements Analyzer {
   }
 
   misspellings(doc: DocumentInput): Misspelled[] {
+    return this.guard([], () => this.misspellingsUnguarded(doc));
+  }
+
+  private misspellingsUnguarded(doc: DocumentInput): Misspelled[] {
     const file = this.analysis(doc);
     if (!file) return [];
     const found: Misspelled[] = [];
@@ -279,6 +315,10 @@ class SockLensAnalyzer implements Analyzer {
   }
 
   findPortArgument(doc: DocumentInput): PortArgument | undefined {
+    return this.guard(undefined, () => this.findPortArgumentUnguarded(doc));
+  }
+
+  private findPortArgumentUnguarded(doc: DocumentInput): PortArgument | undefined {
     const file = this.analysis(doc);
     return file ? findPortArgumentIn(file, (scope) => this.scopeTools(file, scope).resolver) : undefined;
   }
