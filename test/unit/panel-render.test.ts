@@ -180,10 +180,15 @@ test('test client: connect once listening, send, see replies, disconnect, severa
   assert.equal(m.$$('.client-card').length, 2);
   assert.equal(m.$('.client-card[data-client="1"] .client-state').textContent, 'connecting…');
 
+  const second = m.$('.client-card[data-client="2"]');
+  (second.querySelector('.client-input') as HTMLInputElement).value = 'early';
+  (second.querySelector('.client-send') as HTMLButtonElement).click();
+  assert.equal(m.posted.length, 2, 'text typed while connecting waits for the connection');
+  send(m, { type: 'events', events: [{ v: 1, seq: 6, t: 6, kind: 'client', client: 2, action: 'connected' }] });
+  assert.deepEqual(m.posted.at(-1), { type: 'client-send', clientId: 2, text: 'early' });
   send(m, { type: 'events', events: [{ v: 1, seq: 7, t: 7, kind: 'client', client: 1, action: 'connected' }] });
   const card = m.$('.client-card[data-client="1"]');
   const input = card.querySelector('.client-input') as HTMLInputElement;
-  assert.equal(input.disabled, false);
   input.value = 'hello';
   (card.querySelector('.client-send') as HTMLButtonElement).click();
   assert.deepEqual(m.posted.at(-1), { type: 'client-send', clientId: 1, text: 'hello' });
@@ -205,8 +210,13 @@ test('test client: connect once listening, send, see replies, disconnect, severa
   (card.querySelector('.client-disconnect') as HTMLButtonElement).click();
   assert.deepEqual(m.posted.at(-1), { type: 'client-disconnect', clientId: 1 });
   send(m, { type: 'events', events: [{ v: 1, seq: 10, t: 10, kind: 'client', client: 1, action: 'closed' }] });
-  assert.equal(input.disabled, true);
   assert.ok(card.classList.contains('is-closed'));
+  const posted = m.posted.length;
+  input.value = 'too late';
+  (card.querySelector('.client-send') as HTMLButtonElement).click();
+  assert.equal(m.posted.length, posted, 'nothing is sent on a closed connection');
+  assert.match(card.querySelector('.client-line.note')!.textContent!, /Not connected/);
+  assert.equal(input.value, 'too late', 'the text stays for a new client');
   m.window.close();
 });
 

@@ -16,6 +16,8 @@ interface Card {
   send: HTMLButtonElement;
   disconnect: HTMLButtonElement;
   lastSeq: number;
+  /** Text sent while still connecting. */
+  queued: string[];
 }
 
 export class ClientsView {
@@ -98,12 +100,21 @@ export class ClientsView {
     form.append(input, send);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      if (input.value === '' || send.disabled) return;
-      this.ctx.post({ type: 'client-send', clientId: id, text: input.value });
+      if (input.value === '') return;
+      const state = this.ctx.model().clients.get(id)?.state;
+      // The server may hang up before the user is done typing: say so instead of greying out the controls.
+      if (state !== 'connected' && state !== 'connecting') {
+        log.append(el(this.ctx.doc, 'li', 'client-line note', this.ctx.t()('client.notConnected')));
+        return;
+      }
+      // Typed before the connection is up: held until it is, so a quick Connect-type-Send loses nothing.
+      if (state === 'connecting') card.queued.push(input.value);
+      else this.ctx.post({ type: 'client-send', clientId: id, text: input.value });
       input.value = '';
     });
     root.append(head, log, form);
-    return { root, label, state, log, input, send, disconnect, lastSeq: 0 };
+    const card: Card = { root, label, state, log, input, send, disconnect, lastSeq: 0, queued: [] };
+    return card;
   }
 
   private label(card: Card, id: number): void {
@@ -123,10 +134,12 @@ export class ClientsView {
     const t = this.ctx.t();
     setText(card.state, t(`client.state.${session.state}`));
     card.root.className = `client-card is-${session.state}`;
-    const open = session.state === 'connected';
-    card.send.disabled = !open;
-    card.input.disabled = !open;
-    card.disconnect.disabled = !(open || session.state === 'connecting');
+    card.disconnect.disabled = !(session.state === 'connected' || session.state === 'connecting');
+    if (session.state !== 'connecting' && card.queued.length > 0) {
+      const queued = card.queued.splice(0);
+      if (session.state === 'connected') for (const text of queued) this.ctx.post({ type: 'client-send', clientId: session.id, text });
+      else card.log.append(el(this.ctx.doc, 'li', 'client-line note', t('client.notConnected')));
+    }
     const doc = this.ctx.doc;
     for (const line of session.lines) {
       if (line.seq <= card.lastSeq) continue;
