@@ -101,14 +101,14 @@ export class ClientsView {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       if (input.value === '') return;
-      const state = this.ctx.model().clients.get(id)?.state;
+      const current = this.ctx.model().clients.get(id)?.state;
       // The server may hang up before the user is done typing: say so instead of greying out the controls.
-      if (state !== 'connected' && state !== 'connecting') {
+      if (current !== 'connected' && current !== 'connecting') {
         log.append(el(this.ctx.doc, 'li', 'client-line note', this.ctx.t()('client.notConnected')));
         return;
       }
       // Typed before the connection is up: held until it is, so a quick Connect-type-Send loses nothing.
-      if (state === 'connecting') card.queued.push(input.value);
+      if (current === 'connecting') card.queued.push(input.value);
       else this.ctx.post({ type: 'client-send', clientId: id, text: input.value });
       input.value = '';
     });
