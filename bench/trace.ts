@@ -442,6 +442,8 @@ interface Sample {
   channelBytesPerRequest: number | null;
   /** read() calls by the consumer per request: about one a wake-up (ping-pong makes 2 events a request, connect 5). */
   readsPerRequest: number | null;
+  /** Per-request events the consumer decoded per request (ping-pong 2, new connection 5). */
+  eventsPerRequest: number | null;
 }
 
 function runClient(setup: Setup, port: number, workload: WorkloadId, requests: number): Promise<ClientReport> {
@@ -477,12 +479,14 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
 
     let drainMs: number | null = null;
     let eventsPerSecond: number | null = null;
+    let eventsPerRequest: number | null = null;
     const counts = server.counts;
     if (counts) {
       await waitFor(() => counts.missing(client.requests, client.connections) === 0, DRAIN_TIMEOUT_MS);
       const end = performance.now();
       drainMs = end - clientDone;
       eventsPerSecond = ((counts.events - eventsBefore) * 1000) / (end - loadStart);
+      eventsPerRequest = (counts.events - eventsBefore) / client.requests;
     } else if (config === 'noderaw') {
       let last = -1;
       let quietSince = performance.now();
@@ -510,6 +514,7 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
       nodeCpuUsPerRequest: (nodeAfter - nodeBefore) / client.requests,
       channelBytesPerRequest: bytes ? bytes / client.requests : null,
       readsPerRequest: reads ? reads / client.requests : null,
+      eventsPerRequest,
     };
   } catch (err) {
     await server.stop().catch(() => undefined);
@@ -783,6 +788,29 @@ function throughputTable(results: Results): string {
   return [head, sep, ...rows].join('\n');
 }
 
+/**
+ * Per-event costs derived from the medians, by difference between neighbouring configurations; CPU figures
+ * come from 10 ms ticks over about a second, so read them as ±10-20 %.
+ */
+function perEventCosts(results: Results): string {
+  const lines = WORKLOADS.map((w) => {
+    const r = results[w.id];
+    const cpu = (c: ConfigId): number => medianOf(r[c], (s) => s.serverCpuUsPerRequest) ?? NaN;
+    const node = (c: ConfigId): number => medianOf(r[c], (s) => s.nodeCpuUsPerRequest) ?? NaN;
+    const perRequest = medianOf(r.nodedecode, (s) => s.eventsPerRequest) ?? medianOf(r.runner, (s) => s.eventsPerRequest) ?? NaN;
+    const reads = medianOf(r.noderaw, (s) => s.readsPerRequest) ?? NaN;
+    const us = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)} µs` : '–');
+    return (
+      `- ${w.label} (${perRequest.toFixed(1)} events a request): in the traced program, the hooks ${us((cpu('nosink') - cpu('untraced')) / perRequest)} an event, ` +
+      `sending the record (one sendto per record, reader not waiting) ${us((cpu('csinkbatched') - cpu('nosink')) / perRequest)}, ` +
+      `waking a reader that waits for every record ${us((cpu('csink') - cpu('csinkbatched')) / perRequest)} more. ` +
+      `In Node: ${us(node('noderaw') / reads)} CPU a socket read (${reads.toFixed(2)} reads a request, bytes only), ` +
+      `and the runner's work on top (decode, events, queue, emit) ${us((node('runner') - node('noderaw')) / perRequest)} an event.`
+    );
+  });
+  return ['Per event, by difference between the rows above (CPU from 10 ms ticks: ±10–20 %):', '', ...lines].join('\n');
+}
+
 function costTable(results: Results): string {
   const head = '| configuration | workload | echo server CPU µs/request | Node CPU µs/request | channel bytes/request | consumer reads/request | events/s end to end | drain after last reply |';
   const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |';
@@ -948,6 +976,7 @@ async function main(): Promise<void> {
           '',
           costTable(results),
           '',
+          ...(everything ? [perEventCosts(results), ''] : []),
         ]
       : []),
     floods.untraced.length ? floodTable(floods) : '',
