@@ -252,8 +252,6 @@ class SockLensAnalyzer implements Analyzer {
       kb: this.kb,
       lang,
       argValue: (call, index) => this.argValue(file, call, index),
-      sockets: tools.sockets,
-      lineOf: (offset) => file.lines.positionAt(offset).line,
       fieldValue: (t) => this.fieldValue(file, tools, t),
     };
     switch (target.kind) {

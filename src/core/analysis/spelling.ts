@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/schema';
 
 /** Prefixes of the constant families learners misspell; other unknown names are left alone. */
-const CONSTANT_PREFIX = /^(AF|PF|SOCK|IPPROTO|IPROTO|IPPROT|INADDR|INADR|SOL|SO|MSG|SHUT|TCP|EPOLL|EPOLLIN|SOMAXCON|AI|NI)[A-Z0-9]*_[A-Z0-9_]+$/;
+const CONSTANT_PREFIX = /^(?:(AF|PF|SOCK|IPPROTO|IPROTO|IPPROT|INADDR|INADR|SOL|SO|MSG|SHUT|TCP|EPOLL|AI|NI)[A-Z0-9]*_[A-Z0-9_]+|SOMAX[A-Z]*)$/;
 
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;

@@ -9,7 +9,7 @@ export type QueryName = 'calls' | 'declarations' | 'globals' | 'assignments' | '
 const compiled = new Map<string, QueryType>();
 
 export function queryPath(name: QueryName): string {
-  const file = locateAsset([`queries/${name}.scm`, `core/queries/${name}.scm`, `src/core/queries/${name}.scm`]);
+  const file = locateAsset([`queries/${name}.scm`, `src/core/queries/${name}.scm`]);
   if (!file) throw new Error(`SockLens: query file ${name}.scm not found`);
   return file;
 }

@@ -1,18 +1,16 @@
 import type { FunctionEntry, KnowledgeBase, Lang } from '../../knowledge/schema';
 import type { CallSite, Value } from '../model';
-import type { SocketEvent, SocketModel, TrackedSocket } from '../sockets';
+import type { SocketEvent, TrackedSocket } from '../sockets';
 import type { Target } from '../target';
 import { endpointText, valueText } from './values';
 import { t } from './ui';
 
-/** What the cards need besides the target: the knowledge base, value resolution, the scope's sockets. */
+/** What the cards need besides the target: the knowledge base, the language and value resolution. */
 export interface CardContext {
   kb: KnowledgeBase;
   lang: Lang;
   /** The value of argument `index` of `call`. */
   argValue(call: CallSite, index: number): Value;
-  sockets: SocketModel;
-  lineOf(offset: number): number;
   /** For a field being assigned (`serv_addr.sin_port = htons(9190)`): the assigned value. */
   fieldValue(target: Target): Value | undefined;
 }
