@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { after } from 'node:test';
 import * as path from 'node:path';
 import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events';
 import { startRun, type Run, type RunOptions } from '../../src/core/runner/run';
@@ -48,8 +49,14 @@ export class Recorder {
   }
 }
 
+const started = new Set<Run>();
+// a failed assertion must not leave a program running
+after(() => Promise.all([...started].map((run) => run.stop())));
+
 export function record(options: RunOptions): Recorder {
-  return new Recorder(startRun(options));
+  const run = startRun(options);
+  started.add(run);
+  return new Recorder(run);
 }
 
 /** A TCP port nobody listens on right now (loopback). */
@@ -89,4 +96,12 @@ export function exchange(port: number, text: string, host = '127.0.0.1', quietMs
       reject(err);
     });
   });
+}
+
+/** Starts `name` with a free port as argv[1] and waits for its listen (TCP) or bind (UDP) event. */
+export async function startServer(name: string, options: Partial<RunOptions> = {}, ready = 'listen'): Promise<{ r: Recorder; port: number }> {
+  const port = await freePort();
+  const r = record({ source: fixture(name), args: [String(port)], ...options });
+  await r.waitForCall(ready, (c) => c.ret === 0);
+  return { r, port };
 }

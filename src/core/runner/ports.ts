@@ -45,6 +45,38 @@ export function canBind(host: string, port: number, udp = false): Promise<boolea
   });
 }
 
+/** TCP states of the sockets bound to local `port`, from /proc/net/tcp and tcp6 ("0A" LISTEN, "06" TIME_WAIT …). */
+function tcpStatesOn(port: number): string[] {
+  const states: string[] = [];
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = fs.readFileSync(file, 'latin1');
+    } catch {
+      continue;
+    }
+    for (let i = text.indexOf(hex); i >= 0; i = text.indexOf(hex, i + 1)) {
+      // only the local address column: "  12: 0100007F:1F90 00000000:0000 0A …"
+      const lineStart = text.lastIndexOf('\n', i) + 1;
+      const cols = text.slice(lineStart, text.indexOf('\n', i)).trim().split(/\s+/);
+      if (cols[1]?.endsWith(hex.trim())) states.push(cols[3]);
+    }
+  }
+  return states;
+}
+
+/**
+ * The program no longer holds `port`: it can be bound, or only TIME_WAIT connections are left on it (kernel
+ * state that outlives every process; a server without SO_REUSEADDR must wait for it, see the EADDRINUSE advice).
+ */
+export async function portReleased(host: string, port: number, udp = false): Promise<boolean> {
+  if (await canBind(host, port, udp)) return true;
+  if (udp) return false;
+  const states = tcpStatesOn(port);
+  return states.length > 0 && states.every((s) => s === '06');
+}
+
 /** `users:(("hello_server",pid=123,fd=3))` → holders. */
 function parseUsers(text: string, state: string): ProblemHolder[] {
   const out: ProblemHolder[] = [];

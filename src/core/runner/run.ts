@@ -9,7 +9,7 @@ import { callEventOf } from './callEvents';
 import { EventChannel, type TraceConnection } from './channel';
 import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
 import { exitReason, isCrashSignal, isDatagramType } from './names';
-import { canBind, freePort, loopbackFor, portHolders, splitAddress } from './ports';
+import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
 import { isProblem, problemOf } from './problems';
 import { groupGone, killGroupNow, stopGroup, waitFor } from './processGroup';
 import { AutoArgumentsError, autoArguments } from './programArgs';
@@ -405,7 +405,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     let portsFreed = true;
     if (checkPorts && this.listenAddrs.length) {
       portsFreed = await waitFor(async () => {
-        for (const a of this.listenAddrs) if (!(await canBind(a.host, a.port, a.udp))) return false;
+        for (const a of this.listenAddrs) if (!(await portReleased(a.host, a.port, a.udp))) return false;
         return true;
       }, 3000, 50);
     }
