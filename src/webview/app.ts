@@ -2,7 +2,7 @@
 import type { SourceLocation } from '../core/protocol/events.js';
 import { parseToPanelMessage, type FromPanelMessage, type PanelLanguage, type RunState } from '../core/protocol/messages.js';
 import { el } from './dom.js';
-import { applyEvents, createModel, type PanelModel } from './model.js';
+import { applyEvents, createModel, trimEvents, type PanelModel } from './model.js';
 import { translator, type Translate } from './strings.js';
 import type { TimelineFilter } from './timeline-index.js';
 import type { ViewContext } from './views/context.js';
@@ -25,6 +25,8 @@ export interface PanelOptions {
   language?: PanelLanguage;
   /** Defaults to requestAnimationFrame; tests pass their own and call `flush()`. */
   requestFrame?: (callback: () => void) => void;
+  /** Events the timeline keeps (default MAX_KEPT_EVENTS). */
+  maxKeptEvents?: number;
 }
 
 export interface Panel {
@@ -132,6 +134,7 @@ export function mountPanel(root: HTMLElement, host: PanelHost, options: PanelOpt
     switch (message.type) {
       case 'events':
         applyEvents(model, message.events);
+        if (trimEvents(model, options.maxKeptEvents)) timeline.reset();
         break;
       case 'run-state':
         run = message.state;

@@ -144,6 +144,8 @@ export interface PanelModel {
   nextRowId: number;
   /** Failures not stored because of MAX_PROBLEMS. */
   problemsDropped: number;
+  /** Oldest events let go by trimEvents (their effect on the fd table, steps … stays). */
+  eventsDropped: number;
 }
 
 /** errno values that are part of normal non-blocking operation, not problems. */
@@ -195,6 +197,7 @@ export function createModel(): PanelModel {
     revision: 0,
     nextRowId: 1,
     problemsDropped: 0,
+    eventsDropped: 0,
   };
 }
 
@@ -541,6 +544,20 @@ export function applyEvent(model: PanelModel, ev: SockLensEvent): void {
 
 export function applyEvents(model: PanelModel, events: readonly SockLensEvent[]): void {
   for (const ev of events) applyEvent(model, ev);
+}
+
+/** The timeline keeps at most this many events (as many as the extension keeps to replay): a webview has little memory. */
+export const MAX_KEPT_EVENTS = 200_000;
+/** Trimming lets go of a tenth more than needed, so it happens once per that many events, not on every batch. */
+const TRIM_SLACK = 0.1;
+
+/** Lets go of the oldest events beyond `max`; true when it did (positions in `model.events` moved). */
+export function trimEvents(model: PanelModel, max = MAX_KEPT_EVENTS): boolean {
+  if (model.events.length <= max) return false;
+  const drop = model.events.length - max + Math.floor(max * TRIM_SLACK);
+  model.events.splice(0, drop);
+  model.eventsDropped += drop;
+  return true;
 }
 
 /** Signals that stop a program on purpose (Stop, a time limit, Ctrl-C): an ending, not a crash. */

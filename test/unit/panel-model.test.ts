@@ -266,3 +266,17 @@ test('recorded fork-per-connection server with 3 clients: each child serves its 
   assert.equal(model.open.size, 0);
   assert.deepEqual([...model.clients.values()].map((c) => c.lines.map((l) => l.text)), [['hello\n', 'hello\n'], ['hello\n', 'hello\n'], ['hello\n', 'hello\n']]);
 });
+
+test('the timeline lets go of the oldest events beyond its limit; the folded state stays', async () => {
+  const { trimEvents } = await import('../../src/webview/model.js');
+  const model = createModel();
+  applyEvents(model, manyEvents(1000)); // 1007 events
+  assert.equal(trimEvents(model, 2000), false);
+  assert.equal(trimEvents(model, 500), true);
+  assert.equal(model.events.length, 450, 'a tenth of slack goes too, so trimming is rare');
+  assert.equal(model.eventsDropped, 557);
+  assert.equal(model.events[0]!.seq, 558);
+  assert.equal(trimEvents(model, 500), false);
+  assert.equal(model.steps.listen.reached, true);
+  assert.equal(model.rows.length, 2);
+});

@@ -22,13 +22,13 @@ before(async () => {
   WindowClass = (await import('happy-dom')).Window;
 });
 
-function mount(saved?: unknown): Mounted {
+function mount(saved?: unknown, maxKeptEvents?: number): Mounted {
   const window = new WindowClass();
   const doc = window.document as unknown as Document;
   const posted: FromPanelMessage[] = [];
   const state = { value: saved };
   const host = { postMessage: (m: FromPanelMessage) => void posted.push(m), getState: () => state.value, setState: (s: unknown) => void (state.value = s) };
-  const panel = mountPanel(doc.body, host, { requestFrame: () => {} });
+  const panel = mountPanel(doc.body, host, { requestFrame: () => {}, ...(maxKeptEvents !== undefined ? { maxKeptEvents } : {}) });
   const $ = (selector: string): HTMLElement => {
     const found = doc.querySelector(selector);
     assert.ok(found, `no element matches ${selector}`);
@@ -322,5 +322,15 @@ test('a UDP server shows its two steps and why there is no listen or accept', ()
   assert.deepEqual(m.$$('.step').map((s) => s.dataset.step), ['socket', 'bind']);
   assert.match(m.$('.story-note').textContent!, /recvfrom\(\)/);
   assert.equal((m.$('.client-connect') as HTMLButtonElement).disabled, false, 'the test client can send datagrams to the bound address');
+  m.window.close();
+});
+
+test('past the kept-events limit the timeline drops the oldest and says so', () => {
+  const m = mount(undefined, 20_000);
+  send(m, running, { type: 'events', events: manyEvents(20_000) });
+  assert.match(m.$('.timeline-count').textContent!, /^18000 of 18000 events \(the oldest 2007 are no longer kept\)$/);
+  assert.ok(m.panel.timelineRowCount() <= 60);
+  assert.equal(m.$$('.timeline-row .tl-seq').map((e) => Number(e.textContent)).at(-1), 20_007);
+  assert.equal(m.$$('.fd-row').length, 2);
   m.window.close();
 });

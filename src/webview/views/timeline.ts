@@ -134,7 +134,8 @@ export class TimelineView {
     this.updateOptions();
     const model = this.ctx.model();
     const total = this.index.length;
-    setText(this.count, t('timeline.count', { shown: total, total: model.events.length }));
+    const count = t('timeline.count', { shown: total, total: model.events.length });
+    setText(this.count, model.eventsDropped > 0 ? `${count} ${t('timeline.dropped', { count: model.eventsDropped })}` : count);
     this.empty.hidden = model.events.length > 0;
     this.followBox.checked = this.follow;
     this.sizer.style.height = `${total * ROW_HEIGHT}px`;
