@@ -4,7 +4,8 @@
  *   const analyzer = await createAnalyzer();          // loads the WASM parser once; never rejects
  *   analyzer.available                                 // false if the WASM could not load (see loadError)
  *   analyzer.listCalls(doc, lang?)                     // every covered call: name, position, args with meaning/value
- *   analyzer.explainAt(doc, line0, character0, lang?)  // { kind, name, markdown, range } | undefined
+ *   analyzer.explainAt(doc, line0, character0, lang?)  // { kind, name, markdown, range } | undefined; kind is one of
+ *                                                      // function | argument | constant | field | socket | address | type | misspelling
  *   analyzer.socketsAt(doc, line0, character0)         // the socket tracker of the enclosing function
  *   analyzer.findPortArgument(doc)                     // { argIndex, line, usage? } when the port comes from argv[N]
  *   analyzer.misspellings(doc)                         // [{ wrong, right, range }]: AF_DGFAM → SOCK_DGRAM, SOCK_RAM → SOCK_RAW
@@ -22,9 +23,10 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema';
 import { loadCParser, parserLoadError, type CParser } from '../parsing/parser';
 import { TreeCache } from '../parsing/treeCache';
 import type { CallSite, Value } from './model';
+import { memberPath } from './expr';
 import { findPortArgumentIn, type PortArgument } from './ports';
-import { argumentCard, constantCard, fieldCard, functionCard, misspellingCard, socketCard, typeCard, type CardContext } from './render/cards';
-import { valueText } from './render/values';
+import { addressCard, argumentCard, constantCard, fieldCard, functionCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
+import { endpointText, valueText } from './render/values';
 import { FileAnalysis, type Scope } from './scope';
 import { buildSocketModel, type SocketModel } from './sockets';
 import { targetAt, type Target, type TargetKind } from './target';
@@ -267,11 +269,34 @@ class SockLensAnalyzer implements Analyzer {
         return typeCard(ctx, target);
       case 'misspelling':
         return misspellingCard(ctx, target);
+      case 'address':
+        return addressCard(ctx, target.name, this.addressFacts(file, tools, target, lang));
       case 'socket': {
         const socket = tools.sockets.get(target.name);
         return socket ? socketCard(ctx, socket) : undefined;
       }
     }
+  }
+
+  /** A sockaddr variable: the first bind/connect/sendto that uses it, the address it holds then, where it is filled. */
+  private addressFacts(file: FileAnalysis, tools: ScopeTools, target: Target, lang: Lang): AddressFacts {
+    const { scope } = target;
+    const struct = file.declaration(scope, target.name)?.struct ?? 'sockaddr';
+    const uses = (call: CallSite): boolean => call.args.some((a) => memberPath(a.expr)?.root === target.name);
+    const user = scope.calls.find((c) => ['bind', 'connect', 'sendto'].includes(c.name) && uses(c));
+    const endpoint = endpointText(tools.resolver.endpointOf(target.name, user?.start ?? scope.end), lang);
+    const lineOf = (offset: number): number => file.lines.positionAt(offset).line + 1;
+    const filledOn = [
+      ...scope.assignments.filter((a) => a.root === target.name && a.path.length > 0).map((a) => lineOf(a.start)),
+      ...scope.calls.filter((c) => ['inet_pton', 'inet_aton', 'memset', 'bzero'].includes(c.name) && uses(c)).map((c) => lineOf(c.nameStart)),
+    ];
+    return {
+      struct,
+      bytes: this.kb.structs.get(struct)?.size,
+      endpoint,
+      usedBy: user ? { call: user.name, line: lineOf(user.nameStart) } : undefined,
+      filledOn: [...new Set(filledOn)].sort((a, b) => a - b),
+    };
   }
 
   /** `serv_addr.sin_port = htons(9190)` with the cursor on sin_port → port 9190. */

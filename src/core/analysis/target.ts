@@ -4,7 +4,7 @@ import type { SocketModel } from './sockets';
 import { correctSpelling } from './spelling';
 import { tokenize, type Token } from './tokens';
 
-export type TargetKind = 'function' | 'argument' | 'constant' | 'field' | 'socket' | 'type' | 'misspelling';
+export type TargetKind = 'function' | 'argument' | 'constant' | 'field' | 'socket' | 'address' | 'type' | 'misspelling';
 
 /** What the cursor is on, with the context the renderer needs. Offsets are into the document text. */
 export interface Target {
@@ -82,6 +82,9 @@ export function targetAt(file: FileAnalysis, offset: number, inComment: boolean,
     if (right) return { ...base, kind: 'misspelling', name, right };
     if (kb.structs.has(name) && (previous?.text === 'struct' || kb.structs.get(name)!.kind === 'type')) return { ...base, kind: 'type', name };
     if (!isMember && sockets(scope).get(name)) return { ...base, kind: 'socket', name };
+    if (!isMember && inCall?.argIndex === undefined && /^sockaddr/.test(file.declaration(scope, name)?.struct ?? '')) {
+      return { ...base, kind: 'address', name };
+    }
   }
   if (inCall && inCall.argIndex !== undefined) {
     const arg = inCall.call.args[inCall.argIndex];

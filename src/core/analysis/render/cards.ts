@@ -216,3 +216,25 @@ export function socketCard(ctx: CardContext, socket: TrackedSocket): string {
   if (socket.events.length > MAX_EVENTS) out.push(`- ${t(lang, 'moreEvents', { count: socket.events.length - MAX_EVENTS })}`);
   return out.join('\n');
 }
+
+/** What the card of a sockaddr variable shows: where it is used and what it holds then. */
+export interface AddressFacts {
+  struct: string;
+  bytes?: number;
+  endpoint?: string;
+  usedBy?: { call: string; line: number };
+  /** 1-based lines of the assignments and calls that fill it. */
+  filledOn: number[];
+}
+
+export function addressCard(ctx: CardContext, name: string, facts: AddressFacts): string {
+  const { lang } = ctx;
+  const out = [`**${name}** — ${t(lang, 'address.title', { struct: facts.struct, bytes: facts.bytes ?? '?' })}`, ''];
+  if (facts.endpoint && facts.usedBy) out.push(t(lang, 'address.holdsAt', { endpoint: facts.endpoint, call: facts.usedBy.call, line: facts.usedBy.line }));
+  else if (facts.endpoint) out.push(t(lang, 'address.holds', { endpoint: facts.endpoint }));
+  else out.push(t(lang, 'address.empty'));
+  if (facts.filledOn.length) out.push('', t(lang, 'address.filled', { lines: facts.filledOn.join(', ') }));
+  const entry = ctx.kb.structs.get(facts.struct);
+  if (entry) out.push('', entry[lang]);
+  return out.join('\n');
+}
