@@ -822,6 +822,7 @@ function perEventCosts(results: Results): string {
 /** The conclusions the tables support, with this run's figures. */
 function reading(results: Results, startup: StartupRow[]): string {
   const ratio = (w: WorkloadId, c: ConfigId): number => medianOf(results[w][c], (s) => s.rps)! / medianOf(results[w].untraced, (s) => s.rps)!;
+  const both = (c: ConfigId): string => WORKLOADS.map((w) => `${ratio(w.id, c).toFixed(2)}×`).join(' / ');
   const runner = WORKLOADS.map((w) => `${ratio(w.id, 'runner').toFixed(2)}× (${w.id})`).join(' and ');
   const lost = WORKLOADS.reduce((n, w) => n + results[w.id].runner.reduce((m, s) => m + (s.missing ?? 0), 0), 0);
   const met = WORKLOADS.every((w) => ratio(w.id, 'runner') >= 0.9) && lost === 0;
@@ -831,9 +832,9 @@ function reading(results: Results, startup: StartupRow[]): string {
     `Target from issue 3: ≥ 0.9× untraced on both workloads with zero lost events. This run: the runner at ${runner}, ${lost} events lost — ` +
       `${met ? 'met' : '**not met**'}.`,
     '',
-    'Reading the tables: the hooks themselves cost little (the "no channel" row stays close to untraced). The cost is in handing each record ' +
-      'to another process the moment it happens: one sendto() per record, and a reader woken for every record. The same C reader sleeping ' +
-      `${BATCH_MS} ms between reads (a few reads a second instead of one or two a request) gets much of the throughput back. Node pays a ` +
+    `Reading the tables: the hooks themselves cost little (no channel: ${both('nosink')}). The cost is in handing each record ` +
+      `to another process the moment it happens: one sendto() per record, and a reader woken for every record (C sink: ${both('csink')}; ` +
+      `the same C reader sleeping ${BATCH_MS} ms between reads, a few reads a second instead of one or two a request: ${both('csinkbatched')}). Node pays a ` +
       'large, mostly fixed CPU cost per wake-up (about half of it in the kernel) before decoding anything, while decoding and building events ' +
       'cost a microsecond or two a record (see below). So reaching the target needs fewer wake-ups and fewer system calls per record rather than ' +
       'faster decoding, for example records written into a shared-memory ring (no system call per record, survives a crash) that Node drains on ' +
