@@ -21,7 +21,7 @@ import { startRun } from '../src/core/runner';
 import { newNonce, panelCsp } from '../src/core/editor/panelPage';
 import { ms, percentile } from './lib/stats';
 import { replaceSection } from './lib/report';
-import { addressInUseEvents, helloServerUntilAccept } from '../test/unit/panel-fixtures';
+import { addressInUseEvents, helloServerEvents, helloServerUntilAccept } from '../test/unit/panel-fixtures';
 
 const root = path.dirname(__dirname);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -128,6 +128,12 @@ body.vscode-light { --vscode-foreground: #3b3b3b; --vscode-editor-background: #f
   --vscode-input-foreground: #3b3b3b; --vscode-panel-border: #e5e5e5; --vscode-textLink-foreground: #005fb8;
   --vscode-errorForeground: #e51400; --vscode-testing-iconPassed: #388a34; --vscode-editor-inactiveSelectionBackground: #e5ebf1;
   --vscode-font-family: sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace; --vscode-focusBorder: #005fb8; }
+body.vscode-high-contrast { --vscode-foreground: #ffffff; --vscode-editor-background: #000000; --vscode-descriptionForeground: #ffffff;
+  --vscode-button-background: #000000; --vscode-button-foreground: #ffffff; --vscode-button-border: #6fc3df;
+  --vscode-button-secondaryBackground: #000000; --vscode-button-secondaryForeground: #ffffff; --vscode-input-background: #000000;
+  --vscode-input-foreground: #ffffff; --vscode-input-border: #6fc3df; --vscode-contrastBorder: #6fc3df; --vscode-contrastActiveBorder: #f38518;
+  --vscode-textLink-foreground: #21a6ff; --vscode-errorForeground: #f48771; --vscode-testing-iconPassed: #73c991;
+  --vscode-font-family: sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace; --vscode-focusBorder: #f38518; }
 `;
 
 interface Served {
@@ -138,7 +144,7 @@ interface Served {
 }
 
 /** Serves the page, the bundle, the driver and the themes on 127.0.0.1; records CSP violation reports. */
-async function serve(theme: 'vscode-dark' | 'vscode-light'): Promise<Served> {
+async function serve(theme: Shot['theme']): Promise<Served> {
   const nonce = newNonce();
   const violations: string[] = [];
   const server = http.createServer((req, res) => {
@@ -228,7 +234,7 @@ async function helloToListening(page: Page, source: string): Promise<{ ms: numbe
 
 interface Shot {
   name: string;
-  theme: 'vscode-dark' | 'vscode-light';
+  theme: 'vscode-dark' | 'vscode-light' | 'vscode-high-contrast';
   language: 'en' | 'ko';
   events: SockLensEvent[];
 }
@@ -243,6 +249,7 @@ async function screenshots(dir: string): Promise<void> {
     { name: 'hello-dark', theme: 'vscode-dark', language: 'en', events: [...helloServerUntilAccept(9190), ...clientEvents] },
     { name: 'hello-light', theme: 'vscode-light', language: 'en', events: [...helloServerUntilAccept(9190), ...clientEvents] },
     { name: 'addrinuse-ko-dark', theme: 'vscode-dark', language: 'ko', events: addressInUseEvents(9190) },
+    { name: 'hello-high-contrast', theme: 'vscode-high-contrast', language: 'en', events: [...helloServerEvents(9190)] },
   ];
   for (const shot of shots) {
     const served = await serve(shot.theme);

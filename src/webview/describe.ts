@@ -22,11 +22,15 @@ export function baseName(file: string): string {
   return file.slice(slash + 1);
 }
 
-/** Line breaks and other control characters as escapes, so one event stays one readable row. */
-function visibleControls(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+/**
+ * Control characters as escapes (\n, \x00 …), so they are seen rather than drawn as boxes or breaking a row.
+ * With `keepLineBreaks`, \n and \t stay as they are (for multi-line text such as a test client's log).
+ */
+export function visibleControls(text: string, keepLineBreaks = false): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => {
+    if (keepLineBreaks && (c === '\n' || c === '\t')) return c;
+    return c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
 }
 
 function clip(text: string): string {

@@ -199,13 +199,13 @@ test('test client: connect once listening, send, see replies, disconnect, severa
     type: 'events',
     events: [
       { v: 1, seq: 8, t: 8, kind: 'client', client: 1, action: 'sent', text: 'hello' },
-      { v: 1, seq: 9, t: 9, kind: 'client', client: 1, action: 'received', text: 'Hello World!' },
+      { v: 1, seq: 9, t: 9, kind: 'client', client: 1, action: 'received', text: 'Hello World!\u0000' },
     ],
   });
   assert.equal(input.value, 'half typed', 'new events keep what the user is typing');
   assert.deepEqual(
     Array.from(card.querySelectorAll('.client-line')).map((l) => l.textContent),
-    ['senthello', 'receivedHello World!'],
+    ['senthello', 'receivedHello World!\\x00'],
   );
   (card.querySelector('.client-disconnect') as HTMLButtonElement).click();
   assert.deepEqual(m.posted.at(-1), { type: 'client-disconnect', clientId: 1 });

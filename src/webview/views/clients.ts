@@ -3,6 +3,7 @@
 import { button, clear, el, setText } from '../dom.js';
 import { MAX_CLIENT_LINES, nextClientId, requestClient, type ClientSession } from '../model.js';
 import type { ViewContext } from './context.js';
+import { visibleControls } from '../describe.js';
 
 /** A reply longer than this is cut in the card (the timeline event keeps its own, shorter, excerpt). */
 const MAX_LINE_CHARS = 4096;
@@ -147,7 +148,8 @@ export class ClientsView {
       const item = el(doc, 'li', `client-line ${line.direction}`);
       item.dataset.direction = line.direction;
       const tag = line.direction === 'error' ? '✗' : t(`client.${line.direction}`);
-      const text = line.text.length > MAX_LINE_CHARS ? `${line.text.slice(0, MAX_LINE_CHARS)}…` : line.text;
+      const shown = visibleControls(line.text, true);
+      const text = shown.length > MAX_LINE_CHARS ? `${shown.slice(0, MAX_LINE_CHARS)}…` : shown;
       item.append(el(doc, 'span', 'client-line-tag', tag), el(doc, 'span', 'client-line-text', text));
       card.log.append(item);
     }
