@@ -26,10 +26,12 @@ test('suggested arguments put the free port and loopback where the program reads
   assert.deepEqual(suggestArguments({ count: 0, portIndex: null, hostIndexes: [] }, 5), []);
 });
 
-test('gcc byte columns become UTF-16 characters', () => {
+test('gcc display columns (tabs to 8, wide characters 2) become UTF-16 characters', () => {
   assert.equal(gccColumnToCharacter('int x;', 5), 4);
-  assert.equal(gccColumnToCharacter('/* 한 */ int x;', 15), 12, 'each Hangul syllable is 3 bytes, 1 character');
-  assert.equal(gccColumnToCharacter('"😀" x', 8), 5, 'an emoji is 4 bytes, 2 UTF-16 units');
+  assert.equal(gccColumnToCharacter('\tprintf("x");', 9), 1, 'a leading tab spans columns 1-8');
+  assert.equal(gccColumnToCharacter('a\tb', 9), 2, 'a tab after one character reaches column 8');
+  assert.equal(gccColumnToCharacter('/* 한 */ int x;', 14), 12, 'a Hangul syllable is 2 columns, 1 character');
+  assert.equal(gccColumnToCharacter('"😀" x', 6), 5, 'an emoji is 2 columns, 2 UTF-16 units');
   assert.equal(gccColumnToCharacter('ab', 99), 2, 'clamped to the line end');
   assert.equal(gccColumnToCharacter(undefined, 7), 6);
 });

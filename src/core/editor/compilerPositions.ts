@@ -6,18 +6,44 @@ export interface EditorPosition {
   character: number;
 }
 
+/** Columns a tab advances to the next multiple of (gcc's default -ftabstop). */
+const TAB_STOP = 8;
+
+/** Code points gcc counts as two columns wide (East Asian wide and fullwidth forms, most emoji). */
+function isWide(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    (code >= 0x1f300 && code <= 0x1f64f) ||
+    (code >= 0x1f900 && code <= 0x1f9ff) ||
+    (code >= 0x20000 && code <= 0x3fffd)
+  );
+}
+
+function isCombining(code: number): boolean {
+  return (code >= 0x0300 && code <= 0x036f) || (code >= 0x200b && code <= 0x200f) || (code >= 0xfe00 && code <= 0xfe0f);
+}
+
 /**
- * gcc reports 1-based columns counted in bytes of the UTF-8 source; editors count UTF-16 code units.
- * Converts using the line's text (when known); columns past the end clamp to the line's end.
+ * gcc's JSON diagnostics give `column` as a 1-based *display* column: a tab advances to the next multiple of
+ * 8, wide characters (Hangul, CJK, emoji) take two columns. Editors count UTF-16 code units. Converts using
+ * the line's text (when known); columns past the end clamp to the line's end.
  */
-export function gccColumnToCharacter(lineText: string | undefined, byteColumn: number): number {
-  const bytes = Math.max(0, byteColumn - 1);
-  if (lineText === undefined) return bytes;
-  let used = 0;
+export function gccColumnToCharacter(lineText: string | undefined, displayColumn: number): number {
+  const target = Math.max(0, displayColumn - 1);
+  if (lineText === undefined) return target;
+  let column = 0;
   let i = 0;
-  while (i < lineText.length && used < bytes) {
+  while (i < lineText.length) {
     const code = lineText.codePointAt(i)!;
-    used += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    const width = code === 0x09 ? TAB_STOP - (column % TAB_STOP) : isCombining(code) ? 0 : isWide(code) ? 2 : 1;
+    if (column + width > target && width > 0) break;
+    column += width;
     i += code >= 0x10000 ? 2 : 1;
   }
   return i;
