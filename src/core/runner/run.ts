@@ -11,7 +11,7 @@ import { RunnerSetupError, assertSupportedPlatform, compileProgram, type Compile
 import { exitReason, isCrashSignal, isDatagramType } from './names';
 import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
 import { isProblem, problemOf } from './problems';
-import { groupGone, killGroupNow, stopGroup, waitFor } from './processGroup';
+import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
 import { AutoArgumentsError, autoArguments } from './programArgs';
 import type { RawRecord } from './records';
 import { SourceLines } from './sourceLines';
@@ -335,6 +335,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const pid = this.pid;
     // the main process's last records are on its own connection, which may not even be accepted yet: read it to the end first
     await waitFor(() => this.seenPids.has(pid) && ![...this.openConns.values()].some((c) => c.pid === pid), 2000, 5);
+    await waitFor(() => !this.hasPending(), 2000, 5); // the crash report points at the last source line
     const { code, signal } = this.exitInfo;
     this.pushRunner({ kind: 'exited', pid, code, signal, reason: exitReason(code, signal) });
     this.exitedPushed = true;
@@ -377,8 +378,13 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     return true;
   }
 
+  /** Traced processes besides the main one: those with an open stream, and children a fork() reported that still run. */
   private announcedPids(): number[] {
-    return [...new Set([...this.openConns.values()].map((c) => c.pid).filter((p) => p > 0 && p !== this.pid))];
+    const pids = new Set([...this.openConns.values()].map((c) => c.pid));
+    for (const pid of this.expectedPids) if (isAlive(pid)) pids.add(pid);
+    pids.delete(0);
+    if (this.pid) pids.delete(this.pid);
+    return [...pids];
   }
 
   private requestStop(reason: 'stop' | 'timeout'): Promise<RunResult> {
@@ -409,7 +415,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
         return true;
       }, 3000, 50);
     }
-    await waitFor(() => !this.queue.slice(this.queueHead).some((e) => e.pending > 0), 2000, 5);
+    await waitFor(() => !this.hasPending(), 2000, 5);
     if (reason !== 'compile-error' && reason !== 'setup-error') {
       this.pushRunner({ kind: 'stopped', reason, portsFreed });
     }
@@ -428,6 +434,11 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     };
     this.emit('end', result);
     this.resolveDone(result);
+  }
+
+  private hasPending(): boolean {
+    for (let i = this.queueHead; i < this.queue.length; i++) if (this.queue[i].pending > 0) return true;
+    return false;
   }
 
   /** At the very end: events still waiting for a source line go out without one. */
