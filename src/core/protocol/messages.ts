@@ -134,9 +134,26 @@ function isCallEvent(e: Obj): e is Obj & CallEvent {
 
 const CLIENT_ACTIONS = new Set(['connected', 'sent', 'received', 'closed', 'error']);
 
+/**
+ * Every event kind the validator knows. `satisfies` makes a new kind in events.ts fail the type-check here
+ * until isSockLensEvent learns it (otherwise the panel would silently drop those events).
+ */
+const KNOWN_KINDS = {
+  call: true,
+  'compile-started': true,
+  'compile-finished': true,
+  'process-started': true,
+  stdout: true,
+  stderr: true,
+  exited: true,
+  problem: true,
+  client: true,
+  stopped: true,
+} as const satisfies Record<SockLensEvent['kind'], true>;
+
 /** True when `x` is a well-formed event of the stream (src/core/protocol/events.ts, schema version 1). */
 export function isSockLensEvent(x: unknown): x is SockLensEvent {
-  if (!isObj(x) || x.v !== 1 || !isInt(x.seq) || !isNum(x.t) || !isStr(x.kind)) return false;
+  if (!isObj(x) || x.v !== 1 || !isInt(x.seq) || !isNum(x.t) || !isStr(x.kind) || !Object.hasOwn(KNOWN_KINDS, x.kind)) return false;
   switch (x.kind) {
     case 'call':
       return isCallEvent(x);
