@@ -200,7 +200,9 @@ export class VSCodeSession {
     return this.resources.codeServerLog();
   }
 
+  /** Tears everything down; the last screen is kept as <name>-at-stop.png (what a failed step left behind). */
   async stop(): Promise<void> {
+    await this.screenshot(`${this.name}-at-stop`).catch(() => undefined);
     await this.resources.dispose();
   }
 }

@@ -92,9 +92,9 @@ export class Workbench {
     await this.page.keyboard.press('Escape');
   }
 
-  /** Clicks the CodeLens whose title matches, waiting for it to appear. */
+  /** Clicks the first visible CodeLens whose title matches (lenses scrolled out of view stay in the DOM, hidden). */
   async clickCodeLens(title: RegExp, timeoutMs = 60_000): Promise<void> {
-    const lens = this.activeEditor().locator('.codelens-decoration a', { hasText: title }).first();
+    const lens = this.activeEditor().locator('.codelens-decoration a', { hasText: title }).filter({ visible: true }).first();
     await lens.waitFor({ state: 'visible', timeout: timeoutMs });
     await lens.click();
   }
