@@ -1,0 +1,269 @@
+/** The analyzer behind the public API: caches analyses per tree and scope tools per scope, renders cards. */
+import type { Tree } from 'web-tree-sitter';
+import type { KnowledgeBase, Lang } from '../knowledge/schema';
+import type { CParser } from '../parsing/parser';
+import { TreeCache } from '../parsing/treeCache';
+import type { Analyzer, CallSummary, DocumentInput, Explanation, Misspelled } from './api';
+import { memberPath } from './expr';
+import type { CallSite, Value } from './model';
+import { findPortArgumentIn, type PortArgument } from './ports';
+import { addressCard, argumentCard, constantCard, fieldCard, functionCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
+import { endpointText, valueText } from './render/values';
+import { FileAnalysis, type Scope } from './scope';
+import { buildSocketModel, type SocketModel } from './sockets';
+import { correctSpelling } from './spelling';
+import { targetAt, type Target } from './target';
+import { tokenize } from './tokens';
+import { Resolver } from './values';
+
+interface ScopeTools {
+  resolver: Resolver;
+  sockets: SocketModel;
+}
+
+export class SockLensAnalyzer implements Analyzer {
+  private readonly analyses = new WeakMap<Tree, FileAnalysis>();
+  private readonly tools = new WeakMap<Scope, ScopeTools>();
+  /** listCalls() results per analysed tree and language (code lenses ask again on every refresh). */
+  private readonly summaries = new WeakMap<FileAnalysis, Partial<Record<Lang, CallSummary[]>>>();
+  lastFailure: Error | undefined;
+  /** The last plain-text input and its tree, so repeated calls on one text parse it once. */
+  private lastText: { text: string; tree: Tree | undefined } | undefined;
+
+  constructor(
+    private readonly parser: CParser | undefined,
+    readonly kb: KnowledgeBase,
+    readonly loadError?: string,
+  ) {}
+
+  get available(): boolean {
+    return this.parser !== undefined;
+  }
+
+  createTreeCache(maxTrees?: number): TreeCache {
+    return new TreeCache(this.parser ?? { parse: () => undefined }, maxTrees);
+  }
+
+  /**
+   * The API boundary: a hover must never fail, so an unexpected exception (a bug, or a tree the caller already
+   * deleted) answers "nothing to explain" and is kept in `lastFailure` for diagnostics and tests.
+   */
+  private guard<T>(fallback: T, run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      this.lastFailure = err instanceof Error ? err : new Error(String(err));
+      return fallback;
+    }
+  }
+
+  warmUp(): void {
+    this.guard(undefined, () => this.warmUpUnguarded());
+  }
+
+  private warmUpUnguarded(): void {
+    if (!this.parser) return;
+    const sample = 'int main(void) {\n  int s = socket(AF_INET, SOCK_STREAM, 0);\n  struct sockaddr_in a;\n  a.sin_port = htons(1);\n  bind(s, (struct sockaddr *)&a, sizeof a);\n}\n';
+    const tree = this.parser.parse(sample);
+    if (!tree) return;
+    this.explainAt({ text: sample, tree }, 4, 3);
+    this.findPortArgument({ text: sample, tree });
+    tree.delete();
+  }
+
+  private analysis(doc: DocumentInput): FileAnalysis | undefined {
+    if (!this.parser) return undefined;
+    const text = typeof doc === 'string' ? doc : doc.text;
+    let tree = typeof doc === 'string' ? undefined : doc.tree;
+    if (!tree) {
+      if (this.lastText?.text !== text) {
+        this.lastText?.tree?.delete();
+        this.lastText = { text, tree: this.parser.parse(text) };
+      }
+      tree = this.lastText.tree;
+    }
+    if (!tree) return undefined;
+    let analysis = this.analyses.get(tree);
+    if (!analysis) {
+      analysis = new FileAnalysis(this.kb, this.parser.language, text, tree);
+      this.analyses.set(tree, analysis);
+    }
+    return analysis;
+  }
+
+  private scopeTools(file: FileAnalysis, scope: Scope): ScopeTools {
+    let tools = this.tools.get(scope);
+    if (!tools) {
+      const resolver = new Resolver(file, scope);
+      const sockets = buildSocketModel(this.kb, scope, resolver, (offset) => file.lines.positionAt(offset).line);
+      resolver.socketRoleOf = (variable) => sockets.roleOf(variable);
+      tools = { resolver, sockets };
+      this.tools.set(scope, tools);
+    }
+    return tools;
+  }
+
+  private argValue(file: FileAnalysis, call: CallSite, index: number): Value {
+    const arg = call.args[index];
+    if (!arg) return { kind: 'unknown' };
+    const { resolver } = this.scopeTools(file, file.scopeAt(call.nameStart));
+    const value = resolver.resolve(arg.expr, call.start);
+    if ((call.name === 'htons' || call.name === 'ntohs') && index === 0 && value.kind !== 'misspelled') {
+      return { kind: 'port', port: resolver.portOf(arg.expr, call.start), via: 'via' in value ? value.via : undefined };
+    }
+    return value;
+  }
+
+  listCalls(doc: DocumentInput, lang: Lang = 'en'): CallSummary[] {
+    return this.guard([], () => this.listCallsUnguarded(doc, lang));
+  }
+
+  private listCallsUnguarded(doc: DocumentInput, lang: Lang): CallSummary[] {
+    const file = this.analysis(doc);
+    if (!file) return [];
+    const cached = this.summaries.get(file)?.[lang];
+    if (cached) return cached;
+    const summaries = this.summarize(file, lang);
+    this.summaries.set(file, { ...this.summaries.get(file), [lang]: summaries });
+    return summaries;
+  }
+
+  private summarize(file: FileAnalysis, lang: Lang): CallSummary[] {
+    return file.coveredCalls().map((call) => {
+      const entry = this.kb.functions.get(call.name)!;
+      const position = file.lines.positionAt(call.nameStart);
+      return {
+        name: call.name,
+        line: position.line,
+        character: position.character,
+        range: file.lines.range(call.nameStart, call.nameEnd),
+        summary: entry[lang].summary,
+        recovered: call.recovered,
+        args: call.args.map((arg, i) => {
+          const param = entry.params[i]?.name;
+          return {
+            text: arg.text,
+            param,
+            meaning: param ? entry[lang].params[param]?.meaning : undefined,
+            value: valueText(this.argValue(file, call, i), lang),
+          };
+        }),
+      };
+    });
+  }
+
+  explainAt(doc: DocumentInput, line: number, character: number, lang: Lang = 'en'): Explanation | undefined {
+    return this.guard(undefined, () => this.explainAtUnguarded(doc, line, character, lang));
+  }
+
+  private explainAtUnguarded(doc: DocumentInput, line: number, character: number, lang: Lang): Explanation | undefined {
+    const file = this.analysis(doc);
+    if (!file) return undefined;
+    const offset = file.lines.offsetAt(line, character);
+    if (offset === undefined) return undefined;
+    const leaf = file.tree.rootNode.descendantForIndex(offset);
+    const inComment = leaf?.type === 'comment';
+    const target = targetAt(file, offset, inComment, (scope) => this.scopeTools(file, scope).sockets);
+    if (!target) return undefined;
+    const markdown = this.render(file, target, lang);
+    return markdown === undefined ? undefined : { kind: target.kind, name: target.name, markdown, range: file.lines.range(target.start, target.end) };
+  }
+
+  private render(file: FileAnalysis, target: Target, lang: Lang): string | undefined {
+    const tools = this.scopeTools(file, target.scope);
+    const ctx: CardContext = {
+      kb: this.kb,
+      lang,
+      argValue: (call, index) => this.argValue(file, call, index),
+      fieldValue: (t) => this.fieldValue(file, tools, t),
+    };
+    switch (target.kind) {
+      case 'function':
+        return functionCard(ctx, this.kb.functions.get(target.name)!, target.call);
+      case 'argument':
+        return argumentCard(ctx, this.kb.functions.get(target.call!.name)!, target.call!, target.argIndex!);
+      case 'constant':
+        return constantCard(ctx, target);
+      case 'field':
+        return fieldCard(ctx, target);
+      case 'type':
+        return typeCard(ctx, target);
+      case 'misspelling':
+        return misspellingCard(ctx, target);
+      case 'address':
+        return addressCard(ctx, target.name, this.addressFacts(file, tools, target, lang));
+      case 'socket': {
+        const socket = tools.sockets.get(target.name);
+        return socket ? socketCard(ctx, socket) : undefined;
+      }
+    }
+  }
+
+  /** A sockaddr variable: the first bind/connect/sendto that uses it, the address it holds then, where it is filled. */
+  private addressFacts(file: FileAnalysis, tools: ScopeTools, target: Target, lang: Lang): AddressFacts {
+    const { scope } = target;
+    const struct = file.declaration(scope, target.name)?.struct ?? 'sockaddr';
+    const uses = (call: CallSite): boolean => call.args.some((a) => memberPath(a.expr)?.root === target.name);
+    const user = scope.calls.find((c) => ['bind', 'connect', 'sendto'].includes(c.name) && uses(c));
+    const endpoint = endpointText(tools.resolver.endpointOf(target.name, user?.start ?? scope.end), lang);
+    const lineOf = (offset: number): number => file.lines.positionAt(offset).line + 1;
+    const filledOn = [
+      ...scope.assignments.filter((a) => a.root === target.name && a.path.length > 0).map((a) => lineOf(a.start)),
+      ...scope.calls.filter((c) => ['inet_pton', 'inet_aton', 'memset', 'bzero'].includes(c.name) && uses(c)).map((c) => lineOf(c.nameStart)),
+    ];
+    return {
+      struct,
+      bytes: this.kb.structs.get(struct)?.size,
+      endpoint,
+      usedBy: user ? { call: user.name, line: lineOf(user.nameStart) } : undefined,
+      filledOn: [...new Set(filledOn)].sort((a, b) => a - b),
+    };
+  }
+
+  /** `serv_addr.sin_port = htons(9190)` with the cursor on sin_port → port 9190. */
+  private fieldValue(file: FileAnalysis, tools: ScopeTools, target: Target): Value | undefined {
+    const owner = target.fieldOwner?.split(/\.|->/) ?? [];
+    const path = [...owner.slice(1), target.name];
+    const line = file.lines.positionAt(target.start).line;
+    const assignment = target.scope.assignments.find(
+      (a) => a.root === owner[0] && a.path.join('.') === path.join('.') && file.lines.positionAt(a.start).line === line,
+    );
+    return assignment ? tools.resolver.resolve(assignment.value, assignment.start) : undefined;
+  }
+
+  socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined {
+    return this.guard(undefined, () => this.socketsAtUnguarded(doc, line, character));
+  }
+
+  private socketsAtUnguarded(doc: DocumentInput, line: number, character: number): SocketModel | undefined {
+    const file = this.analysis(doc);
+    const offset = file?.lines.offsetAt(line, character);
+    if (!file || offset === undefined) return undefined;
+    return this.scopeTools(file, file.scopeAt(offset)).sockets;
+  }
+
+  misspellings(doc: DocumentInput): Misspelled[] {
+    return this.guard([], () => this.misspellingsUnguarded(doc));
+  }
+
+  private misspellingsUnguarded(doc: DocumentInput): Misspelled[] {
+    const file = this.analysis(doc);
+    if (!file) return [];
+    const found: Misspelled[] = [];
+    for (const token of tokenize(file.text)) {
+      if (token.kind !== 'ident' || file.macros.has(token.text) || file.enums.has(token.text)) continue;
+      const right = correctSpelling(this.kb, token.text);
+      if (right) found.push({ wrong: token.text, right, range: file.lines.range(token.start, token.end) });
+    }
+    return found;
+  }
+
+  findPortArgument(doc: DocumentInput): PortArgument | undefined {
+    return this.guard(undefined, () => this.findPortArgumentUnguarded(doc));
+  }
+
+  private findPortArgumentUnguarded(doc: DocumentInput): PortArgument | undefined {
+    const file = this.analysis(doc);
+    return file ? findPortArgumentIn(file, (scope) => this.scopeTools(file, scope).resolver) : undefined;
+  }
+}

@@ -1,0 +1,61 @@
+/** The analysis API's public types (see index.ts for the functions). */
+import type { Tree } from 'web-tree-sitter';
+import type { KnowledgeBase, Lang } from '../knowledge/schema';
+import type { TreeCache } from '../parsing/treeCache';
+import type { PortArgument } from './ports';
+import type { SocketModel } from './sockets';
+import type { TargetKind } from './target';
+import type { SourceRange } from './text';
+
+export type DocumentInput = string | { text: string; tree?: Tree };
+
+export interface Explanation {
+  kind: TargetKind;
+  name: string;
+  markdown: string;
+  /** What the hover applies to (the word, the argument or the call name), 0-based. */
+  range: SourceRange;
+}
+
+export interface ArgumentSummary {
+  text: string;
+  /** The parameter's name in the signature (undefined for extra arguments). */
+  param?: string;
+  meaning?: string;
+  value?: string;
+}
+
+/** A misspelled socket constant in the code (for diagnostics). */
+export interface Misspelled {
+  wrong: string;
+  right: string;
+  range: SourceRange;
+}
+
+export interface CallSummary {
+  name: string;
+  /** 0-based position of the call's name. */
+  line: number;
+  character: number;
+  range: SourceRange;
+  summary: string;
+  args: ArgumentSummary[];
+  /** Found by the fallback scan of half-typed code rather than in the syntax tree. */
+  recovered: boolean;
+}
+
+export interface Analyzer {
+  readonly available: boolean;
+  readonly loadError?: string;
+  readonly kb: KnowledgeBase;
+  /** The last unexpected exception a query swallowed (queries never throw; they answer "nothing"). */
+  readonly lastFailure: Error | undefined;
+  listCalls(doc: DocumentInput, lang?: Lang): CallSummary[];
+  explainAt(doc: DocumentInput, line: number, character: number, lang?: Lang): Explanation | undefined;
+  socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined;
+  findPortArgument(doc: DocumentInput): PortArgument | undefined;
+  misspellings(doc: DocumentInput): Misspelled[];
+  createTreeCache(maxTrees?: number): TreeCache;
+  /** Compiles the queries and runs one small analysis, so the first real hover does not pay for it. */
+  warmUp(): void;
+}
