@@ -132,7 +132,7 @@ export interface PanelModel {
   fdsSeen: Set<number>;
   callsSeen: Set<string>;
   /** Kinds of runner events seen (stdout, client …), also offered by the timeline's call filter. */
-  kindsSeen: Set<string>;
+  kindsSeen: Set<Exclude<SockLensEvent['kind'], 'call'>>;
   /** Bumped whenever anything in the fd table changes (byte counters included). */
   fdRevision: number;
   /**

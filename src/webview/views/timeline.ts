@@ -223,7 +223,7 @@ export class TimelineView {
     if (filter.fd !== undefined && !model.fdsSeen.has(filter.fd)) fds.push(filter.fd);
     this.fillSelect(this.fdSelect, fds.map((fd) => [String(fd), `fd ${fd}`]), filter.fd !== undefined ? String(filter.fd) : '', t('timeline.filter.all'));
     const calls: [string, string][] = [...model.callsSeen].sort().map((c) => [`call:${c}`, `${c}()`]);
-    calls.push(...[...model.kindsSeen].sort().map((k): [string, string] => [`kind:${k}`, k]));
+    calls.push(...[...model.kindsSeen].sort().map((k): [string, string] => [`kind:${k}`, t(`kind.${k}`)]));
     if (filter.call !== undefined && !calls.some(([v]) => v === filter.call)) calls.push([filter.call, filter.call.replace(/^\w+:/, '')]);
     this.fillSelect(this.callSelect, calls, filter.call ?? '', t('timeline.filter.all'));
   }
