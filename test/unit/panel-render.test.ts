@@ -334,3 +334,13 @@ test('past the kept-events limit the timeline drops the oldest and says so', () 
   assert.equal(m.$$('.fd-row').length, 2);
   m.window.close();
 });
+
+test('a saved state that is not ours, or damaged, is ignored', () => {
+  for (const saved of [42, 'x', { v: 2, language: 'ko' }, { v: 1, language: 'fr', timeline: { follow: 'yes', filter: null } }]) {
+    const m = mount(saved);
+    assert.equal(m.$('.step-socket .step-title').textContent, 'Buy a phone');
+    assert.equal((m.$('.timeline-follow') as HTMLInputElement).checked, true);
+    assert.equal((m.$('.timeline-filter-fd') as HTMLSelectElement).value, '');
+    m.window.close();
+  }
+});
