@@ -669,10 +669,10 @@ async function nodeCosts(chunks: Buffer[], binary: string): Promise<NodeCosts | 
   };
   const records = decodeAll();
   const total = chunks.reduce((n, c) => n + c.length, 0);
-  const decodeUs = perItemUs(records.length, 5, decodeAll);
+  const decodeUs = perItemUs(records.length, 10, decodeAll);
   const events = records.map(callEventOf);
-  const buildUs = perItemUs(records.length, 5, () => void records.map(callEventOf));
-  const jsonUs = perItemUs(events.length, 5, () => void events.map((e) => JSON.stringify(e)));
+  const buildUs = perItemUs(records.length, 10, () => void records.map(callEventOf));
+  const jsonUs = perItemUs(events.length, 10, () => void events.map((e) => JSON.stringify(e)));
 
   const pcs = [...new Set(records.filter((r) => r.flags & FLAG_HAS_PC).map((r) => r.pc))];
   const lines = new SourceLines(binary, FIXTURES);
@@ -820,7 +820,7 @@ function perEventCosts(results: Results): string {
 }
 
 /** The conclusions the tables support, with this run's figures. */
-function reading(results: Results, startup: StartupRow[]): string {
+function reading(results: Results, startup: StartupRow[], costs: NodeCosts | null): string {
   const ratio = (w: WorkloadId, c: ConfigId): number => medianOf(results[w][c], (s) => s.rps)! / medianOf(results[w].untraced, (s) => s.rps)!;
   const both = (c: ConfigId): string => WORKLOADS.map((w) => `${ratio(w.id, c).toFixed(2)}×`).join(' / ');
   const runner = WORKLOADS.map((w) => `${ratio(w.id, 'runner').toFixed(2)}× (${w.id})`).join(' and ');
@@ -835,8 +835,9 @@ function reading(results: Results, startup: StartupRow[]): string {
     `Reading the tables: the hooks themselves cost little (no channel: ${both('nosink')}). The cost is in handing each record ` +
       `to another process the moment it happens: one sendto() per record, and a reader woken for every record (C sink: ${both('csink')}; ` +
       `the same C reader sleeping ${BATCH_MS} ms between reads, a few reads a second instead of one or two a request: ${both('csinkbatched')}). Node pays a ` +
-      'large, mostly fixed CPU cost per wake-up (about half of it in the kernel) before decoding anything, while decoding and building events ' +
-      'cost a microsecond or two a record (see below). So reaching the target needs fewer wake-ups and fewer system calls per record rather than ' +
+      'large, mostly fixed CPU cost per wake-up (a good part of it in the kernel) before decoding anything' +
+      (costs ? `, while decoding and building an event cost ${(costs.decodeUs + costs.buildUs).toFixed(1)} µs a record measured offline` : '') +
+      '. So reaching the target needs fewer wake-ups and fewer system calls per record rather than ' +
       'faster decoding, for example records written into a shared-memory ring (no system call per record, survives a crash) that Node drains on ' +
       'a short timer, with a wake-up only when the ring is filling. ' +
       (Number.isFinite(gap)
@@ -1020,7 +1021,7 @@ async function main(): Promise<void> {
     '',
     startup.length ? startupTable(startup, autoArgs) : '',
     '',
-    everything ? reading(results, startup) : '',
+    everything ? reading(results, startup, costs) : '',
   ].join('\n');
   console.log(report);
   if (process.argv.includes('--write')) replaceSection(path.join(ROOT, 'docs', 'benchmarks.md'), 'Trace', report);
