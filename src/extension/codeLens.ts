@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
-import { runAnchors, type ProgramKind } from '../core/editor/runAnchors';
+import type { Tree } from 'web-tree-sitter';
+import type { ProgramKind, RunAnchors } from '../core/editor/runAnchors';
 import type { Analysis } from './analysis';
 import type { SockLensContext } from './context';
+import { loadEngine } from './loadEngine';
 import type { RunController } from './runs';
 
 function runTitle(kind: ProgramKind): string {
@@ -15,6 +17,8 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  /** Anchors per syntax tree: lenses are asked for again on every scroll and run change, the tree only changes with edits. */
+  private readonly anchors = new WeakMap<Tree, RunAnchors | undefined>();
 
   constructor(
     private readonly context: SockLensContext,
@@ -28,7 +32,9 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
     if (!this.context.settings.codeLens) return [];
     const parsed = await this.analysis.parsed(document);
     if (!parsed?.doc.tree || token.isCancellationRequested) return [];
-    const anchors = runAnchors(parsed.doc.tree, parsed.engine.analyzer.listCalls(parsed.doc));
+    const tree = parsed.doc.tree;
+    if (!this.anchors.has(tree)) this.anchors.set(tree, loadEngine().runAnchors(tree));
+    const anchors = this.anchors.get(tree);
     if (!anchors) return [];
     const running = this.runs.isRunning(document.uri);
     return anchors.lines.flatMap((line) => {

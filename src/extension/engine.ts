@@ -6,3 +6,4 @@ export { createAnalyzer } from '../core/analysis';
 export { startRun } from '../core/runner';
 export { planArguments } from '../core/runner/programArgs';
 export { freePort, loopbackFor, splitAddress } from '../core/runner/ports';
+export { runAnchors } from '../core/editor/runAnchors';

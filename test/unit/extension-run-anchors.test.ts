@@ -14,6 +14,7 @@ async function anchorsOf(text: string) {
   const doc = cache.get('file:///t.c', 1, text);
   assert.ok(doc.tree);
   const result = runAnchors(doc.tree, analyzer.listCalls(doc));
+  assert.deepEqual(runAnchors(doc.tree), result, 'the cheap call scan agrees with the analysis');
   cache.clear();
   return result;
 }

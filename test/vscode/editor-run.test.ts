@@ -1,5 +1,5 @@
 // Extension behaviours beyond the main scenario of editor.test.ts, in a real VS Code (code-server in Chromium,
-// SockLens from the .vsix): the lenses switch to ■ Stop / ⟳ Restart while a program runs, Restart runs it again
+// SockLens from the .vsix): a failed compile shows gcc's error at its exact range and runs nothing; the lenses switch to ■ Stop / ⟳ Restart while a program runs, Restart runs it again
 // with the remembered arguments, and Stop frees the port, hides the status item and clears the inline notes.
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
@@ -9,6 +9,8 @@ import { VSCodeSession } from './driver/session';
 import { waitFor } from './driver/wait';
 
 const FILE = 'hello_server.c';
+/** test/vscode/fixtures/typo_server.c: does not compile (a misspelled field). */
+const TYPO_FILE = 'typo_server.c';
 /** 1-based line of `listen(serv_sock, 5)` in hello_server.c. */
 const LISTEN_LINE = 38;
 
@@ -53,6 +55,23 @@ describe('Lenses while running, Restart, and Stop', { timeout: 600_000 }, () => 
   });
 
   let port = 0;
+
+  test('a failed compile puts gcc\'s error in Problems at the exact range and opens nothing else', async () => {
+    const s = current();
+    await s.harness.call('open', { path: TYPO_FILE });
+    await s.workbench.waitForEditor(TYPO_FILE);
+    await s.workbench.clickCodeLens(/▶ Run server/);
+    await s.workbench.waitForNotification(/did not compile/);
+    const error = await waitFor('the gcc error in Problems', async () =>
+      (await s.harness.call('diagnostics', { path: TYPO_FILE })).find((d) => d.source === 'gcc' && /sin_prot/.test(d.message)),
+    );
+    // Line 11 is "<tab>addr.sin_prot = htons(9);": gcc's display column 14 is character 6.
+    assert.deepEqual([error.line, error.character, error.severity], [10, 6, 'Error']);
+    assert.equal(s.page.frames().some((f) => f.name() === 'active-frame'), false, 'no panel opened');
+    assert.equal(await s.page.locator('.xterm').count(), 0, 'no terminal opened');
+    assert.doesNotMatch(await s.workbench.statusBarText(), /SockLens:/);
+    await s.screenshot('editor-run-compile-error');
+  });
 
   test('while the server listens the lenses offer ■ Stop and ⟳ Restart, and inline notes show', async () => {
     const s = current();

@@ -1,4 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { runQuery } from '../parsing/queries';
 
 /** What kind of socket program a file is, from the calls it makes. */
 export type ProgramKind = 'server' | 'client' | 'program';
@@ -26,12 +27,20 @@ export function mainLine(tree: Tree): number | undefined {
   return undefined;
 }
 
+/** Calls by plain name in document order, from the tree (cheap: no value resolution). */
+export function callsInTree(tree: Tree): { name: string; line: number }[] {
+  return runQuery(tree.language, 'calls', tree.rootNode).flatMap((captures) => {
+    const name = captures.get('call.name');
+    return name ? [{ name: name.text, line: name.startPosition.row }] : [];
+  });
+}
+
 /**
  * The lens anchors of a file, or undefined when it is not a runnable socket program (no `main`, or no
  * socket call). A program that listens (or binds without connecting) is a server; one that connects
- * without listening is a client.
+ * without listening is a client. `calls` defaults to every call in the tree.
  */
-export function runAnchors(tree: Tree, calls: readonly { name: string; line: number }[]): RunAnchors | undefined {
+export function runAnchors(tree: Tree, calls: readonly { name: string; line: number }[] = callsInTree(tree)): RunAnchors | undefined {
   const main = mainLine(tree);
   if (main === undefined || !calls.some((c) => SOCKET_CALLS.has(c.name))) return undefined;
   const listen = calls.find((c) => c.name === 'listen');
