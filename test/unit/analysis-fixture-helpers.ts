@@ -23,6 +23,8 @@ export interface AtExpectation {
   name?: string;
   includes?: string[];
   excludes?: string[];
+  /** The answer depends on code outside the enclosing function, so explainAround() may differ. */
+  outsideFunction?: boolean;
 }
 
 export interface Expectations {

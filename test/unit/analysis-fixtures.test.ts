@@ -58,6 +58,10 @@ for (const name of fixtureNames()) {
         assert.ok(got.range.start.line <= p.line && p.line <= got.range.end.line, 'range covers the position');
         for (const s of expected.includes ?? []) assert.ok(got.markdown.includes(s), `markdown lacks ${JSON.stringify(s)}:\n${got.markdown}`);
         for (const s of expected.excludes ?? []) assert.ok(!got.markdown.includes(s), `markdown has ${JSON.stringify(s)}:\n${got.markdown}`);
+        if (!expected.outsideFunction) {
+          const around = analyzer.explainAround(text, p.line, p.character, expected.lang ?? 'en');
+          assert.equal(around?.markdown, got.markdown, 'explainAround (windowed parse) agrees with explainAt');
+        }
       });
     }
 

@@ -57,6 +57,12 @@ describe('analysis on hostile input', () => {
     assert.equal(got?.kind, 'function');
     assert.ok(got?.markdown.includes('0.0.0.0:<argv[1]>'));
     assert.ok(elapsed < 500, `first hover took ${elapsed} ms`);
+    const character = lines[line].indexOf('bind(');
+    const around = analyzer.explainAround(text, line, character);
+    assert.equal(around?.markdown, analyzer.explainAt(doc, line, character)?.markdown, 'the windowed parse gives the same card');
+    const socketLine = lines.findLastIndex((l) => l.includes('/*@bind-fd*/serv_sock'));
+    const socketCharacter = lines[socketLine].indexOf('/*@bind-fd*/') + '/*@bind-fd*/'.length;
+    assert.equal(analyzer.explainAround(text, socketLine, socketCharacter)?.markdown, analyzer.explainAt(doc, socketLine, socketCharacter)?.markdown);
     cache.clear();
   });
 

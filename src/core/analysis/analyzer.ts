@@ -231,6 +231,16 @@ export class SockLensAnalyzer implements Analyzer {
     return assignment ? tools.resolver.resolve(assignment.value, assignment.start) : undefined;
   }
 
+  explainAround(text: string, line: number, character: number, lang: Lang = 'en'): Explanation | undefined {
+    const tree = this.guard(undefined, () => this.parser?.parseAround(text, line));
+    if (!tree) return undefined;
+    try {
+      return this.explainAt({ text, tree }, line, character, lang);
+    } finally {
+      tree.delete();
+    }
+  }
+
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined {
     return this.guard(undefined, () => this.socketsAtUnguarded(doc, line, character));
   }

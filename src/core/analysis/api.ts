@@ -52,6 +52,12 @@ export interface Analyzer {
   readonly lastFailure: Error | undefined;
   listCalls(doc: DocumentInput, lang?: Lang): CallSummary[];
   explainAt(doc: DocumentInput, line: number, character: number, lang?: Lang): Explanation | undefined;
+  /**
+   * explainAt() for a document without a tree yet (the first hover after opening a large file): parses only
+   * the function around the line (~1 ms). Same answer except for facts outside that function (file-scope
+   * variables); callers should switch to explainAt() with the cached full tree once it exists.
+   */
+  explainAround(text: string, line: number, character: number, lang?: Lang): Explanation | undefined;
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined;
   findPortArgument(doc: DocumentInput): PortArgument | undefined;
   misspellings(doc: DocumentInput): Misspelled[];

@@ -6,6 +6,8 @@
  *   analyzer.listCalls(doc, lang?)                     // every covered call: name, position, args with meaning/value
  *   analyzer.explainAt(doc, line0, character0, lang?)  // { kind, name, markdown, range } | undefined; kind is one of
  *                                                      // function | argument | constant | field | socket | address | type | misspelling
+ *   analyzer.explainAround(text, line0, character0, lang?) // explainAt for a file not parsed yet: parses only the
+ *                                                      // function around the line (~1 ms), for the very first hover
  *   analyzer.socketsAt(doc, line0, character0)         // the socket tracker of the enclosing function
  *   analyzer.findPortArgument(doc)                     // { argIndex, line, usage? } when the port comes from argv[N]
  *   analyzer.misspellings(doc)                         // [{ wrong, right, range }]: AF_DGFAM → SOCK_DGRAM, SOCK_RAM → SOCK_RAW
