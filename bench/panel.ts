@@ -6,6 +6,7 @@
  *  2. steady: 20k events/s for 3 s; frame times (is the UI responsive under a realistic load?).
  *  3. hello server end to end: from starting the real runner to the "listening" step lit in the panel,
  *     with a fresh compile and with a cached one.
+ *  4. runner → panel: the traced echo server under a bounded ping-pong; events/s drawn, zero loss.
  * Flags: --write records the results in docs/benchmarks.md; --preview keeps the page served for a manual look;
  * --screenshots DIR saves dark and light screenshots of the hello server's panel.
  */
