@@ -807,7 +807,7 @@ function perEventCosts(results: Results): string {
     const node = (c: ConfigId): number => medianOf(r[c], (s) => s.nodeCpuUsPerRequest) ?? NaN;
     const perRequest = medianOf(r.nodedecode, (s) => s.eventsPerRequest) ?? medianOf(r.runner, (s) => s.eventsPerRequest) ?? NaN;
     const reads = medianOf(r.noderaw, (s) => s.readsPerRequest) ?? NaN;
-    const us = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)} µs` : '–');
+    const us = (v: number): string => (!Number.isFinite(v) ? '–' : v < 0.5 ? '≈ 0 µs (within the noise)' : `${v.toFixed(1)} µs`);
     return (
       `- ${w.label} (${perRequest.toFixed(1)} events a request): in the traced program, the hooks ${us((cpu('nosink') - cpu('untraced')) / perRequest)} an event, ` +
       `sending the record (one sendto per record, reader not waiting) ${us((cpu('csinkbatched') - cpu('nosink')) / perRequest)}, ` +
