@@ -1,7 +1,7 @@
 // One line of plain text per event, for the timeline (rendered with textContent, never as HTML).
 import type { CallEvent, SockLensEvent } from '../core/protocol/events.js';
 import type { Translate } from './strings.js';
-import { isCrash } from './model.js';
+import { isCrash, isRoutineErrno } from './model.js';
 
 export type Tone = 'call' | 'error' | 'stdout' | 'stderr' | 'runner' | 'client';
 
@@ -73,7 +73,7 @@ export function describeEvent(ev: SockLensEvent, t: Translate): EventLine {
         time,
         where: ev.src ? `${baseName(ev.src.file)}:${ev.src.line}` : '',
         text: describeCall(ev, t),
-        tone: ev.errno !== null ? 'error' : 'call',
+        tone: ev.errno !== null && !isRoutineErrno(ev.errno) ? 'error' : 'call',
       };
     case 'stdout':
     case 'stderr':

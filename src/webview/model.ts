@@ -150,6 +150,10 @@ export interface PanelModel {
 
 /** errno values that are part of normal non-blocking operation, not problems. */
 const ROUTINE_ERRNOS = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINPROGRESS', 'EINTR', 'EALREADY']);
+
+export function isRoutineErrno(errno: string): boolean {
+  return ROUTINE_ERRNOS.has(errno);
+}
 /** Failures kept beyond this are counted, not stored: a tight loop of failing calls must not grow memory. */
 export const MAX_PROBLEMS = 200;
 /** A test client keeps its latest lines only: a flooding server must not grow memory without bound. */
@@ -320,11 +324,14 @@ function isDatagram(ev: CallEvent): boolean {
 function applyCall(model: PanelModel, ev: CallEvent): void {
   model.callsSeen.add(ev.call);
   if (ev.fd !== null) model.fdsSeen.add(ev.fd);
-  const failed = ev.errno !== null;
+  // A non-blocking connect that has started is dialing, not failing.
+  const failed = ev.errno !== null && !(ev.call === 'connect' && ev.errno === 'EINPROGRESS');
   const stepName = stepOfCall(ev.call);
   const step = stepName !== undefined ? model.steps[stepName] : undefined;
 
   if (failed) {
+    // EAGAIN and friends are the normal life of a non-blocking socket: nothing to show, no step failed.
+    if (ROUTINE_ERRNOS.has(ev.errno!)) return;
     model.shapeRevision++;
     if (step) failStep(step, ev);
     if (ev.fd !== null) {
@@ -334,11 +341,9 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
         model.fdRevision++;
       }
     }
-    if (!ROUTINE_ERRNOS.has(ev.errno!)) {
-      const problem: Problem = { seq: ev.seq, call: ev.call, errno: ev.errno! };
-      if (ev.src) problem.src = ev.src;
-      addProblem(model, problem);
-    }
+    const problem: Problem = { seq: ev.seq, call: ev.call, errno: ev.errno! };
+    if (ev.src) problem.src = ev.src;
+    addProblem(model, problem);
     return;
   }
 
@@ -395,7 +400,7 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
     case 'connect': {
       if (fdRow) {
         if (fdRow.role !== 'udp') fdRow.role = 'client';
-        fdRow.state = 'connected';
+        fdRow.state = ev.errno === 'EINPROGRESS' ? 'connecting' : 'connected';
         if (ev.peer !== undefined) fdRow.peer = ev.peer;
         if (ev.local !== undefined) fdRow.local = ev.local;
       }

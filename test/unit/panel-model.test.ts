@@ -138,10 +138,19 @@ test('UDP sockets, client connect, dup and socketpair', () => {
   assert.deepEqual([byFd.get(6)!.state, byFd.get(7)!.state], ['open', 'open']);
 });
 
-test('routine errnos are not problems, and problems are bounded', () => {
+test('routine errnos are not problems nor failed steps, and problems are bounded', () => {
   const model = createModel();
   applyEvents(model, [callEvent(1, { call: 'accept', fd: 3, ret: -1, errno: 'EAGAIN' })]);
   assert.equal(model.problems.length, 0);
+  assert.equal(model.steps.accept.errno, undefined, 'a non-blocking accept with nobody waiting did not fail');
+  const dialing = createModel();
+  applyEvents(dialing, [
+    callEvent(1, { call: 'socket', ret: 3, newFd: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' } }),
+    callEvent(2, { call: 'connect', fd: 3, ret: -1, errno: 'EINPROGRESS', peer: '127.0.0.1:9190' }),
+  ]);
+  assert.deepEqual([dialing.rows[0]!.role, dialing.rows[0]!.state, dialing.rows[0]!.peer], ['client', 'connecting', '127.0.0.1:9190']);
+  assert.equal(dialing.steps.connect.reached, true);
+  assert.equal(dialing.problems.length, 0);
   const failures = Array.from({ length: MAX_PROBLEMS + 50 }, (_, i) => callEvent(i + 2, { call: 'recv', fd: 9, ret: -1, errno: 'ECONNRESET' }));
   applyEvents(model, failures);
   assert.equal(model.problems.length, MAX_PROBLEMS);
