@@ -173,6 +173,7 @@ test('test client: connect once listening, send, see replies, disconnect, severa
   send(m, { type: 'events', events: [helloServerUntilAccept()[5]!] });
   assert.equal(connect.disabled, false);
   assert.match(m.$('.client-target').textContent!, /0\.0\.0\.0:9190/);
+  assert.match(m.$('.step-accept .step-facts').textContent!, /waiting for a caller/);
   connect.click();
   connect.click();
   m.panel.flush();

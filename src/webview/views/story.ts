@@ -44,6 +44,7 @@ export class StoryView {
     const facts: string[] = [];
     if (state === 'reached') facts.push(t('step.reached'));
     else if (state === 'failed') facts.push(t('step.failed', { errno: status.errno ?? status.problem?.errno ?? status.problem?.code ?? '?' }));
+    else if (name === 'accept' && this.ctx.model().steps.listen.reached) facts.push(t('step.accept.waiting'));
     else facts.push(t('step.pending'));
     if (status.reached) {
       if (status.fd !== undefined && name !== 'accept') facts.push(t('step.fd', { fd: status.fd }));
