@@ -10,6 +10,7 @@ const USAGE = `Usage:
       Prints what the editor hover shows at that position (Markdown).
 
 LINE and COL are 1-based; COL counts characters as editors do (UTF-16 code units).
+--lang defaults to Korean when the locale (LC_ALL, LC_MESSAGES, LANG) is ko_*, else English.
 --json prints {"calls":[{"name","line","column","args":[{"text","meaning","value"}]}]}
    or, with --at, {"kind","name","markdown"}.
 Exit codes: 0 done, 1 nothing to explain at --at, 2 bad arguments, missing file or bad position.`;
@@ -24,6 +25,12 @@ function readSource(file: string): string {
   }
   // Editors hide a UTF-8 byte order mark; so do we, to keep columns the same as theirs.
   return data.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** Korean when the locale says so (LC_ALL, LC_MESSAGES, LANG, as gettext reads them), else English. */
+function localeLanguage(): Lang {
+  const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
+  return locale.toLowerCase().startsWith('ko') ? 'ko' : 'en';
 }
 
 function parsePosition(text: string): { line: number; column: number } {
@@ -50,7 +57,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : 'missing FILE');
-  const lang = (flags.get('lang') ?? 'en') as string;
+  const lang = (flags.get('lang') ?? localeLanguage()) as string;
   if (lang !== 'en' && lang !== 'ko') throw new UsageError(`bad --lang "${lang}": use en or ko`);
   const at = flags.get('at');
   if (at === true) throw new UsageError('--at needs LINE:COL');

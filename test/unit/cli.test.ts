@@ -29,9 +29,15 @@ function ensureBuilt(): void {
   assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
 }
 
-function socklens(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+/** English locale unless `env` says otherwise, so results do not depend on the machine's locale. */
+function socklensIn(env: Record<string, string>, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const locale = { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...env };
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: locale });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function socklens(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  return socklensIn({}, ...args);
 }
 
 let tmp: string;
@@ -52,10 +58,12 @@ describe('socklens explain', () => {
     assert.match(lines[3], /^35:6 bind — \S.+/);
   });
 
-  it('prints Korean summaries with --lang ko', () => {
+  it('prints Korean summaries with --lang ko, or by default in a Korean locale', () => {
     const { code, stdout } = socklens('explain', EXAMPLE, '--lang', 'ko');
     assert.equal(code, 0);
     assert.match(stdout, /^26:14 socket — .*[가-힣]/m);
+    assert.equal(socklensIn({ LANG: 'ko_KR.UTF-8' }, 'explain', EXAMPLE).stdout, stdout);
+    assert.doesNotMatch(socklensIn({ LANG: 'ko_KR.UTF-8' }, 'explain', EXAMPLE, '--lang', 'en').stdout, /[가-힣]/);
   });
 
   it('--json lists calls with exactly name, line, column, args{text, meaning, value}', () => {
