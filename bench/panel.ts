@@ -335,6 +335,7 @@ async function screenshots(dir: string): Promise<void> {
     { name: 'hello-light', theme: 'vscode-light', language: 'en', events: [...helloServerUntilAccept(9190), ...clientEvents] },
     { name: 'addrinuse-ko-dark', theme: 'vscode-dark', language: 'ko', events: addressInUseEvents(9190) },
     { name: 'hello-high-contrast', theme: 'vscode-high-contrast', language: 'en', events: [...helloServerEvents(9190)] },
+    { name: 'compiling-light', theme: 'vscode-light', language: 'en', events: helloServerEvents(9190).slice(0, 1) },
   ];
   for (const shot of shots) {
     const served = await serve(shot.theme);
@@ -347,7 +348,7 @@ async function screenshots(dir: string): Promise<void> {
       },
       { events: shot.events, language: shot.language },
     );
-    await page.waitForSelector('.step.is-reached');
+    await page.waitForSelector('.timeline-row');
     await page.screenshot({ path: path.join(dir, `panel-${shot.name}.png`), fullPage: true });
     await page.close();
     await served.close();
