@@ -3,7 +3,11 @@ import { Language, Parser } from './treeSitter';
 import { locateAsset } from './locate';
 import { checkSource } from './limits';
 
-/** A ready C parser. Positions in its trees are 0-based rows and UTF-16 columns, like VS Code's. */
+/**
+ * A ready C parser. web-tree-sitter parses a JS string as UTF-16, so `startIndex` and `column` in its trees
+ * count UTF-16 code units (not UTF-8 bytes as in the C library): exactly VS Code's offsets and characters,
+ * also after Korean text or emoji (covered by the Korean fixtures and treecache tests).
+ */
 export interface CParser {
   readonly parser: ParserType;
   readonly language: LanguageType;
