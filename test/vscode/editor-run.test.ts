@@ -91,7 +91,15 @@ describe('Lenses while running, Restart, and Stop', { timeout: 600_000 }, () => 
 
   test('Restart runs the program again with the remembered arguments', async () => {
     const s = current();
+    const pidOf = (details: string): string | undefined => /pid (\d+)/.exec(details)?.[1];
+    const frame = await s.workbench.webview();
+    const firstPid = pidOf(await frame.locator('.run-details').innerText());
+    assert.ok(firstPid, 'the panel shows the running pid');
     await s.harness.call('command', { id: 'socklens.restart' });
+    await waitFor('the panel to show the restarted program', async () => {
+      const pid = pidOf(await (await s.workbench.webview()).locator('.run-details').innerText());
+      return pid !== undefined && pid !== firstPid;
+    }, { timeoutMs: 60_000, intervalMs: 300 });
     await panelListening(s, port);
     assert.equal(await canBindLoopback(port), false, 'the restarted server holds the port');
     await waitFor('the status bar item', async () => (await s.workbench.statusBarText()).includes(`SockLens: listening :${port} · 0 clients`), { timeoutMs: 30_000 });
