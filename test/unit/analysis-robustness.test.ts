@@ -102,13 +102,14 @@ describe('analysis on hostile input', () => {
     assert.equal(analyzer.lastFailure, undefined, analyzer.lastFailure?.stack);
   });
 
-  it('a tree deleted under the caller gives "nothing", not an exception', () => {
-    const cache = analyzer.createTreeCache();
+  it('a tree deleted under the caller gives "nothing", not an exception', async () => {
+    const isolated = await createAnalyzer(analyzer.kb);
+    const cache = isolated.createTreeCache();
     const doc = cache.get('gone', 1, SERVER);
     cache.delete('gone');
-    assert.equal(analyzer.explainAt(doc, 34, 3), undefined);
-    assert.deepEqual(analyzer.listCalls(doc), []);
-    assert.ok(analyzer.lastFailure, 'the failure is recorded');
+    assert.equal(isolated.explainAt(doc, 34, 3), undefined);
+    assert.deepEqual(isolated.listCalls(doc), []);
+    assert.ok(isolated.lastFailure, 'the failure is recorded');
   });
 
   it('every position of every fixture explains without throwing, in both languages', () => {
@@ -155,5 +156,26 @@ describe('line endings', () => {
     const line = 34;
     const character = SERVER.split('\n')[line].indexOf('bind(');
     assert.equal(analyzer.explainAt(crlf, line, character)?.markdown, analyzer.explainAt(SERVER, line, character)?.markdown);
+  });
+});
+
+describe('typing through a file', () => {
+  it('every prefix of the textbook server (as if typed line by line) is explained without failures', () => {
+    const lines = SERVER.split('\n');
+    const cache = analyzer.createTreeCache();
+    let previous = '';
+    for (let n = 1; n <= lines.length; n++) {
+      // Cut each line in the middle too, the way a half-typed line looks.
+      for (const text of [lines.slice(0, n - 1).join('\n') + '\n' + lines[n - 1].slice(0, Math.ceil(lines[n - 1].length / 2)), lines.slice(0, n).join('\n')]) {
+        const doc = cache.update('typing', n * 2 + (text.length % 2), [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' }], text);
+        assert.equal(doc.text, text);
+        const calls = analyzer.listCalls(doc);
+        for (const call of calls) assert.ok(analyzer.explainAt(doc, call.line, call.character), `${call.name} at ${call.line + 1}:${call.character + 1} after ${n} lines`);
+        previous = text;
+      }
+    }
+    assert.equal(previous, SERVER);
+    assert.equal(analyzer.lastFailure, undefined, analyzer.lastFailure?.stack);
+    cache.clear();
   });
 });
