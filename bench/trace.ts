@@ -37,7 +37,10 @@ function argValue(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   if (i === -1) return fallback;
   const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`bench:trace: ${name} needs a positive number`);
+    process.exit(2);
+  }
   return value;
 }
 const REPEATS = Math.round(argValue('--repeats', 5));
@@ -169,9 +172,29 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promis
   });
 }
 
+/** Detached process groups this bench started and has not ended yet: killed if the bench itself is interrupted. */
+const liveGroups = new Set<number>();
+/** The bench's temporary folder, removed however the bench ends. */
+let workDir: string | null = null;
+process.on('exit', () => {
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+process.once('SIGINT', () => process.exit(130));
+
 /** SIGTERM to the detached process group, then SIGKILL if it is still there after a bounded wait. */
 async function killGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined) return;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    liveGroups.delete(child.pid);
+    return;
+  }
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const signal = (sig: NodeJS.Signals): void => {
     try {
@@ -186,6 +209,7 @@ async function killGroup(child: ChildProcess): Promise<void> {
     signal('SIGKILL');
     await exited;
   }
+  liveGroups.delete(child.pid);
 }
 
 function gcc(source: string, output: string): void {
@@ -283,6 +307,7 @@ function baseEnv(): NodeJS.ProcessEnv {
 
 async function spawnServer(cmd: string, args: string[], env: NodeJS.ProcessEnv, what: string): Promise<ChildProcess> {
   const child = spawn(cmd, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) liveGroups.add(child.pid);
   try {
     await waitForLine(child, /^listening on /, what);
   } catch (err) {
@@ -921,6 +946,7 @@ function nodeCostText(c: NodeCosts | null): string {
 
 async function prepare(): Promise<Setup> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-bench-trace-'));
+  workDir = dir;
   const cacheDir = path.join(dir, 'cache');
   const loadClient = path.join(dir, 'load_client');
   const eventSink = path.join(dir, 'event_sink');
