@@ -3,8 +3,13 @@ import type { CompileDiagnostic } from '../protocol/events';
 interface GccPosition {
   file: string;
   line: number;
+  /** Display column: a tab counts up to the next multiple of 8. */
   column: number;
+  /** 1-based byte column; what editors mean by a column for ASCII text. */
+  'byte-column'?: number;
 }
+
+const col = (p: GccPosition): number => p['byte-column'] ?? p.column;
 interface GccDiagnostic {
   kind: string;
   message: string;
@@ -27,17 +32,17 @@ function flatten(d: GccDiagnostic, out: CompileDiagnostic[]): void {
   out.push({
     file: start?.file ?? '',
     line: start?.line ?? 0,
-    column: start?.column ?? 0,
+    column: start ? col(start) : 0,
     endLine: end?.line ?? start?.line ?? 0,
-    endColumn: end ? end.column + 1 : (start?.column ?? 0),
+    endColumn: end ? col(end) + 1 : start ? col(start) : 0,
     severity: severityOf(d.kind),
     message: d.message,
     ...(d.option ? { option: d.option } : {}),
     fixits: (d.fixits ?? []).map((f) => ({
       line: f.start.line,
-      column: f.start.column,
+      column: col(f.start),
       endLine: f.next.line,
-      endColumn: f.next.column,
+      endColumn: col(f.next),
       replacement: f.string,
     })),
   });
