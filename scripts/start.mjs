@@ -53,15 +53,17 @@ async function codeServer() {
   const settings = path.join(userDataDir, 'User', 'settings.json');
   if (!fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off' }, null, 2));
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  runOrFail(process.execPath, [entry, ...common, '--force', '--install-extension', path.join(root, 'dist', 'socklens.vsix')], 'installing dist/socklens.vsix');
+  // Keep code-server's own config and data inside .cache/start instead of the user's home.
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(stateDir, 'xdg-config'), XDG_DATA_HOME: path.join(stateDir, 'xdg-data') };
+  delete env.PORT;
+  const install = spawnSync(process.execPath, [entry, ...common, '--force', '--install-extension', path.join(root, 'dist', 'socklens.vsix')], { cwd: root, env, stdio: 'inherit' });
+  if (install.status !== 0) fail(`installing dist/socklens.vsix failed (exit ${install.status ?? install.signal})`);
 
   const port = Number(process.env.SOCKLENS_START_PORT ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`SOCKLENS_START_PORT must be a port number, not ${process.env.SOCKLENS_START_PORT}`);
   const config = path.join(stateDir, 'code-server.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   const args = [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', config, '--disable-telemetry', '--disable-update-check', ...common, examples];
-  const env = { ...process.env };
-  delete env.PORT;
   const server = spawn(process.execPath, args, { cwd: examples, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = () => {
     try {
