@@ -10,6 +10,7 @@ import { RunnerSetupError, assertSupportedPlatform, compileProgram } from '../..
 import { formatDiagnostic } from '../../src/core/runner/diagnostics';
 import { fixture, record } from './helpers';
 
+// columns are gcc's display columns (a tab advances to the next multiple of 8), as gcc prints them
 test('a compile error: structured diagnostics with the fix-it, warnings with their option, no binary', async () => {
   const result = await compileProgram({ source: fixture('compile_error.c') });
   assert.equal(result.ok, false);
@@ -18,10 +19,10 @@ test('a compile error: structured diagnostics with the fix-it, warnings with the
   assert.equal(error.file, fixture('compile_error.c'));
   assert.equal(error.line, 6);
   assert.match(error.message, /expected ';' before 'return'/);
-  assert.deepEqual(error.fixits, [{ line: 6, column: 31, endLine: 6, endColumn: 31, replacement: ';' }]);
+  assert.deepEqual(error.fixits, [{ line: 6, column: 38, endLine: 6, endColumn: 38, replacement: ';' }]);
   const warning = result.diagnostics.find((d) => d.severity === 'warning')!;
-  assert.deepEqual([warning.line, warning.column, warning.option], [5, 6, '-Wunused-variable']);
-  assert.equal(formatDiagnostic(warning), `${fixture('compile_error.c')}:5:6: warning: unused variable 'unused' [-Wunused-variable]`);
+  assert.deepEqual([warning.line, warning.column, warning.option], [5, 13, '-Wunused-variable']);
+  assert.equal(formatDiagnostic(warning), `${fixture('compile_error.c')}:5:13: warning: unused variable 'unused' [-Wunused-variable]`);
 });
 
 test('startRun with a compile error ends with reason compile-error and no process', async () => {

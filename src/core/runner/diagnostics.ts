@@ -3,13 +3,8 @@ import type { CompileDiagnostic } from '../protocol/events';
 interface GccPosition {
   file: string;
   line: number;
-  /** Display column: a tab counts up to the next multiple of 8. */
   column: number;
-  /** 1-based byte column; what editors mean by a column for ASCII text. */
-  'byte-column'?: number;
 }
-
-const col = (p: GccPosition): number => p['byte-column'] ?? p.column;
 interface GccDiagnostic {
   kind: string;
   message: string;
@@ -32,17 +27,17 @@ function flatten(d: GccDiagnostic, out: CompileDiagnostic[]): void {
   out.push({
     file: start?.file ?? '',
     line: start?.line ?? 0,
-    column: start ? col(start) : 0,
+    column: start?.column ?? 0,
     endLine: end?.line ?? start?.line ?? 0,
-    endColumn: end ? col(end) + 1 : start ? col(start) : 0,
+    endColumn: end ? end.column + 1 : (start?.column ?? 0),
     severity: severityOf(d.kind),
     message: d.message,
     ...(d.option ? { option: d.option } : {}),
     fixits: (d.fixits ?? []).map((f) => ({
       line: f.start.line,
-      column: col(f.start),
+      column: f.start.column,
       endLine: f.next.line,
-      endColumn: col(f.next),
+      endColumn: f.next.column,
       replacement: f.string,
     })),
   });
