@@ -345,3 +345,28 @@ test('a saved state that is not ours, or damaged, is ignored', () => {
     m.window.close();
   }
 });
+
+test('keyboard: arrows and Home/End choose a timeline event, Enter reveals its line', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: manyEvents(1000) });
+  const viewport = m.$('.timeline-viewport');
+  const press = (key: string): void => {
+    viewport.dispatchEvent(new m.window.KeyboardEvent('keydown', { key, bubbles: true }) as unknown as Event);
+    m.panel.flush();
+  };
+  press('Home');
+  assert.equal(m.$('.timeline-row.is-selected .tl-seq').textContent, '1');
+  assert.equal((m.$('.timeline-follow') as HTMLInputElement).checked, false, 'choosing an older event stops following');
+  press('ArrowDown');
+  press('ArrowDown');
+  press('ArrowDown');
+  assert.equal(m.$('.timeline-row.is-selected .tl-seq').textContent, '4');
+  assert.equal(viewport.getAttribute('aria-activedescendant'), m.$('.timeline-row.is-selected').id);
+  press('Enter');
+  assert.deepEqual(m.posted.at(-1), { type: 'reveal', file: '/work/main/examples/hello_server.c', line: 26 });
+  press('End');
+  assert.equal(m.$('.timeline-row.is-selected .tl-seq').textContent, '1007');
+  assert.equal((m.$('.timeline-follow') as HTMLInputElement).checked, true);
+  assert.equal(m.$$('.timeline-row.is-selected').length, 1);
+  m.window.close();
+});

@@ -42,6 +42,8 @@ export class TimelineView {
   private scrollTop = 0;
   /** The scrollTop the view set itself while following, so its own scroll event is not taken for the user's. */
   private ownScrollTop = -1;
+  /** Keyboard selection: a position in the (filtered) list, or -1. */
+  private selected = -1;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -85,7 +87,9 @@ export class TimelineView {
       this.follow = this.followBox.checked;
       this.changed();
     });
+    this.viewport.setAttribute('role', 'listbox');
     this.viewport.addEventListener('scroll', () => this.onScroll());
+    this.viewport.addEventListener('keydown', (e) => this.onKey(e));
     this.rowsBox.addEventListener('click', (e) => this.onRowClick(e));
   }
 
@@ -94,6 +98,7 @@ export class TimelineView {
     const filter = this.filter();
     this.index = new TimelineIndex(this.ctx.model().events);
     this.index.setFilter(filter);
+    this.selected = -1;
     this.optionsKey = '';
     this.stale = true;
   }
@@ -104,6 +109,7 @@ export class TimelineView {
 
   setFilter(filter: TimelineFilter): void {
     this.index.setFilter(filter);
+    this.selected = -1;
     this.stale = true;
     this.optionsKey = '';
     this.changed();
@@ -126,6 +132,7 @@ export class TimelineView {
       this.stale = true;
       this.optionsKey = '';
       setText(this.heading, t('timeline.title'));
+      this.viewport.setAttribute('aria-label', `${t('timeline.title')}: ${t('timeline.keys')}`);
       setText(this.fdLabel.firstElementChild!, t('timeline.filter.fd'));
       setText(this.callLabel.firstElementChild!, t('timeline.filter.call'));
       setText(this.followLabel.lastElementChild!, t('timeline.follow'));
@@ -165,6 +172,7 @@ export class TimelineView {
       this.drawn.clear();
       this.stale = false;
     }
+    if (this.selected >= this.index.length) this.select(-1);
     const spare: HTMLElement[] = [];
     for (const [position, row] of this.drawn) {
       if (position < first || position >= last) {
@@ -204,6 +212,9 @@ export class TimelineView {
     row.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
     const revealable = (ev.kind === 'call' || ev.kind === 'problem') && ev.src !== undefined;
     row.className = `timeline-row tone-${line.tone}${revealable ? ' is-revealable' : ''}`;
+    row.id = `timeline-position-${position}`;
+    row.setAttribute('role', 'option');
+    this.markSelected(row, position);
     row.title = revealable ? `${line.text}\n${t('timeline.reveal')}` : line.text;
     const [seq, time, where, text] = Array.from(row.children);
     setText(seq!, String(ev.seq));
@@ -267,7 +278,49 @@ export class TimelineView {
     const target = e.target as Element | null;
     const row = target?.closest('.timeline-row') as HTMLElement | null;
     if (!row || row.dataset.index === undefined) return;
-    const ev = this.ctx.model().events[Number(row.dataset.index)];
+    for (const [position, drawn] of this.drawn) if (drawn === row) this.select(position);
+    this.revealEvent(Number(row.dataset.index));
+  }
+
+  private revealEvent(eventIndex: number): void {
+    const ev = this.ctx.model().events[eventIndex];
     if (ev && (ev.kind === 'call' || ev.kind === 'problem') && ev.src) this.ctx.reveal(ev.src);
+  }
+
+  /** Arrows, Page Up/Down, Home/End move the selection; Enter reveals the selected event's line. */
+  private onKey(e: KeyboardEvent): void {
+    const total = this.index.length;
+    if (total === 0) return;
+    const page = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 1);
+    const from = this.selected < 0 ? (this.follow ? total : Math.floor(this.viewport.scrollTop / ROW_HEIGHT)) : this.selected;
+    const moves: Record<string, number> = { ArrowDown: from + 1, ArrowUp: from - 1, PageDown: from + page, PageUp: from - page, Home: 0, End: total - 1 };
+    if (e.key === 'Enter' && this.selected >= 0) {
+      e.preventDefault();
+      this.revealEvent(this.index.eventIndex(this.selected));
+      return;
+    }
+    const to = moves[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const position = Math.max(0, Math.min(total - 1, to));
+    this.select(position);
+    this.follow = position === total - 1;
+    const top = position * ROW_HEIGHT;
+    if (top < this.viewport.scrollTop) this.viewport.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.viewport.scrollTop + this.viewport.clientHeight) this.viewport.scrollTop = top + ROW_HEIGHT - this.viewport.clientHeight;
+    this.changed();
+  }
+
+  private select(position: number): void {
+    this.selected = position;
+    for (const [drawnPosition, row] of this.drawn) this.markSelected(row, drawnPosition);
+    if (position >= 0) this.viewport.setAttribute('aria-activedescendant', `timeline-position-${position}`);
+    else this.viewport.removeAttribute('aria-activedescendant');
+  }
+
+  private markSelected(row: HTMLElement, position: number): void {
+    const selected = position === this.selected;
+    row.classList.toggle('is-selected', selected);
+    row.setAttribute('aria-selected', String(selected));
   }
 }
