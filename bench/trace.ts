@@ -555,6 +555,7 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
 
 const FLOOD_CONFIGS = [
   { id: 'untraced', label: 'untraced (the calls alone)' },
+  { id: 'nosink', label: 'tracer, no channel (hooks only)' },
   { id: 'csink', label: 'tracer → C sink' },
   { id: 'nodedecode', label: 'tracer → Node, records decoded' },
   { id: 'runner', label: '**SockLens runner**' },
@@ -598,6 +599,8 @@ async function flood(config: FloodConfigId, setup: Setup): Promise<FloodSample> 
   switch (config) {
     case 'untraced':
       return { programRate: programRate(await runToExit(setup.floodBinary, args, baseEnv())), deliveredRate: null, missing: null };
+    case 'nosink':
+      return { programRate: programRate(await runToExit(setup.floodBinary, args, { ...baseEnv(), LD_PRELOAD: setup.tracer })), deliveredRate: null, missing: null };
     case 'csink': {
       const sockPath = path.join(setup.dir, `flood-${++sinkCounter}.sock`);
       const sink = spawn(setup.eventSink, [sockPath, '60'], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -898,14 +901,16 @@ function floodTable(floods: Record<FloodConfigId, FloodSample[]>): string {
     const rate = median(samples.map((s) => s.programRate));
     const delivered = samples.map((s) => s.deliveredRate).filter((v): v is number => v !== null);
     const lost = samples.some((s) => s.missing !== null) ? String(samples.reduce((n, s) => n + (s.missing ?? 0), 0)) : '–';
-    return `| ${c.label} | ${rate.toFixed(0)} (${(rate / base).toFixed(3)}×) | ${delivered.length ? median(delivered).toFixed(0) : '–'} | ${lost} |`;
+    const added = (1 / rate - 1 / base) * 1e6;
+    const addedUs = c.id === 'untraced' ? '–' : added < 0.05 ? '≈ 0 (within the noise)' : `${added.toFixed(2)} µs`;
+    return `| ${c.label} | ${rate.toFixed(0)} (${(rate / base).toFixed(3)}×) | ${addedUs} | ${delivered.length ? median(delivered).toFixed(0) : '–'} | ${lost} |`;
   });
   return [
     `Event flood (bench/fixtures/event_flood.c: ${FLOOD_CALLS.toLocaleString('en')} setsockopt calls in a loop, no network traffic): the most events per second ` +
       'each consumer sustains end to end. The program\'s loop waits whenever the channel is full, so its call rate is the pipeline\'s rate.',
     '',
-    '| consumer | program calls/s (× untraced) | events/s received by the consumer (first to last) | events lost |',
-    '| --- | ---: | ---: | ---: |',
+    '| consumer | program calls/s (× untraced) | added per call | events/s received by the consumer (first to last) | events lost |',
+    '| --- | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }
