@@ -5,10 +5,11 @@
 // Every step leaves a screenshot in .test-output/vscode/.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { repoRoot } from './driver/paths';
-import { canBindLoopback } from './driver/ports';
+import { canBindLoopback, freeLoopbackPort } from './driver/ports';
 import { VSCodeSession } from './driver/session';
 import { waitFor } from './driver/wait';
 import { hoverCases, positionOf, sourceFile, type Lang } from './suite/hover-cases';
@@ -37,9 +38,21 @@ function requireSession(session: VSCodeSession | undefined): VSCodeSession {
   return session;
 }
 
-/** The fd table row of `fd` in the panel, once it shows `role`. */
-async function waitForFdRow(panel: Frame, fd: number, role: string, timeout = 90_000): Promise<{ local: string; peer: string }> {
-  const row = panel.locator(`tr[data-fd="${fd}"]`).filter({ has: panel.locator('.fd-role', { hasText: role }) }).last();
+/** A palette label as the user sees it: "SockLens: " and the command title from package.nls(.ko).json. */
+function commandLabel(lang: Lang, command: string): string {
+  const nls = JSON.parse(fs.readFileSync(path.join(repoRoot, lang === 'ko' ? 'package.nls.ko.json' : 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const title = nls[`socklens.command.${command}`];
+  assert.ok(title, `no title for socklens.command.${command}`);
+  return `SockLens: ${title}`;
+}
+
+/** The fd table row of `fd` in the panel, once it shows `role` (and a local address ending in `localSuffix`). */
+async function waitForFdRow(panel: Frame, fd: number, role: string, localSuffix = '', timeout = 90_000): Promise<{ local: string; peer: string }> {
+  const row = panel
+    .locator(`tr[data-fd="${fd}"]`)
+    .filter({ has: panel.locator('.fd-role', { hasText: role }) })
+    .filter({ has: panel.locator('.fd-local', { hasText: localSuffix }) })
+    .last();
   await row.waitFor({ timeout });
   return { local: await row.locator('.fd-local').innerText(), peer: await row.locator('.fd-peer').innerText() };
 }
@@ -78,7 +91,7 @@ function runScenario(getSession: () => VSCodeSession, lang: Lang): void {
   test(`${lang}: the panel shows fd 3 listening on that port`, async () => {
     const session = getSession();
     panel = await session.workbench.webview();
-    const fd3 = await waitForFdRow(panel, 3, ui.listeningRole);
+    const fd3 = await waitForFdRow(panel, 3, ui.listeningRole, `:${port}`);
     assert.match(fd3.local, new RegExp(`:${port}$`));
     await waitFor('the status bar to say the program listens', async () => ui.statusListening.test(await session.workbench.statusBarText()), { timeoutMs: 30_000 });
     if (ui.koreanOnly) assert.match(await panel.locator('body').innerText(), ui.koreanOnly);
@@ -135,17 +148,22 @@ function runScenario(getSession: () => VSCodeSession, lang: Lang): void {
     await shot('5-revealed');
   });
 
-  test(`${lang}: ■ Stop ends the server and its port can be bound again`, async () => {
+  test(`${lang}: Edit Program Arguments from the palette, run again, ■ Stop: the port can be bound again`, async () => {
     const session = getSession();
-    // hello_server answers one caller and exits; run it again (the arguments are remembered) to stop it.
+    // hello_server answers one caller and exits, and its port then sits in TIME_WAIT (it sets no SO_REUSEADDR),
+    // so the second run gets a new port through the palette command that edits the remembered arguments.
     await session.harness.call('open', { path: FILE });
     await session.workbench.waitForEditor(FILE);
+    const nextPort = await freeLoopbackPort();
+    await session.workbench.runCommand(commandLabel(lang, 'editArguments'));
+    await session.workbench.answerInputBox(String(nextPort));
     await session.workbench.clickCodeLens(ui.runLens);
     panel = await session.workbench.webview();
-    await waitForFdRow(panel, 3, ui.listeningRole);
-    assert.equal(await canBindLoopback(port), false, 'the running server should hold its port');
+    const fd3 = await waitForFdRow(panel, 3, ui.listeningRole, `:${nextPort}`);
+    assert.match(fd3.local, new RegExp(`:${nextPort}$`));
+    assert.equal(await canBindLoopback(nextPort), false, 'the running server should hold its port');
     await session.workbench.clickCodeLens(ui.stopLens);
-    await waitFor(`port ${port} to be free again`, () => canBindLoopback(port), { timeoutMs: 30_000 });
+    await waitFor(`port ${nextPort} to be free again`, () => canBindLoopback(nextPort), { timeoutMs: 30_000 });
     await waitFor('the Run lens to come back', async () => (await session.harness.call('codeLenses', { path: FILE })).some((l) => ui.runLens.test(l.title)), { timeoutMs: 30_000 });
     await shot('6-stopped');
   });
@@ -201,7 +219,7 @@ describe('SockLens in Restricted Mode (untrusted folder)', { timeout: 300_000 },
   test('Run is refused with the reason and a way to trust the folder', async () => {
     const s = requireSession(session);
     await s.workbench.waitForEditor(FILE);
-    await s.workbench.runCommand('SockLens: Run Socket Program');
+    await s.workbench.runCommand(commandLabel('en', 'run'));
     const message = await s.workbench.waitForNotification(/Restricted Mode/);
     assert.match(message, /trust/i);
     assert.equal((await s.harness.call('status')).trusted, false);

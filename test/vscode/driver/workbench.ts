@@ -57,7 +57,12 @@ export class Workbench {
     const item = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
     await item.waitFor({ timeout: 30_000 });
     await item.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    // The palette closes, or turns into the command's own input box (which no longer starts with '>').
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    await waitFor(`the palette to run "${label}"`, async () => !(await widget.isVisible()) || !(await input.inputValue()).startsWith('>'), {
+      timeoutMs: 30_000,
+    });
   }
 
   /**
