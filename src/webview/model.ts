@@ -140,7 +140,6 @@ export interface PanelModel {
    * lines, so a stream of send/recv does not rebuild them every frame.
    */
   shapeRevision: number;
-  revision: number;
   nextRowId: number;
   /** Failures not stored because of MAX_PROBLEMS. */
   problemsDropped: number;
@@ -198,7 +197,6 @@ export function createModel(): PanelModel {
     kindsSeen: new Set(),
     fdRevision: 0,
     shapeRevision: 0,
-    revision: 0,
     nextRowId: 1,
     problemsDropped: 0,
     eventsDropped: 0,
@@ -478,7 +476,6 @@ function client(model: PanelModel, id: number): ClientSession {
 /** The user pressed Connect: the client shows as connecting until the extension reports back. */
 export function requestClient(model: PanelModel, id: number): void {
   client(model, id);
-  model.revision++;
   model.shapeRevision++;
 }
 
@@ -491,7 +488,6 @@ export function nextClientId(model: PanelModel): number {
 
 export function applyEvent(model: PanelModel, ev: SockLensEvent): void {
   model.events.push(ev);
-  model.revision++;
   if (ev.kind !== 'call') model.kindsSeen.add(ev.kind);
   if (ev.kind !== 'call' && ev.kind !== 'stdout' && ev.kind !== 'stderr') model.shapeRevision++;
   switch (ev.kind) {
