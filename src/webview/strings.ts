@@ -22,7 +22,3 @@ export function translator(language: PanelLanguage): Translate {
   const table = tables[language];
   return Object.assign((key: StringKey, vars?: Record<string, string | number>) => fill(table[key] ?? en[key], vars), { language });
 }
-
-export function stringTable(language: PanelLanguage): Readonly<StringTable> {
-  return tables[language];
-}
