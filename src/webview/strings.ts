@@ -15,7 +15,7 @@ export interface Translate {
 
 /** Fills `{name}` placeholders; a placeholder without a value stays visible rather than vanishing. */
 export function fill(template: string, vars: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : whole));
 }
 
 export function translator(language: PanelLanguage): Translate {
