@@ -117,6 +117,8 @@ export class VSCodeSession {
   }
 
   private static async startWith(options: SessionOptions, resources: Resources): Promise<VSCodeSession> {
+    const started = Date.now();
+    const mark = (what: string): void => resources.appendLog(Buffer.from(`[driver +${((Date.now() - started) / 1000).toFixed(1)}s] ${what}\n`));
     const { ensureCodeServer } = await import('../install-code-server.mjs');
     const { entry } = await ensureCodeServer();
     const root = resources.tempRoot;
@@ -132,6 +134,7 @@ export class VSCodeSession {
     if (mode === 'vsix') installVsix(entry, extensionsDir, userDataDir, freshVsix());
     if (mode === 'folder') copyBuiltExtension(extensionsDir);
     await installHarness(extensionsDir, harnessDir);
+    mark(`extensions installed (SockLens: ${mode})`);
     if (options.locale === 'ko') installKoreanLocale(extensionsDir, userDataDir);
 
     const configFile = path.join(root, 'code-server.yaml');
@@ -173,6 +176,7 @@ export class VSCodeSession {
       });
     });
 
+    mark('code-server listening');
     resources.browserServer = await chromium.launchServer({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
     const browser = await chromium.connect(resources.browserServer.wsEndpoint());
     resources.browser = browser;
@@ -181,9 +185,12 @@ export class VSCodeSession {
     page.on('pageerror', (err) => resources.appendLog(Buffer.from(`[page error] ${err.message}\n`)));
     const url = `${baseUrl}/?folder=${encodeURIComponent(workspace)}`;
     await page.goto(url, { timeout: 60_000 });
+    mark('browser opened the workbench');
     const workbench = new Workbench(page);
     await workbench.waitUntilReady();
+    mark('workbench ready');
     const harness = await HarnessClient.connect(harnessDir, 120_000);
+    mark('harness ready');
     return new VSCodeSession(options.name, url, workspace, page, workbench, harness, resources);
   }
 
