@@ -15,6 +15,11 @@ function lineReader(uri: vscode.Uri): (line: number) => string | undefined {
   return (line) => (doc && line < doc.lineCount ? doc.lineAt(line).text : undefined);
 }
 
+function fixitKey(uri: vscode.Uri, diagnostic: vscode.Diagnostic): string {
+  const r = diagnostic.range;
+  return `${uri.toString()}\n${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\n${diagnostic.message}`;
+}
+
 function toRange(range: ReturnType<typeof gccRange>): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
@@ -27,7 +32,11 @@ function toRange(range: ReturnType<typeof gccRange>): vscode.Range {
 export class CompileDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
   private readonly collection = vscode.languages.createDiagnosticCollection('socklens');
-  private readonly fixits = new WeakMap<vscode.Diagnostic, { uri: vscode.Uri; fixits: Fixit[] }>();
+  /**
+   * Fix-its by diagnostic identity. Keyed by uri, range and message rather than by the Diagnostic object:
+   * the diagnostics a code action request carries are copies made by VS Code.
+   */
+  private readonly fixits = new Map<string, Fixit[]>();
   /** Compiled source → the files its last compile put diagnostics on. */
   private readonly shownFor = new Map<string, vscode.Uri[]>();
 
@@ -51,7 +60,7 @@ export class CompileDiagnostics implements vscode.CodeActionProvider, vscode.Dis
       const diagnostic = new vscode.Diagnostic(range, d.message, d.severity === 'note' ? vscode.DiagnosticSeverity.Information : SEVERITY[d.severity]);
       diagnostic.source = 'gcc';
       if (d.option) diagnostic.code = d.option;
-      if (d.fixits.length > 0) this.fixits.set(diagnostic, { uri, fixits: d.fixits });
+      if (d.fixits.length > 0) this.fixits.set(fixitKey(uri, diagnostic), d.fixits);
       if (d.severity === 'error') errors++;
       const entry = byFile.get(uri.toString()) ?? { uri, items: [] };
       entry.items.push(diagnostic);
@@ -65,18 +74,21 @@ export class CompileDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 
   /** Forgets what the last compile of `source` reported (in every file it touched). */
   clear(source: vscode.Uri): void {
-    for (const uri of this.shownFor.get(source.toString()) ?? [source]) this.collection.delete(uri);
+    for (const uri of this.shownFor.get(source.toString()) ?? [source]) {
+      this.collection.delete(uri);
+      for (const key of [...this.fixits.keys()]) if (key.startsWith(`${uri.toString()}\n`)) this.fixits.delete(key);
+    }
     this.shownFor.delete(source.toString());
   }
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
-      const fix = this.fixits.get(diagnostic);
-      if (!fix || fix.uri.toString() !== document.uri.toString()) continue;
+      const fixits = this.fixits.get(fixitKey(document.uri, diagnostic));
+      if (!fixits) continue;
       const edit = new vscode.WorkspaceEdit();
       const lines = (n: number): string | undefined => (n < document.lineCount ? document.lineAt(n).text : undefined);
-      for (const f of fix.fixits) {
+      for (const f of fixits) {
         edit.replace(document.uri, toRange(gccRange({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn }, lines)), f.replacement);
       }
       const action = new vscode.CodeAction(vscode.l10n.t('Apply the compiler\'s suggestion: {0}', diagnostic.message), vscode.CodeActionKind.QuickFix);
