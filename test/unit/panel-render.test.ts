@@ -174,6 +174,9 @@ test('test client: connect once listening, send, see replies, disconnect, severa
   assert.equal(connect.disabled, false);
   assert.match(m.$('.client-target').textContent!, /0\.0\.0\.0:9190/);
   assert.match(m.$('.step-accept .step-facts').textContent!, /waiting for a caller/);
+  send(m, { type: 'run-state', state: { ...running.state, phase: 'stopped' } });
+  assert.match(m.$('.step-accept .step-facts').textContent!, /not reached yet/, 'nobody waits once the run is over');
+  send(m, running);
   connect.click();
   connect.click();
   m.panel.flush();

@@ -6,8 +6,8 @@ import { renderProblem, sourceLink } from './problem.js';
 
 export class StoryView {
   readonly root: HTMLElement;
-  private renderedRevision = -1;
-  private renderedLanguage = '';
+  /** What the story was last drawn from: the model's shape, the language and the run phase. */
+  private renderedKey = '';
 
   constructor(private readonly ctx: ViewContext) {
     this.root = el(ctx.doc, 'section', 'story');
@@ -16,9 +16,9 @@ export class StoryView {
   update(): void {
     const model = this.ctx.model();
     const t = this.ctx.t();
-    if (model.shapeRevision === this.renderedRevision && t.language === this.renderedLanguage) return;
-    this.renderedRevision = model.shapeRevision;
-    this.renderedLanguage = t.language;
+    const key = `${model.shapeRevision}/${t.language}/${this.ctx.run().phase}`;
+    if (key === this.renderedKey) return;
+    this.renderedKey = key;
     const doc = this.ctx.doc;
     clear(this.root);
     const kind = storyKind(model);
@@ -44,7 +44,7 @@ export class StoryView {
     const facts: string[] = [];
     if (state === 'reached') facts.push(t('step.reached'));
     else if (state === 'failed') facts.push(t('step.failed', { errno: status.errno ?? status.problem?.errno ?? status.problem?.code ?? '?' }));
-    else if (name === 'accept' && this.ctx.model().steps.listen.reached) facts.push(t('step.accept.waiting'));
+    else if (name === 'accept' && this.waitingForCaller()) facts.push(t('step.accept.waiting'));
     else facts.push(t('step.pending'));
     if (status.reached) {
       if (status.fd !== undefined && name !== 'accept') facts.push(t('step.fd', { fd: status.fd }));
@@ -58,6 +58,12 @@ export class StoryView {
     if (state === 'failed' && status.problem) body.append(renderProblem(this.ctx, status.problem));
     item.append(body);
     return item;
+  }
+
+  /** Listening, and the program still runs: the next thing to happen is a caller. */
+  private waitingForCaller(): boolean {
+    const model = this.ctx.model();
+    return model.steps.listen.reached && model.stopped === undefined && this.ctx.run().phase === 'running';
   }
 
   private calls(): HTMLElement {
