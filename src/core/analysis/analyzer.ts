@@ -2,14 +2,14 @@
 import type { Tree } from 'web-tree-sitter';
 import type { KnowledgeBase, Lang } from '../knowledge/schema';
 import type { CParser } from '../parsing/parser';
-import { TreeCache } from '../parsing/treeCache';
+import { DEFAULT_MAX_TREES, TreeCache } from '../parsing/treeCache';
 import type { Analyzer, CallSummary, DocumentInput, Explanation, Misspelled } from './api';
 import { memberPath } from './expr';
 import type { CallSite, Value } from './model';
 import { findPortArgumentIn, type PortArgument } from './ports';
 import { addressCard, argumentCard, constantCard, fieldCard, functionCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
 import { endpointText, valueText } from './render/values';
-import { FileAnalysis, type Scope } from './scope';
+import { FileAnalysis, type PreviousVersion, type Scope } from './scope';
 import { buildSocketModel, type SocketModel } from './sockets';
 import { correctSpelling } from './spelling';
 import { targetAt, type Target } from './target';
@@ -24,6 +24,8 @@ interface ScopeTools {
 export class SockLensAnalyzer implements Analyzer {
   private readonly analyses = new WeakMap<Tree, FileAnalysis>();
   private readonly tools = new WeakMap<Scope, ScopeTools>();
+  /** The newest analysis per document uri, which the analysis of its next edited version builds on. */
+  private readonly latest = new Map<string, { version: number; analysis: FileAnalysis }>();
   /** listCalls() results per analysed tree and language (code lenses ask again on every refresh). */
   private readonly summaries = new WeakMap<FileAnalysis, Partial<Record<Lang, CallSummary[]>>>();
   lastFailure: Error | undefined;
@@ -85,10 +87,24 @@ export class SockLensAnalyzer implements Analyzer {
     if (!tree) return undefined;
     let analysis = this.analyses.get(tree);
     if (!analysis) {
-      analysis = new FileAnalysis(this.kb, this.parser.language, text, tree);
+      analysis = new FileAnalysis(this.kb, this.parser.language, text, tree, typeof doc === 'string' ? undefined : this.previousVersion(doc));
       this.analyses.set(tree, analysis);
+      if (typeof doc !== 'string' && doc.uri !== undefined && doc.version !== undefined) this.remember(doc.uri, doc.version, analysis);
     }
     return analysis;
+  }
+
+  /** The analysis of the version a cached document was edited from, when this analyzer has it. */
+  private previousVersion(doc: Exclude<DocumentInput, string>): PreviousVersion | undefined {
+    const latest = doc.uri === undefined ? undefined : this.latest.get(doc.uri);
+    if (!doc.edit || !latest || latest.version !== doc.edit.fromVersion) return undefined;
+    return { analysis: latest.analysis, edit: doc.edit };
+  }
+
+  private remember(uri: string, version: number, analysis: FileAnalysis): void {
+    this.latest.delete(uri);
+    this.latest.set(uri, { version, analysis });
+    if (this.latest.size > DEFAULT_MAX_TREES) this.latest.delete(this.latest.keys().next().value as string);
   }
 
   private scopeTools(file: FileAnalysis, scope: Scope): ScopeTools {

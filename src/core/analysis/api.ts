@@ -1,13 +1,17 @@
 /** The analysis API's public types (see index.ts for the functions). */
 import type { Tree } from 'web-tree-sitter';
 import type { KnowledgeBase, Lang } from '../knowledge/schema';
-import type { TreeCache } from '../parsing/treeCache';
+import type { TextSpan, TreeCache } from '../parsing/treeCache';
 import type { PortArgument } from './ports';
 import type { SocketModel } from './sockets';
 import type { TargetKind } from './target';
 import type { SourceRange } from './text';
 
-export type DocumentInput = string | { text: string; tree?: Tree };
+/**
+ * The text, or a parsed version of it. A TreeCache's CachedDocument fits: with its `uri`, `version` and `edit`,
+ * the analysis of an edited version reuses what the previous version's analysis knew outside the edit.
+ */
+export type DocumentInput = string | { text: string; tree?: Tree; uri?: string; version?: number; edit?: TextSpan & { fromVersion: number } };
 
 export interface Explanation {
   kind: TargetKind;

@@ -5,6 +5,7 @@ import { collectCalls, lineEndAfter, lineStartBefore } from './calls';
 import { memberPath, parseExpression, parseNumber } from './expr';
 import type { Assignment, CallSite, Declaration } from './model';
 import { LineIndex } from './text';
+import type { TextSpan } from '../parsing/treeCache';
 import { tokenize } from './tokens';
 
 /** Calls the analysis needs besides the covered functions: where ports, addresses and usage text come from. */
@@ -64,11 +65,72 @@ function readAssignments(language: Language, node: Node): Assignment[] {
   return assignments.sort((a, b) => a.start - b.start);
 }
 
-/** Everything the analysis knows about one parsed document; function scopes are computed on demand. */
+/** Macros and enumerators of one text, with the spans of the text they were read from. */
+interface TopLevel {
+  macros: Map<string, string>;
+  enums: Map<string, number>;
+  /** [start, end) of every `#define` and `enum {…}` matched, in document order. */
+  spans: [number, number][];
+}
+
+/**
+ * Object-like macros and enumerators, read from the text with a line scan: a whole-tree query costs tens of
+ * milliseconds on a large file, too much to pay after every edit before the next hover.
+ */
+function readTopLevel(text: string): TopLevel {
+  const top: TopLevel = { macros: new Map(), enums: new Map(), spans: [] };
+  const define = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\r?\n|\\)*)/gm;
+  for (let m = define.exec(text); m; m = define.exec(text)) {
+    top.spans.push([m.index, m.index + m[0].length]);
+    const value = m[2].replace(/\\\r?\n/g, ' ').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/g, '').trim();
+    if (value !== '') top.macros.set(m[1], value);
+  }
+  const enumBody = /\benum\b[^{;]*\{([^}]*)\}/g;
+  for (let m = enumBody.exec(text); m; m = enumBody.exec(text)) {
+    top.spans.push([m.index, m.index + m[0].length]);
+    let next = 0;
+    for (const item of m[1].replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').split(',')) {
+      const [, name, valueText] = /^\s*([A-Za-z_]\w*)\s*(?:=\s*(.+?))?\s*$/s.exec(item) ?? [];
+      if (!name) continue;
+      const value = valueText === undefined ? next : (parseNumber(valueText) ?? top.enums.get(valueText));
+      if (value === undefined) continue;
+      top.enums.set(name, value);
+      next = value + 1;
+    }
+  }
+  top.spans.sort((a, b) => a[0] - b[0]);
+  return top;
+}
+
+/**
+ * Whether `edit` (from `before` to `after`) leaves every macro and enumerator as it was: it touches no
+ * `#define` or `enum {…}` read before, its lines hold no `#`, `enum` or line continuation, and it neither
+ * adds nor removes a brace or semicolon (which could open or close an enum body elsewhere).
+ */
+function keepsTopLevel(before: string, after: string, edit: TextSpan, spans: readonly [number, number][]): boolean {
+  const oldFrom = lineStartBefore(before, edit.start);
+  const oldTo = lineEndAfter(before, edit.oldEnd);
+  if (spans.some(([start, end]) => start <= oldTo && end >= oldFrom)) return false;
+  const touched = [before.slice(oldFrom, oldTo), after.slice(lineStartBefore(after, edit.start), lineEndAfter(after, edit.newEnd))];
+  if (touched.some((lines) => lines.includes('#') || lines.includes('\\') || /\benum\b/.test(lines))) return false;
+  const changed = before.slice(edit.start, edit.oldEnd) + after.slice(edit.start, edit.newEnd);
+  return !/[{};]/.test(changed);
+}
+
+/** The analysis of the previous version of a document and the edit that made this one from it. */
+export interface PreviousVersion {
+  analysis: FileAnalysis;
+  edit: TextSpan;
+}
+
+/**
+ * Everything the analysis knows about one parsed document. Nothing is computed for the whole file up front:
+ * function scopes are built on demand, and the line index and macros of an edited version are derived from
+ * the previous version's (only the edited lines are read again).
+ */
 export class FileAnalysis {
-  readonly lines: LineIndex;
-  readonly macros = new Map<string, string>();
-  readonly enums = new Map<string, number>();
+  private linesCache: LineIndex | undefined;
+  private topLevelCache: TopLevel | undefined;
   private globalsCache: Map<string, Declaration> | undefined;
   private readonly scopes = new Map<number, Scope>();
   private allCallsCache: CallSite[] | undefined;
@@ -78,37 +140,40 @@ export class FileAnalysis {
     readonly language: Language,
     readonly text: string,
     readonly tree: Tree,
+    previous?: PreviousVersion,
   ) {
-    this.lines = new LineIndex(text);
-    this.readTopLevel();
+    if (previous) this.inherit(previous);
+  }
+
+  private inherit({ analysis, edit }: PreviousVersion): void {
+    this.linesCache = analysis.lines.edited(this.text, edit);
+    const top = analysis.topLevel;
+    if (!keepsTopLevel(analysis.text, this.text, edit, top.spans)) return;
+    const delta = edit.newEnd - edit.oldEnd;
+    const spans = top.spans.map(([start, end]): [number, number] => (start >= edit.oldEnd ? [start + delta, end + delta] : [start, end]));
+    this.topLevelCache = { macros: top.macros, enums: top.enums, spans };
+  }
+
+  get lines(): LineIndex {
+    this.linesCache ??= new LineIndex(this.text);
+    return this.linesCache;
+  }
+
+  private get topLevel(): TopLevel {
+    this.topLevelCache ??= readTopLevel(this.text);
+    return this.topLevelCache;
+  }
+
+  get macros(): ReadonlyMap<string, string> {
+    return this.topLevel.macros;
+  }
+
+  get enums(): ReadonlyMap<string, number> {
+    return this.topLevel.enums;
   }
 
   /** Names of calls worth collecting: every covered function plus the helpers. */
   readonly wanted = (name: string): boolean => this.kb.functions.has(name) || HELPER_CALLS.has(name);
-
-  /**
-   * Object-like macros and enumerators, read from the text with a line scan: a whole-tree query costs tens of
-   * milliseconds on a large file, too much to pay after every edit before the next hover.
-   */
-  private readTopLevel(): void {
-    const define = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*((?:[^\n\\]|\\\r?\n|\\)*)/gm;
-    for (let m = define.exec(this.text); m; m = define.exec(this.text)) {
-      const value = m[2].replace(/\\\r?\n/g, ' ').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/g, '').trim();
-      if (value !== '') this.macros.set(m[1], value);
-    }
-    const enumBody = /\benum\b[^{;]*\{([^}]*)\}/g;
-    for (let m = enumBody.exec(this.text); m; m = enumBody.exec(this.text)) {
-      let next = 0;
-      for (const item of m[1].replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '').split(',')) {
-        const [, name, valueText] = /^\s*([A-Za-z_]\w*)\s*(?:=\s*(.+?))?\s*$/s.exec(item) ?? [];
-        if (!name) continue;
-        const value = valueText === undefined ? next : (parseNumber(valueText) ?? this.enums.get(valueText));
-        if (value === undefined) continue;
-        this.enums.set(name, value);
-        next = value + 1;
-      }
-    }
-  }
 
   /** File-scope variables, read on first need (sizeof or & of a name the function does not declare). */
   private get globals(): Map<string, Declaration> {

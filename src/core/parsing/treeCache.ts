@@ -10,12 +10,31 @@ export interface ContentChange {
   text: string;
 }
 
+/** One edit between two versions of a text: [start, oldEnd) of the old text became [start, newEnd) of the new. */
+export interface TextSpan {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
 /** A parsed document version. `tree` is undefined for input SockLens refuses (huge, binary). */
 export interface CachedDocument {
   readonly uri: string;
   readonly version: number;
   readonly text: string;
   readonly tree: Tree | undefined;
+  /**
+   * Set when this version came from `update()`: the span covering every change since `fromVersion`, so the
+   * analysis can reuse what it knew about that version outside the span.
+   */
+  readonly edit?: TextSpan & { fromVersion: number };
+}
+
+/** The span covering `span` (already applied) and then `next` (in the coordinates of the text after `span`). */
+function mergeSpans(span: TextSpan | undefined, next: TextSpan): TextSpan {
+  if (!span) return next;
+  const end = Math.max(span.newEnd, next.oldEnd);
+  return { start: Math.min(span.start, next.start), oldEnd: end - (span.newEnd - span.oldEnd), newEnd: end + (next.newEnd - next.oldEnd) };
 }
 
 export const DEFAULT_MAX_TREES = 16;
@@ -83,6 +102,7 @@ export class TreeCache {
     }
     let text = entry.text;
     const tree = entry.tree;
+    let span: TextSpan | undefined;
     for (const change of changes) {
       const { start, end } = change.range;
       const startIndex = offsetAt(text, start.line, start.character);
@@ -99,10 +119,11 @@ export class TreeCache {
         }),
       );
       text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+      span = mergeSpans(span, { start: startIndex, oldEnd: oldEndIndex, newEnd: startIndex + change.text.length });
     }
     if (textAfter !== undefined && textAfter !== text) return this.store({ uri, version, text: textAfter, tree: this.parser.parse(textAfter) });
     const next = this.parser.parse(text, tree);
-    return this.store({ uri, version, text, tree: next });
+    return this.store({ uri, version, text, tree: next, edit: span && { ...span, fromVersion: entry.version } });
   }
 
   /** Forgets a document (closed editor) and frees its tree. */
