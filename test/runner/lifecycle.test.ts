@@ -118,7 +118,10 @@ test('a run that is never stopped ends when the runner process ends', async () =
 
 test('100 run/stop cycles leave no process, no port, no temp folder and no descriptor behind', async () => {
   const fdsBefore = fs.readdirSync('/proc/self/fd').length;
-  const tmpBefore = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('socklens-')).length;
+  // a private temp folder: other runs on this machine must not count
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cycles-'));
+  const savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
   const pids: number[] = [];
   const ports: number[] = [];
   for (let i = 0; i < 100; i++) {
@@ -134,5 +137,8 @@ test('100 run/stop cycles leave no process, no port, no temp folder and no descr
   const addr2line = (): string => spawnSync('pgrep', ['-P', String(process.pid), 'addr2line'], { encoding: 'utf8' }).stdout.trim();
   assert.ok(await waitFor(() => addr2line() === '', 3000), `addr2line left running: ${addr2line()}`);
   assert.ok(fs.readdirSync('/proc/self/fd').length <= fdsBefore + 2, 'descriptors leaked');
-  assert.equal(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('socklens-')).length, tmpBefore);
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
+  assert.deepEqual(fs.readdirSync(tmp), []);
+  fs.rmdirSync(tmp);
 });
