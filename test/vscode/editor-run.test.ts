@@ -1,5 +1,6 @@
 // Extension behaviours beyond the main scenario of editor.test.ts, in a real VS Code (code-server in Chromium,
-// SockLens from the .vsix): a failed compile shows gcc's error at its exact range and runs nothing; the lenses switch to ■ Stop / ⟳ Restart while a program runs, Restart runs it again
+// SockLens from the .vsix): a failed compile shows gcc's error at its exact range and runs nothing, its fix-it
+// is a quick fix; the lenses switch to ■ Stop / ⟳ Restart while a program runs, Restart runs it again
 // with the remembered arguments, and Stop frees the port, hides the status item and clears the inline notes.
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
@@ -71,6 +72,20 @@ describe('Lenses while running, Restart, and Stop', { timeout: 600_000 }, () => 
     assert.equal(await s.page.locator('.xterm').count(), 0, 'no terminal opened');
     assert.doesNotMatch(await s.workbench.statusBarText(), /SockLens:/);
     await s.screenshot('editor-run-compile-error');
+  });
+
+  test('gcc\'s fix-it is offered as a quick fix and repairs the line', async () => {
+    const s = current();
+    await s.harness.call('open', { path: TYPO_FILE });
+    await s.workbench.goToLineColumn(11, 8);
+    await s.page.keyboard.press('Control+.');
+    const fix = s.page.locator('.action-widget .monaco-list-row', { hasText: "Apply the compiler's suggestion" }).first();
+    await fix.waitFor({ state: 'visible', timeout: 30_000 });
+    await s.screenshot('editor-run-quick-fix');
+    // The compiler's fix is the preferred action, so it is the focused one; Enter applies it.
+    assert.match((await fix.getAttribute('class')) ?? '', /\bfocused\b/);
+    await s.page.keyboard.press('Enter');
+    await s.page.locator('.monaco-editor .view-line', { hasText: 'addr.sin_port = htons(9);' }).first().waitFor({ timeout: 30_000 });
   });
 
   test('while the server listens the lenses offer ■ Stop and ⟳ Restart, and inline notes show', async () => {
