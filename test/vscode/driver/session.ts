@@ -82,6 +82,34 @@ function prepareWorkspace(dir: string): void {
   if (fs.existsSync(fixtures)) fs.cpSync(fixtures, dir, { recursive: true });
 }
 
+/** Process groups of code-servers still running and their temporary folders: cleaned up if this test process
+ * ends or is interrupted before stop(). */
+const liveGroups = new Set<number>();
+const liveTempRoots = new Set<string>();
+let exitHooksInstalled = false;
+
+function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  const killAll = (): void => {
+    for (const pgid of liveGroups) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    for (const root of liveTempRoots) fs.rmSync(root, { recursive: true, force: true });
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
 /** Signals a detached child's whole process group (code-server, its extension host, their helpers). */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -158,6 +186,7 @@ export class VSCodeSession {
     delete env.VSCODE_IPC_HOOK_CLI;
     const server = spawn(process.execPath, args, { cwd: workspace, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     resources.codeServer = server;
+    if (server.pid !== undefined) liveGroups.add(server.pid);
     const baseUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('code-server did not report its address within 60 s')), 60_000);
       const onData = (chunk: Buffer): void => {
@@ -224,6 +253,8 @@ class Resources {
 
   constructor(readonly name: string) {
     this.tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-vscode-'));
+    liveTempRoots.add(this.tempRoot);
+    installExitHooks();
   }
 
   appendLog(chunk: Buffer): void {
@@ -251,8 +282,10 @@ class Resources {
       clearTimeout(timer);
       // code-server's children (extension host, pty host) share its group; make sure none outlives it.
       killGroup(server, 'SIGKILL');
+      if (server.pid !== undefined) liveGroups.delete(server.pid);
     }
     fs.rmSync(this.tempRoot, { recursive: true, force: true, maxRetries: 3 });
+    liveTempRoots.delete(this.tempRoot);
   }
 }
 
