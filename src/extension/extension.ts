@@ -41,11 +41,9 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
   const analysis = new Analysis();
   const diagnostics = new CompileDiagnostics();
   const programArguments = new ProgramArguments(context, analysis);
-  let panel: PanelHost | undefined;
-  const runs = new RunController(context, diagnostics, programArguments, () => panel?.show(true));
-  panel = new PanelHost(context, runs);
+  const runs = new RunController(context, diagnostics, programArguments);
+  const panelHost = new PanelHost(context, runs);
   const lenses = new RunCodeLensProvider(context, analysis, runs);
-  const panelHost = panel;
 
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'socklens.run': async (arg) => {

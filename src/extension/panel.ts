@@ -183,6 +183,8 @@ export class PanelHost implements vscode.Disposable {
   }
 
   private onRunEvent(session: RunSession, event: SockLensEvent): void {
+    // The program started: show its panel beside the editor (a failed compile never gets here).
+    if (event.kind === 'process-started' && event.ppid === null) this.show(true);
     if (!this.pageReady || session !== this.shownSession) return;
     this.pending.push(event);
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);

@@ -113,7 +113,6 @@ export class RunController implements vscode.Disposable {
     private readonly context: SockLensContext,
     private readonly diagnostics: CompileDiagnostics,
     private readonly programArguments: ProgramArguments,
-    private readonly showPanel: () => void,
   ) {}
 
   get current(): RunSession | undefined {
@@ -221,7 +220,6 @@ export class RunController implements vscode.Disposable {
           session.terminal.notice(`$ ${event.argv.join(' ')}`);
           session.terminal.show();
         }
-        this.showPanel();
         this.changed.fire(session);
         break;
       case 'stdout':
