@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { InlineNoteBook, inlineNoteDetails, type InlineNote, type TextEdit } from '../core/editor/inlineNotes';
+import { InlineNoteBook, inlineNoteDetails, startLineLengthBefore, type InlineNote, type TextEdit } from '../core/editor/inlineNotes';
 import type { SockLensContext } from './context';
 import type { RunController } from './runs';
 
@@ -12,19 +12,6 @@ function noteStyle(color: string, dimmed: boolean): vscode.DecorationRenderOptio
     opacity: dimmed ? '0.55' : undefined,
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   };
-}
-
-/**
- * The length a line had before an edit, worked out from the document after it: needed to tell "Enter at
- * the end of a line" (the line keeps its note) from a change inside it.
- */
-function startLineLengthBefore(document: vscode.TextDocument, change: vscode.TextDocumentContentChangeEvent): number {
-  const { start } = change.range;
-  const inserted = change.text.split('\n');
-  const lastLine = start.line + inserted.length - 1;
-  if (inserted.length === 1 || lastLine >= document.lineCount) return start.character + change.rangeLength;
-  const after = document.lineAt(lastLine).text;
-  return start.character + Math.max(0, after.length - inserted[inserted.length - 1].length);
 }
 
 /**
@@ -85,7 +72,9 @@ export class InlineResults implements vscode.Disposable {
     let changed = false;
     for (const change of e.contentChanges) {
       const edit: TextEdit = { range: change.range, text: change.text };
-      changed = this.book.applyEdit(e.document.uri.fsPath, edit, startLineLengthBefore(e.document, change)) || changed;
+      const lineAfter = (n: number): string | undefined => (n < e.document.lineCount ? e.document.lineAt(n).text : undefined);
+      // Only Enter at the end of a line needs the old length (to keep that line's note); it is a one-line edit.
+      changed = this.book.applyEdit(e.document.uri.fsPath, edit, startLineLengthBefore(edit, change.rangeLength, lineAfter)) || changed;
     }
     if (changed) this.redraw();
   }

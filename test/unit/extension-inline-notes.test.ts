@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CallEvent } from '../../src/core/protocol/events';
-import { InlineNoteBook, inlineNoteDetails, inlineNoteFor, inlineNoteText } from '../../src/core/editor/inlineNotes';
+import { InlineNoteBook, inlineNoteDetails, inlineNoteFor, inlineNoteText, startLineLengthBefore } from '../../src/core/editor/inlineNotes';
 
 let seq = 0;
 function call(c: string, extra: Partial<CallEvent> = {}): CallEvent {
@@ -71,4 +71,25 @@ test('the book keeps the latest note per line and follows edits', () => {
   book.applyEdit('/w/s.c', { range: { start: { line: 1, character: 0 }, end: { line: 4, character: 0 } }, text: '' }, 5);
   assert.deepEqual(lines(), ['4:→ fd 3']);
   assert.equal(book.forFile('/w/other.c').length, 1, 'other files are untouched');
+});
+
+test('the old length of an edited line is recovered from the document after the edit', () => {
+  const at = (line: number, character: number) => ({ line, character });
+  // "int x;" + Enter at its end (auto-indent adds two spaces): the old line had 6 characters.
+  const enterAtEnd = { range: { start: at(3, 6), end: at(3, 6) }, text: '\n  ' };
+  assert.equal(startLineLengthBefore(enterAtEnd, 0, (n) => ['', '', '', 'int x;', '  '][n]), 6);
+  // Enter in the middle of "int x;" after "int": the rest " x;" moved down, so the old line had 6 characters.
+  const enterInside = { range: { start: at(0, 3), end: at(0, 3) }, text: '\n' };
+  assert.equal(startLineLengthBefore(enterInside, 0, (n) => ['int', ' x;'][n]), 6);
+  // Replacing two characters on one line: start + replaced.
+  assert.equal(startLineLengthBefore({ range: { start: at(0, 2), end: at(0, 4) }, text: 'zz' }, 2, () => 'abzzef'), 4);
+
+  // Together with the book: Enter at the end keeps the note, Enter inside drops it.
+  const book = new InlineNoteBook();
+  book.add(call('socket', { ret: 3, src: { file: '/w/s.c', line: 4, function: 'main' } }), 'en');
+  book.applyEdit('/w/s.c', enterAtEnd, startLineLengthBefore(enterAtEnd, 0, (n) => ['', '', '', 'int x;', '  '][n]));
+  assert.deepEqual(book.forFile('/w/s.c').map((n) => n.line), [4]);
+  const split = { range: { start: at(3, 3), end: at(3, 3) }, text: '\n' };
+  book.applyEdit('/w/s.c', split, startLineLengthBefore(split, 0, (n) => ['', '', '', 'int', ' x;'][n]));
+  assert.deepEqual(book.forFile('/w/s.c'), []);
 });

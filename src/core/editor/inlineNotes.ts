@@ -124,6 +124,21 @@ function countNewlines(text: string): number {
   return n;
 }
 
+/**
+ * The length the edit's first line had before the edit, worked out from the document after it (editors
+ * report changes without the old text). `lineAfter(n)` is line n (0-based) after the edit; `replacedLength`
+ * is how many characters the edit replaced.
+ */
+export function startLineLengthBefore(edit: TextEdit, replacedLength: number, lineAfter: (line: number) => string | undefined): number {
+  const { start } = edit.range;
+  const inserted = edit.text.split('\n');
+  if (inserted.length === 1 || edit.range.end.line !== start.line) return start.character + replacedLength;
+  const after = lineAfter(start.line + inserted.length - 1);
+  if (after === undefined) return start.character + replacedLength;
+  // The last inserted line is followed by what stood after the edit on the old line.
+  return start.character + replacedLength + Math.max(0, after.length - inserted[inserted.length - 1].length);
+}
+
 /** The latest note per source line of the current run, in arrival order. */
 export class InlineNoteBook {
   private readonly notes = new Map<string, InlineNote>();
