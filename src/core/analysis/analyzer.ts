@@ -16,6 +16,12 @@ import { targetAt, type Target } from './target';
 import { tokenize } from './tokens';
 import { Resolver } from './values';
 
+/**
+ * Below this size a whole-file parse costs a few milliseconds, so even the first hover uses the full tree (and
+ * sees file-scope variables); above it, the first hover parses only the function around it.
+ */
+const AROUND_MIN_CHARS = 64 * 1024;
+
 interface ScopeTools {
   resolver: Resolver;
   sockets: SocketModel;
@@ -173,6 +179,10 @@ export class SockLensAnalyzer implements Analyzer {
   }
 
   private explainAtUnguarded(doc: DocumentInput, line: number, character: number, lang: Lang): Explanation | undefined {
+    if (typeof doc !== 'string' && doc.parsed === false && doc.text.length >= AROUND_MIN_CHARS) {
+      doc.parseSoon?.();
+      return this.explainAround(doc.text, line, character, lang);
+    }
     const file = this.analysis(doc);
     if (!file) return undefined;
     const offset = file.lines.offsetAt(line, character);

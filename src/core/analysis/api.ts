@@ -11,7 +11,9 @@ import type { SourceRange } from './text';
  * The text, or a parsed version of it. A TreeCache's CachedDocument fits: with its `uri`, `version` and `edit`,
  * the analysis of an edited version reuses what the previous version's analysis knew outside the edit.
  */
-export type DocumentInput = string | { text: string; tree?: Tree; uri?: string; version?: number; edit?: TextSpan & { fromVersion: number } };
+export type DocumentInput =
+  | string
+  | { text: string; tree?: Tree; uri?: string; version?: number; edit?: TextSpan & { fromVersion: number }; parsed?: boolean; parseSoon?(): void };
 
 export interface Explanation {
   kind: TargetKind;
@@ -55,6 +57,10 @@ export interface Analyzer {
   /** The last unexpected exception a query swallowed (queries never throw; they answer "nothing"). */
   readonly lastFailure: Error | undefined;
   listCalls(doc: DocumentInput, lang?: Lang): CallSummary[];
+  /**
+   * For a large cached document not parsed yet (the first hover after opening it), answers like explainAround()
+   * and schedules the full parse for when the event loop is idle, so a hover never waits for a whole-file parse.
+   */
   explainAt(doc: DocumentInput, line: number, character: number, lang?: Lang): Explanation | undefined;
   /**
    * explainAt() for a document without a tree yet (the first hover after opening a large file): parses only

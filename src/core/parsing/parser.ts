@@ -23,19 +23,42 @@ export interface CParser {
 /** How far parseAround() looks for the edges of the function around a line. */
 export const AROUND_MAX_LINES = 2000;
 
-/** The [start, end) offsets and rows of the function-sized window around `line`. */
+/**
+ * The [start, end) offsets and rows of the function-sized window around `line`. Walks only the lines it needs
+ * (no index of every line start): this runs on the first hover of a freshly opened, possibly huge, file.
+ */
 function windowAround(text: string, line: number): { startIndex: number; endIndex: number; startRow: number; endRow: number; endColumn: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const lineAt = (row: number): string => text.slice(starts[row], row + 1 < starts.length ? starts[row + 1] - 1 : text.length);
-  const target = Math.max(0, Math.min(line, starts.length - 1));
-  let startRow = target;
-  while (startRow > 0 && target - startRow < AROUND_MAX_LINES && !lineAt(startRow - 1).startsWith('}')) startRow--;
-  let endRow = target;
-  while (endRow < starts.length - 1 && endRow - target < AROUND_MAX_LINES && !lineAt(endRow).startsWith('}')) endRow++;
-  const endIndex = starts[endRow] + lineAt(endRow).length;
-  return { startIndex: starts[startRow], endIndex, startRow, endRow, endColumn: endIndex - starts[endRow] };
+  let row = 0;
+  let lineStart = 0;
+  while (row < line) {
+    const next = text.indexOf('\n', lineStart);
+    if (next === -1) break;
+    lineStart = next + 1;
+    row++;
+  }
+  let startRow = row;
+  let startIndex = lineStart;
+  while (startRow > 0 && row - startRow < AROUND_MAX_LINES) {
+    const previousStart = startIndex >= 2 ? text.lastIndexOf('\n', startIndex - 2) + 1 : 0;
+    if (text.startsWith('}', previousStart)) break;
+    startIndex = previousStart;
+    startRow--;
+  }
+  let endRow = row;
+  let endStart = lineStart;
+  while (endRow - row < AROUND_MAX_LINES && !text.startsWith('}', endStart)) {
+    const next = text.indexOf('\n', endStart);
+    if (next === -1) break;
+    endStart = next + 1;
+    endRow++;
+  }
+  const lineEnd = text.indexOf('\n', endStart);
+  const endIndex = lineEnd === -1 ? text.length : lineEnd;
+  return { startIndex, endIndex, startRow, endRow, endColumn: endIndex - endStart };
 }
+
+/** Chunk size handed to the parser when it reads a window of a text. */
+const WINDOW_CHUNK = 8192;
 
 let loading: Promise<CParser | undefined> | undefined;
 let lastError: string | undefined;
@@ -69,7 +92,9 @@ async function load(): Promise<CParser | undefined> {
         const w = windowAround(text, line);
         try {
           const range = { startIndex: w.startIndex, endIndex: w.endIndex, startPosition: { row: w.startRow, column: 0 }, endPosition: { row: w.endRow, column: w.endColumn } };
-          return parser.parse(text, null, { includedRanges: [range] }) ?? undefined;
+          // Hand the parser only the window's text: given the whole string it copies far more than it reads.
+          const read = (index: number): string => (index < w.endIndex ? text.slice(index, Math.min(w.endIndex, index + WINDOW_CHUNK)) : '');
+          return parser.parse(read, null, { includedRanges: [range] }) ?? undefined;
         } catch {
           return undefined;
         }

@@ -17,12 +17,19 @@ export interface TextSpan {
   newEnd: number;
 }
 
-/** A parsed document version. `tree` is undefined for input SockLens refuses (huge, binary). */
+/**
+ * A document version. `tree` is parsed on first access (undefined for input SockLens refuses: huge, binary) and
+ * throws once the version has been replaced or evicted (its WASM tree is freed then).
+ */
 export interface CachedDocument {
   readonly uri: string;
   readonly version: number;
   readonly text: string;
   readonly tree: Tree | undefined;
+  /** False until the whole text has been parsed (a hover can answer from the function around it meanwhile). */
+  readonly parsed: boolean;
+  /** Parses the whole text once the event loop is idle (no-op when parsed, replaced or evicted). */
+  parseSoon(): void;
   /**
    * Set when this version came from `update()`: the span covering every change since `fromVersion`, so the
    * analysis can reuse what it knew about that version outside the span.
@@ -59,13 +66,65 @@ function endPoint(start: Point, inserted: string): Point {
   return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
 }
 
+/** One cached version; its tree is parsed lazily and deleted by `drop()`. */
+class CacheEntry implements CachedDocument {
+  private state: 'pending' | 'parsed' | 'dropped';
+  private parsedTree: Tree | undefined;
+  private scheduled = false;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+    private readonly parser: Pick<CParser, 'parse'>,
+    parsed?: { tree: Tree | undefined },
+    readonly edit?: TextSpan & { fromVersion: number },
+  ) {
+    this.state = parsed ? 'parsed' : 'pending';
+    this.parsedTree = parsed?.tree;
+  }
+
+  get parsed(): boolean {
+    return this.state !== 'pending';
+  }
+
+  get tree(): Tree | undefined {
+    if (this.state === 'dropped') throw new Error(`SockLens: version ${this.version} of ${this.uri} was replaced or evicted; its tree is freed`);
+    if (this.state === 'pending') {
+      this.parsedTree = this.parser.parse(this.text);
+      this.state = 'parsed';
+    }
+    return this.parsedTree;
+  }
+
+  /** The tree if it has been parsed, without parsing (for incremental reuse and freeing). */
+  get treeIfParsed(): Tree | undefined {
+    return this.state === 'parsed' ? this.parsedTree : undefined;
+  }
+
+  parseSoon(): void {
+    if (this.state !== 'pending' || this.scheduled) return;
+    this.scheduled = true;
+    // unref: a pending background parse must not keep a CLI process alive.
+    setImmediate(() => {
+      if (this.state === 'pending') void this.tree;
+    }).unref();
+  }
+
+  drop(): void {
+    this.parsedTree?.delete();
+    this.parsedTree = undefined;
+    this.state = 'dropped';
+  }
+}
+
 /**
  * Syntax trees per document, keyed by uri and version, updated incrementally from editor content changes.
  * Bounded: the least recently used tree beyond `maxTrees` is deleted (its WASM memory freed).
  * Trees handed out stay valid until the document's next update or eviction; callers must not delete them.
  */
 export class TreeCache {
-  private readonly entries = new Map<string, CachedDocument>();
+  private readonly entries = new Map<string, CacheEntry>();
 
   constructor(
     private readonly parser: Pick<CParser, 'parse'>,
@@ -82,11 +141,15 @@ export class TreeCache {
     return entry && entry.version === version ? this.touch(entry) : undefined;
   }
 
-  /** The document at `version`: from the cache when the version matches, else a full parse of `text`. */
-  get(uri: string, version: number, text: string): CachedDocument {
+  /**
+   * The document at `version`: from the cache when the version matches, else a new entry for `text`, parsed
+   * when its tree is first needed. `text` may be a function (VS Code's `() => document.getText()`): it is then
+   * called only on a cache miss, and a matching version is trusted without comparing a large string.
+   */
+  get(uri: string, version: number, text: string | (() => string)): CachedDocument {
     const entry = this.entries.get(uri);
-    if (entry && entry.version === version && entry.text === text) return this.touch(entry);
-    return this.store({ uri, version, text, tree: this.parser.parse(text) });
+    if (entry && entry.version === version && (typeof text === 'function' || entry.text === text)) return this.touch(entry);
+    return this.store(new CacheEntry(uri, version, typeof text === 'function' ? text() : text, this.parser));
   }
 
   /**
@@ -101,7 +164,7 @@ export class TreeCache {
       return this.get(uri, version, textAfter);
     }
     let text = entry.text;
-    const tree = entry.tree;
+    const tree = entry.treeIfParsed;
     let span: TextSpan | undefined;
     for (const change of changes) {
       const { start, end } = change.range;
@@ -121,9 +184,11 @@ export class TreeCache {
       text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
       span = mergeSpans(span, { start: startIndex, oldEnd: oldEndIndex, newEnd: startIndex + change.text.length });
     }
-    if (textAfter !== undefined && textAfter !== text) return this.store({ uri, version, text: textAfter, tree: this.parser.parse(textAfter) });
-    const next = this.parser.parse(text, tree);
-    return this.store({ uri, version, text, tree: next, edit: span && { ...span, fromVersion: entry.version } });
+    if (textAfter !== undefined && textAfter !== text) return this.store(new CacheEntry(uri, version, textAfter, this.parser));
+    const edit = span && { ...span, fromVersion: entry.version };
+    // Without a tree to reuse (never parsed, or refused) the new version is parsed when first needed.
+    const parsed = tree ? { tree: this.parser.parse(text, tree) } : undefined;
+    return this.store(new CacheEntry(uri, version, text, this.parser, parsed, edit));
   }
 
   /** Forgets a document (closed editor) and frees its tree. */
@@ -131,22 +196,21 @@ export class TreeCache {
     const entry = this.entries.get(uri);
     if (!entry) return;
     this.entries.delete(uri);
-    entry.tree?.delete();
+    entry.drop();
   }
 
   clear(): void {
     for (const uri of [...this.entries.keys()]) this.delete(uri);
   }
 
-  private touch(entry: CachedDocument): CachedDocument {
+  private touch(entry: CacheEntry): CacheEntry {
     this.entries.delete(entry.uri);
     this.entries.set(entry.uri, entry);
     return entry;
   }
 
-  private store(entry: CachedDocument): CachedDocument {
-    const previous = this.entries.get(entry.uri);
-    if (previous && previous.tree && previous.tree !== entry.tree) previous.tree.delete();
+  private store(entry: CacheEntry): CacheEntry {
+    this.entries.get(entry.uri)?.drop();
     this.entries.delete(entry.uri);
     this.entries.set(entry.uri, entry);
     while (this.entries.size > this.maxTrees) {
