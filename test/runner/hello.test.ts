@@ -81,7 +81,7 @@ test('socklens run CLI: timeline with source lines, --json lines, exit code of t
   assert.match(text.stdout, /client 1 received "Hello World!\\x00"/);
   assert.doesNotMatch(text.stdout, /\x1b\[/);
 
-  const json = spawnSync(process.execPath, ['--import', 'tsx', cli, 'run', HELLO, '--json', '--', '0'], { encoding: 'utf8', env, timeout: 60000 });
+  const json = spawnSync(process.execPath, ['--import', 'tsx', cli, 'run', HELLO, '--json', '--timeout', '1', '--', '0'], { encoding: 'utf8', env, timeout: 60000 });
   assert.equal(json.status, 143, json.stdout + json.stderr);
   const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as SockLensEvent);
   assert.equal(events[0].kind, 'compile-started');
