@@ -162,3 +162,14 @@ test('client with explicit arguments reaches the server and prints its reply', a
     server.close();
   }
 });
+
+test('several built-in clients at once against the iterative echo server', async () => {
+  const { r, port } = await startServer('echo_server.c', { client: { text: 'many', count: 3, quietMs: 200 } });
+  await r.waitFor(() => r.events.filter((e) => e.kind === 'client' && e.action === 'closed').length === 3, 'three clients closed', 20000);
+  const received = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'client' }> => e.kind === 'client' && e.action === 'received');
+  assert.deepEqual(received.map((e) => e.text), ['many', 'many', 'many']);
+  assert.deepEqual(new Set(received.map((e) => e.client)), new Set([1, 2, 3]));
+  assert.ok(received.every((e) => e.address === `127.0.0.1:${port}`));
+  await r.waitFor(() => r.calls().filter((c) => c.call === 'close' && c.fd === 4).length === 3, 'three closes');
+  await stopAndCheck(r, port);
+});
