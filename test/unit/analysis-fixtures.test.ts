@@ -80,11 +80,12 @@ for (const name of fixtureNames()) {
       });
     }
 
-    if (expect.port !== undefined) {
+    const expectedPort = expect.port;
+    if (expectedPort !== undefined) {
       it('finds where the port comes from', () => {
         const port = analyzer.findPortArgument(text);
-        if (expect.port === null) assert.equal(port, undefined);
-        else assert.equal(port?.argIndex, expect.port.argIndex);
+        if (expectedPort === null) assert.equal(port, undefined);
+        else assert.equal(port?.argIndex, expectedPort.argIndex);
       });
     }
   });
