@@ -24,6 +24,31 @@ export function painterFor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = 
   return isTTY && env.NO_COLOR === undefined ? COLORS : NO_COLORS;
 }
 
+/** The timeline's own words, in both languages. */
+const WORDS = {
+  en: {
+    bytes: 'bytes', child: 'child', waitingOn: 'waiting on', waiting: 'waiting', ready: 'ready', timedOut: 'timed out',
+    listeningOn: 'listening on', from: 'from', returnFromMain: 'return from main', compiling: 'compiling', compiled: 'compiled',
+    cached: 'compiled (cached)', compileFailed: 'compile failed', processStarted: 'process {pid} started (parent {ppid})',
+    thread: 'thread', heldBy: 'held by', client: 'client', connectedTo: 'connected to', sent: 'sent', received: 'received',
+    closed: 'closed', stopped: 'stopped', timeout: ' (timeout)', portInUse: ' — a port is still in use',
+    exitedCode: 'exited with code {code}', killed: 'ended by {signal}', crashed: 'crashed: {signal}',
+  },
+  ko: {
+    bytes: '바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
+    listeningOn: '연결 대기 주소', from: '상대', returnFromMain: 'main에서 반환', compiling: '컴파일 중', compiled: '컴파일 완료',
+    cached: '컴파일 완료 (캐시)', compileFailed: '컴파일 실패', processStarted: '프로세스 {pid} 시작 (부모 {ppid})',
+    thread: '스레드', heldBy: '포트 사용', client: '클라이언트', connectedTo: '연결:', sent: '보냄', received: '받음',
+    closed: '닫음', stopped: '멈춤', timeout: ' (시간 제한)', portInUse: ' — 포트가 아직 사용 중입니다',
+    exitedCode: '끝남 (종료 코드 {code})', killed: '{signal} 신호로 끝남', crashed: '비정상 종료: {signal}',
+  },
+} as const;
+type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
+
+function fill(text: string, params: Record<string, string | number | null>): string {
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '?'));
+}
+
 function quote(text: string, max = 40): string {
   return `"${text.length > max ? `${text.slice(0, max)}…` : text}"`;
 }
@@ -45,7 +70,7 @@ class SourceText {
   }
 }
 
-function result(ev: CallEvent, p: Painter): string {
+function result(ev: CallEvent, p: Painter, w: Words): string {
   if (ev.errno) return p.red(`${ev.ret} ${ev.errno}`);
   switch (ev.call) {
     case 'socket':
@@ -54,13 +79,13 @@ function result(ev: CallEvent, p: Painter): string {
     case 'dup':
     case 'dup2':
     case 'dup3':
-      return p.green(`fd ${ev.ret}`) + (ev.peer && ev.call.startsWith('accept') ? ` from ${ev.peer}` : '');
+      return p.green(`fd ${ev.ret}`) + (ev.peer && ev.call.startsWith('accept') ? ` ${w.from} ${ev.peer}` : '');
     case 'socketpair':
       return p.green(`fds ${(ev.fds ?? []).join(', ')}`);
     case 'fork':
-      return p.green(`child ${ev.ret}`);
+      return p.green(`${w.child} ${ev.ret}`);
     default:
-      if (ev.bytes !== undefined) return `${ev.bytes} bytes${ev.data && /^(recv|read)/.test(ev.call) ? ` ${quote(ev.data)}` : ''}`;
+      if (ev.bytes !== undefined) return `${ev.bytes} ${w.bytes}${ev.data && /^(recv|read)/.test(ev.call) ? ` ${quote(ev.data)}` : ''}`;
       return String(ev.ret);
   }
 }
@@ -71,7 +96,8 @@ function spelled(name: unknown, sourceLine: string): string {
 }
 
 /** `socket(PF_INET, SOCK_STREAM, 0) → fd 3` */
-export function describeCall(ev: CallEvent, p: Painter, sourceLine = ''): string {
+export function describeCall(ev: CallEvent, p: Painter, sourceLine = '', lang: Lang = 'en'): string {
+  const w = WORDS[lang];
   const a = ev.args;
   const fd = ev.fd ?? '';
   let inner: string;
@@ -121,26 +147,26 @@ export function describeCall(ev: CallEvent, p: Painter, sourceLine = ''): string
       inner = '';
       break;
     case 'exit':
-      return a.returnedFromMain ? 'return from main' : `exit(${a.code})`;
+      return a.returnedFromMain ? w.returnFromMain : `exit(${a.code})`;
     case 'select':
     case 'poll':
     case 'epoll_wait': {
       const head = ev.call === 'epoll_wait' ? `epoll_wait(${fd})` : `${ev.call}()`;
       if (ev.phase === 'waiting') {
         const fds = [...(ev.watchFds ?? []), ...(ev.watchWriteFds ?? [])];
-        return `${head} ${p.dim(`waiting${fds.length ? ` on ${fds.join(' ')}` : ''}…`)}`;
+        return `${head} ${p.dim(`${fds.length ? `${w.waitingOn} ${fds.join(' ')}` : w.waiting}…`)}`;
       }
       if (ev.errno) return `${head} → ${p.red(`${ev.ret} ${ev.errno}`)}`;
       const ready = [...(ev.readyFds ?? []), ...(ev.readyWriteFds ?? [])];
-      return `${head} → ${ready.length ? p.green(`ready ${ready.join(' ')}`) : ev.ret === 0 ? 'timed out' : String(ev.ret)}`;
+      return `${head} → ${ready.length ? p.green(`${w.ready} ${ready.join(' ')}`) : ev.ret === 0 ? w.timedOut : String(ev.ret)}`;
     }
     default:
       inner = String(fd);
   }
-  let text = `${ev.call}(${inner}) → ${result(ev, p)}`;
-  if (ev.call === 'listen' && !ev.errno && ev.local) text += p.dim(`  listening on ${ev.local}`);
-  if (ev.call === 'connect' && !ev.errno && ev.local) text += p.dim(`  from ${ev.local}`);
-  if (ev.call === 'recvfrom' && ev.peer) text += p.dim(`  from ${ev.peer}`);
+  let text = `${ev.call}(${inner}) → ${result(ev, p, w)}`;
+  if (ev.call === 'listen' && !ev.errno && ev.local) text += p.dim(`  ${w.listeningOn} ${ev.local}`);
+  if (ev.call === 'connect' && !ev.errno && ev.local) text += p.dim(`  ${w.from} ${ev.local}`);
+  if (ev.call === 'recvfrom' && ev.peer) text += p.dim(`  ${w.from} ${ev.peer}`);
   return text;
 }
 
@@ -158,58 +184,59 @@ export class TimelinePrinter {
   lines(ev: SockLensEvent): string[] {
     const p = this.o.painter;
     const lang = this.o.lang;
+    const w = WORDS[lang];
     switch (ev.kind) {
       case 'compile-started':
-        return [p.dim(`compiling: ${path.basename(ev.compiler)} ${ev.args.filter((a) => a.startsWith('-') && a !== '-o' && a !== '-fdiagnostics-format=json').join(' ')}`)];
+        return [p.dim(`${w.compiling}: ${path.basename(ev.compiler)} ${ev.args.filter((a) => a.startsWith('-') && a !== '-o' && a !== '-fdiagnostics-format=json').join(' ')}`)];
       case 'compile-finished':
         return [...ev.diagnostics.map((d) => {
           const text = formatDiagnostic(d);
           return d.severity === 'error' ? p.red(text) : d.severity === 'warning' ? p.yellow(text) : text;
-        }), ...(ev.ok ? [p.dim(ev.cached ? 'compiled (cached)' : 'compiled')] : [p.red('compile failed')])];
+        }), ...(ev.ok ? [p.dim(ev.cached ? w.cached : w.compiled)] : [p.red(w.compileFailed)])];
       case 'process-started':
         if (ev.ppid === null) {
           this.mainPid = ev.pid;
           return [p.bold(`▶ ${ev.argv.join(' ')}`) + p.dim(`  (pid ${ev.pid})`)];
         }
-        return [p.dim(`  process ${ev.pid} started (parent ${ev.ppid})`)];
+        return [p.dim(`  ${fill(w.processStarted, { pid: ev.pid, ppid: ev.ppid })}`)];
       case 'call': {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
         const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
-        const who = ev.pid !== this.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[thread ${ev.tid}] `) : '';
-        return [`${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine)}`];
+        const who = ev.pid !== this.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${w.thread} ${ev.tid}] `) : '';
+        return [`${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine, lang)}`];
       }
       case 'stdout':
         return [`${p.dim('│')} ${ev.text}`];
       case 'stderr':
         return [`${p.red('│')} ${ev.text}`];
       case 'exited':
-        return [(ev.signal || ev.code ? p.red : p.bold)(`■ ${ev.reason}`)];
+        return [(ev.signal || ev.code ? p.red : p.bold)(`■ ${lang === 'en' ? ev.reason : ev.signal ? fill(/^crashed/.test(ev.reason) ? w.crashed : w.killed, { signal: ev.signal }) : fill(w.exitedCode, { code: ev.code })}`)];
       case 'problem': {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}: ` : '';
         const out = [p.red(`✖ ${where}${ev.message[lang]}`)];
         if (ev.explanation) out.push(`  ${ev.explanation[lang]}`);
-        for (const h of ev.holder ?? []) out.push(p.dim(`  ${lang === 'ko' ? '포트 사용' : 'held by'}: ${h.command ?? '?'}${h.pid !== null ? ` (pid ${h.pid})` : ''} ${h.state}`));
+        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${h.command ?? '?'}${h.pid !== null ? ` (pid ${h.pid})` : ''} ${h.state}`));
         if (ev.advice) out.push(p.yellow(`  → ${ev.advice[lang]}`));
         return out;
       }
       case 'client': {
-        const label = p.dim(`client ${ev.client}`);
+        const label = p.dim(`${w.client} ${ev.client}`);
         switch (ev.action) {
           case 'connected':
-            return [`${label} connected to ${ev.address}`];
+            return [`${label} ${w.connectedTo} ${ev.address}`];
           case 'sent':
-            return [`${label} sent ${quote(ev.text ?? '', 60)}`];
+            return [`${label} ${w.sent} ${quote(ev.text ?? '', 60)}`];
           case 'received':
-            return [`${label} received ${quote(previewText(Buffer.from(ev.text ?? '', 'utf8')), 60)}`];
+            return [`${label} ${w.received} ${quote(previewText(Buffer.from(ev.text ?? '', 'utf8')), 60)}`];
           case 'closed':
-            return [`${label} closed`];
+            return [`${label} ${w.closed}`];
           case 'error':
-            return [p.red(`client ${ev.client}: ${ev.message}`)];
+            return [p.red(`${w.client} ${ev.client}: ${ev.message}`)];
         }
         return [];
       }
       case 'stopped':
-        return [p.dim(`stopped${ev.reason === 'timeout' ? ' (timeout)' : ''}${ev.portsFreed ? '' : ' — a port is still in use'}`)];
+        return [p.dim(`${w.stopped}${ev.reason === 'timeout' ? w.timeout : ''}${ev.portsFreed ? '' : w.portInUse}`)];
     }
   }
 }
