@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { exitReason, previewText, sockaddrText, typeName, msgFlagNames, errnoName } from '../../src/core/runner/names';
-import { HEADER_SIZE, RecordStream } from '../../src/core/runner/records';
+import { HEADER_SIZE, decodeRecord } from '../../src/core/runner/records';
 import { planArguments } from '../../src/core/runner/programArgs';
 
 function sockaddrIn6(addr: number[], port: number): Buffer {
@@ -35,7 +35,7 @@ test('names for types, flags, errno, exit reasons, data previews', () => {
   assert.equal(previewText(Buffer.from('a\n\0\\')), 'a\\n\\x00\\\\');
 });
 
-test('records split across chunks decode once complete', () => {
+test('a record decodes with its addresses, data and descriptors; bad lengths are refused', () => {
   const rec = Buffer.alloc(HEADER_SIZE + 4);
   rec.writeUInt16LE(rec.length, 0);
   rec[2] = 1; // socket
@@ -45,14 +45,12 @@ test('records split across chunks decode once complete', () => {
   rec.writeInt32LE(3, 36);
   rec.writeUInt16LE(1, 86);
   rec.writeInt32LE(7, HEADER_SIZE);
-  const s = new RecordStream();
   const both = Buffer.concat([rec, rec]);
-  assert.equal(s.push(both.subarray(0, 50)).length, 0);
-  const out = [...s.push(both.subarray(50, 150)), ...s.push(both.subarray(150))];
-  assert.equal(out.length, 2);
-  assert.deepEqual([out[1].call, out[1].pid, out[1].ret, out[1].newFd, out[1].fds], ['socket', 42, 3, 3, [7]]);
-  assert.equal(s.leftover, 0);
-  assert.throws(() => new RecordStream().push(Buffer.from([4, 0, 0, 0])), /shorter than the header/);
+  const r = decodeRecord(both, rec.length, rec.length);
+  assert.deepEqual([r.call, r.pid, r.ret, r.newFd, r.fds], ['socket', 42, 3, 3, [7]]);
+  assert.throws(() => decodeRecord(both, 0, rec.length + 1), /does not add up/);
+  rec[2] = 200;
+  assert.throws(() => decodeRecord(rec, 0, rec.length), /unknown call id/);
 });
 
 test('auto arguments: port from argv via the analysis core, host placeholders, argc', async () => {

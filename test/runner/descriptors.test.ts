@@ -8,7 +8,7 @@ test('socketpair, dup, dup2, fcntl, EAGAIN, setsockopt, shutdown: fds and stdout
   const r = record({ source: fixture('descriptors.c'), args: [] });
   const result = await r.run.done;
   assert.equal(result.exitCode, 3);
-  const stdout = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' }> => e.kind === 'stdout').map((e) => e.text);
+  const stdout = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' | 'stderr' }> => e.kind === 'stdout').map((e) => e.text);
   const compiled = r.events.find((e) => e.kind === 'compile-finished') as Extract<SockLensEvent, { kind: 'compile-finished' }>;
   const untraced = spawnSync(compiled.binary!, [], { encoding: 'utf8' });
   assert.equal(untraced.status, 3);

@@ -80,7 +80,7 @@ test('a stdout flood: every line arrives, in order, and stop ends it', async () 
   await r.waitFor((e) => e.kind === 'stdout' && ++count >= target, `${target} lines`, 60000);
   const result = await r.run.stop();
   assert.equal(result.reason, 'stop');
-  const lines = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' }> => e.kind === 'stdout').map((e) => e.text);
+  const lines = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' | 'stderr' }> => e.kind === 'stdout').map((e) => e.text);
   assert.ok(lines.length >= target);
   // the last line may be cut by the kill; every complete one is there, in order
   const complete = lines.filter((l) => /^line \d+ of a flood from socket 3$/.test(l));

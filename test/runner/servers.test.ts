@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { spawnSync } from 'node:child_process';
-import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events';
+import type { SockLensEvent } from '../../src/core/protocol/events';
 import { canBind, portReleased } from '../../src/core/runner/ports';
 import { liveGroupMembers } from '../../src/core/runner/processGroup';
 import { exchange, fixture, record, startServer, type Recorder } from './helpers';
@@ -125,6 +125,7 @@ test('UDP echo with the built-in datagram client after bind', async () => {
   assert.deepEqual(r.calls()[0].args, { family: 'AF_INET', type: 'SOCK_DGRAM', protocol: '0' });
   const result = await r.run.stop();
   assert.equal(result.portsFreed, true);
+  assert.equal(await canBind('0.0.0.0', port, true), true);
 });
 
 test('client with --args auto and nobody listening: ECONNREFUSED with the explanation, exit code 1', async () => {

@@ -15,7 +15,7 @@ test('stdin is forwarded line by line, events can be iterated, closing stdin end
       run.closeStdin();
     }
   }
-  const out = seen.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' }> => e.kind === 'stdout').map((e) => e.text);
+  const out = seen.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' | 'stderr' }> => e.kind === 'stdout').map((e) => e.text);
   assert.deepEqual(out, ['got: first', 'got: second', 'eof']);
   assert.equal((await run.done).exitCode, 0);
   assert.equal(seen.at(-1)?.kind, 'stopped');
