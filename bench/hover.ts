@@ -55,6 +55,15 @@ async function time<T>(fn: () => T | Promise<T>): Promise<[number, T]> {
   return [performance.now() - start, result];
 }
 
+/** WARM_SAMPLES positions on socket calls and socket variables spread over the file (the same for clangd). */
+function warmPositions(source: string): { line: number; character: number }[] {
+  const positions = source.split('\n').flatMap((text, line) => {
+    const col = text.startsWith('#') ? -1 : text.search(/\b(socket|bind|listen|accept|htons|serv_sock)\b/);
+    return col >= 0 ? [{ line, character: col + 1 }] : [];
+  });
+  return Array.from({ length: WARM_SAMPLES }, (_, i) => positions[(i * 7919) % positions.length]);
+}
+
 /** One turn of the event loop, as between two hover requests in the extension host. */
 function idle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -80,12 +89,7 @@ async function measureSockLens(analyzer: Analyzer, source: string, lines: number
   const backgroundParse = performance.now() - backgroundStart;
 
   const warm: number[] = [];
-  const positions = source.split('\n').flatMap((text, line) => {
-    const col = text.startsWith('#') ? -1 : text.search(/\b(socket|bind|listen|accept|htons|serv_sock)\b/);
-    return col >= 0 ? [{ line, character: col + 1 }] : [];
-  });
-  for (let i = 0; i < WARM_SAMPLES; i++) {
-    const p = positions[(i * 7919) % positions.length];
+  for (const p of warmPositions(source)) {
     const [t, got] = await time(() => analyzer.explainAt(cache.get(uri, 1, () => source), p.line, p.character));
     if (!got) throw new Error(`no hover at ${p.line}:${p.character}`);
     warm.push(t);
@@ -134,8 +138,8 @@ async function measureClangd(dir: string, file: string, source: string): Promise
       return session.hover(file, position);
     });
     const warm: number[] = [];
-    for (let i = 0; i < WARM_SAMPLES; i++) {
-      const [t] = await time(() => session.hover(file, position));
+    for (const p of warmPositions(source)) {
+      const [t] = await time(() => session.hover(file, p));
       warm.push(t);
     }
     session.close(file);
@@ -206,7 +210,7 @@ async function main(): Promise<void> {
       '`bind` nearest the middle of the file. From 64 KiB of text on, that hover parses only the function around the cursor and schedules the ' +
       'whole-file parse for the idle event loop (**background full parse**, the time until it is done; no hover waits for it); smaller files are ' +
       `parsed whole at once. **Warm hover** = ${WARM_SAMPLES} hovers on socket calls spread over the file (each function is analysed on its first hover, ` +
-      `then cached). **Hover after edit** = ${EDIT_SAMPLES} one-character edits two lines above the hovered \`bind\`, each timed as the change event ` +
+      `then cached; clangd gets the same positions). **Hover after edit** = ${EDIT_SAMPLES} one-character edits two lines above the hovered \`bind\`, each timed as the change event ` +
       '(`cache.update()`: incremental reparse) plus the hover, and as the hover alone. clangd gets the same file over LSP in the same run; ratios are SockLens / clangd.',
     '',
     table(rows),

@@ -35,6 +35,7 @@ export class SockLensAnalyzer implements Analyzer {
   /** listCalls() results per analysed tree and language (code lenses ask again on every refresh). */
   private readonly summaries = new WeakMap<FileAnalysis, Partial<Record<Lang, CallSummary[]>>>();
   lastFailure: Error | undefined;
+  private warmedUp = false;
   /** The last plain-text input and its tree, so repeated calls on one text parse it once. */
   private lastText: { text: string; tree: Tree | undefined } | undefined;
 
@@ -66,15 +67,27 @@ export class SockLensAnalyzer implements Analyzer {
   }
 
   warmUp(): void {
+    this.warmedUp = true;
     this.guard(undefined, () => this.warmUpUnguarded());
+  }
+
+  /** The first query of any kind schedules warmUp() for the next idle turn, so the first real hover skips it. */
+  private warmUpSoon(): void {
+    if (this.warmedUp) return;
+    this.warmedUp = true;
+    // unref: a CLI process must not stay alive for it.
+    setImmediate(() => this.warmUp()).unref();
   }
 
   private warmUpUnguarded(): void {
     if (!this.parser) return;
-    const sample = 'int main(void) {\n  int s = socket(AF_INET, SOCK_STREAM, 0);\n  struct sockaddr_in a;\n  a.sin_port = htons(1);\n  bind(s, (struct sockaddr *)&a, sizeof a);\n}\n';
+    const sample = 'int main(void) {\n  int s = socket(AF_INET, SOCK_STREAM, 0);\n  struct sockaddr_in a;\n  a.sin_port = htons(1);\n  bind(s, (struct sockaddr *)&a, sizeof a);\n  listen(s, 5);\n}\n';
     const tree = this.parser.parse(sample);
     if (!tree) return;
-    this.explainAt({ text: sample, tree }, 4, 3);
+    // Every word once, in both languages: compiles the queries and lets the JIT see the hover paths.
+    sample.split('\n').forEach((text, line) => {
+      for (const word of text.matchAll(/\b\w/g)) for (const lang of ['en', 'ko'] as const) this.explainAt({ text: sample, tree }, line, word.index!, lang);
+    });
     this.findPortArgument({ text: sample, tree });
     tree.delete();
   }
@@ -175,6 +188,7 @@ export class SockLensAnalyzer implements Analyzer {
   }
 
   explainAt(doc: DocumentInput, line: number, character: number, lang: Lang = 'en'): Explanation | undefined {
+    this.warmUpSoon();
     return this.guard(undefined, () => this.explainAtUnguarded(doc, line, character, lang));
   }
 

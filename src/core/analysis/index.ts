@@ -6,13 +6,19 @@
  *   analyzer.listCalls(doc, lang?)                     // every covered call: name, position, args with meaning/value
  *   analyzer.explainAt(doc, line0, character0, lang?)  // { kind, name, markdown, range } | undefined; kind is one of
  *                                                      // function | argument | constant | field | socket | address | type | misspelling
+ *                                                      // (a large cache entry not parsed yet: answered like explainAround,
+ *                                                      // whole-file parse scheduled for the idle event loop)
  *   analyzer.explainAround(text, line0, character0, lang?) // explainAt for a file not parsed yet: parses only the
  *                                                      // function around the line (~1 ms), for the very first hover
  *   analyzer.socketsAt(doc, line0, character0)         // the socket tracker of the enclosing function
  *   analyzer.findPortArgument(doc)                     // { argIndex, line, usage? } when the port comes from argv[N]
  *   analyzer.misspellings(doc)                         // [{ wrong, right, range }]: AF_DGFAM → SOCK_DGRAM, SOCK_RAM → SOCK_RAW
- *   analyzer.createTreeCache(maxTrees?)                // per-document incremental tree cache (LRU, frees WASM trees)
- *   analyzer.warmUp()                                  // compile queries ahead of the first hover (~100 ms, once)
+ *   analyzer.createTreeCache(maxTrees?)                // per-document incremental tree cache (LRU, frees WASM trees);
+ *                                                      // cache.get(uri, version, () => text) parses lazily, cache.update()
+ *                                                      // reparses incrementally and records the edit so the analysis of
+ *                                                      // the new version reuses the old one's line index and macros
+ *   analyzer.warmUp()                                  // compile queries ahead of the first hover (~100 ms, once;
+ *                                                      // the first explainAt() also schedules it for the next idle turn)
  *
  * `doc` is the text, or `{ text, tree }` with a tree from the TreeCache (the cache's CachedDocument fits).
  * Positions are 0-based lines and UTF-16 characters, exactly like VS Code's `Position`.
