@@ -223,6 +223,7 @@ describe('SockLens in Restricted Mode (untrusted folder)', { timeout: 300_000 },
     const message = await s.workbench.waitForNotification(/Restricted Mode/);
     assert.match(message, /trust/i);
     assert.equal((await s.harness.call('status')).trusted, false);
+    assert.equal(await s.page.locator('iframe.webview').count(), 0, 'a refused run must open no panel');
     await s.screenshot('editor-untrusted-run-refused');
   });
 });

@@ -73,6 +73,24 @@ describe('SockLens hovers in VS Code (English)', { timeout: 300_000 }, () => {
 
   checkAllCases(current, 'en');
 
+  test('en: ▶ Run server lenses above main and above listen()', async () => {
+    const lines = fs.readFileSync(sourceFile(repoRoot, 'hello_server.c'), 'utf8').split('\n');
+    const mainLine = lines.findIndex((l) => /^int main\(/.test(l));
+    const listenLine = lines.findIndex((l) => /\blisten\(/.test(l));
+    const lenses = await waitFor(
+      'the Run lenses',
+      async () => {
+        const found = await current().harness.call('codeLenses', { path: 'hello_server.c' });
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    assert.deepEqual(
+      lenses.map((l) => [l.line, l.title, l.command]),
+      [mainLine, listenLine].map((line) => [line, '▶ Run server', 'socklens.run']),
+    );
+  });
+
   test('en: the mouse hover over socket() shows the card; screenshot', async () => {
     const shown = await mouseHoverSocket(current(), /int socket\(int domain, int type, int protocol\)/);
     assert.match(shown, /Step 1 of 4/);

@@ -1,5 +1,5 @@
 // Driving the VS Code workbench UI in the browser the way a user does: keyboard, mouse, visible widgets.
-import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { waitFor } from './wait';
 
 /** An inline decoration's text (`contentText` of an after/before decoration) with the text of its line. */
@@ -133,11 +133,6 @@ export class Workbench {
       },
       { timeoutMs, intervalMs: 300 },
     );
-  }
-
-  /** The same webview as a locator chain (auto-waiting), for clicks and typing. */
-  webviewLocator(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
   }
 
   /**

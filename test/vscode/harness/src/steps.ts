@@ -58,14 +58,6 @@ export function status(): Status {
   };
 }
 
-/** Activates SockLens (as opening a C file would) and reports whether that worked. */
-export async function activateSockLens(): Promise<Status> {
-  const ext = vscode.extensions.getExtension(SOCKLENS_ID);
-  if (!ext) throw new Error(`extension ${SOCKLENS_ID} is not installed`);
-  await ext.activate();
-  return status();
-}
-
 export async function open(relativePath: string): Promise<{ languageId: string; lineCount: number }> {
   const doc = await vscode.workspace.openTextDocument(fileUri(relativePath));
   await vscode.window.showTextDocument(doc, { preview: false });
@@ -123,26 +115,15 @@ export function diagnostics(relativePath: string): DiagnosticInfo[] {
   }));
 }
 
-export async function setSetting(section: string, key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-export function commandExists(id: string): Promise<boolean> {
-  return Promise.resolve(vscode.commands.getCommands(true)).then((ids) => ids.includes(id));
-}
-
 /** The dispatch table the harness serves; every entry takes JSON params and returns JSON. */
 export const steps = {
   status: async () => status(),
-  activateSockLens: async () => activateSockLens(),
   open: async (p: { path: string }) => open(p.path),
   hover: async (p: { path: string; line: number; character: number }) => hover(p.path, p.line, p.character),
   codeLenses: async (p: { path: string }) => codeLenses(p.path),
   command: async (p: { id: string; args?: unknown[] }) => command(p.id, p.args ?? []),
-  commandExists: async (p: { id: string }) => commandExists(p.id),
   editorState: async () => editorState(),
   diagnostics: async (p: { path: string }) => diagnostics(p.path),
-  setSetting: async (p: { section: string; key: string; value: unknown }) => setSetting(p.section, p.key, p.value),
   mocha: async (p: { mochaPath: string; files: string[] }) => runMocha(p.mochaPath, p.files),
 } satisfies Record<string, (params: never) => Promise<unknown>>;
 
