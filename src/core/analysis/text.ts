@@ -11,9 +11,8 @@ export interface SourceRange {
   end: Position;
 }
 
-
 /** Index of the first element of the sorted `values` greater than `value`. */
-function upperBound(values: readonly number[], value: number): number {
+function upperBound(values: Int32Array, value: number): number {
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {
@@ -24,20 +23,31 @@ function upperBound(values: readonly number[], value: number): number {
   return lo;
 }
 
-/** Offset ↔ position conversion for one text. */
+/** Offsets of the line starts of `text` from `from` (exclusive of `from` itself) up to `to`, appended to `into`. */
+function scanLineStarts(text: string, from: number, to: number, into: number[]): void {
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) into.push(i + 1);
+}
+
+/**
+ * Offset ↔ position conversion for one text. Line starts live in a typed array: deriving the index of an edited
+ * version copies and shifts it in microseconds, where a plain array of 50k numbers takes milliseconds.
+ */
 export class LineIndex {
-  private readonly starts: number[];
+  private readonly starts: Int32Array;
 
   constructor(
     readonly text: string,
-    starts?: number[],
+    starts?: Int32Array,
   ) {
     if (starts) {
       this.starts = starts;
       return;
     }
-    this.starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    // Two passes (count, then fill) instead of growing a plain array: much less garbage on a large file.
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+    this.starts = new Int32Array(count);
+    for (let i = text.indexOf('\n'), line = 1; i !== -1; i = text.indexOf('\n', i + 1)) this.starts[line++] = i + 1;
   }
 
   /**
@@ -46,10 +56,16 @@ export class LineIndex {
    */
   edited(text: string, edit: TextSpan): LineIndex {
     const kept = upperBound(this.starts, edit.start);
-    const starts = this.starts.slice(0, kept);
-    for (let i = text.indexOf('\n', edit.start); i !== -1 && i < edit.newEnd; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    const tail = upperBound(this.starts, edit.oldEnd);
+    const inserted: number[] = [];
+    scanLineStarts(text, edit.start, edit.newEnd, inserted);
+    const starts = new Int32Array(kept + inserted.length + this.starts.length - tail);
+    starts.set(this.starts.subarray(0, kept));
+    starts.set(inserted, kept);
     const delta = edit.newEnd - edit.oldEnd;
-    for (let i = upperBound(this.starts, edit.oldEnd); i < this.starts.length; i++) starts.push(this.starts[i] + delta);
+    const shifted = this.starts.subarray(tail);
+    const at = kept + inserted.length;
+    for (let i = 0; i < shifted.length; i++) starts[at + i] = shifted[i] + delta;
     return new LineIndex(text, starts);
   }
 
