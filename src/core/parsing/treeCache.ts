@@ -120,6 +120,8 @@ class CacheEntry implements CachedDocument {
 
 /**
  * Syntax trees per document, keyed by uri and version, updated incrementally from editor content changes.
+ * A version from `get()` is parsed when its tree is first needed (or by `parseSoon()`), one from `update()` at
+ * once, incrementally, when the previous version had a tree.
  * Bounded: the least recently used tree beyond `maxTrees` is deleted (its WASM memory freed).
  * Trees handed out stay valid until the document's next update or eviction; callers must not delete them.
  */
