@@ -69,13 +69,10 @@ export class RunSession implements vscode.Disposable {
     this.add({ v: 1, seq: 0, t: (Date.now() - this.startedAt) * 1000, kind: 'client', ...report });
   }
 
-  /** Opens a panel test client to the program's first listening address, over loopback. */
+  /** Opens a panel test client to the program's first listening address (TCP) or bound UDP address, over loopback. */
   connectClient(id: number): void {
-    const { splitAddress, loopbackFor } = loadEngine();
-    const address = this.run.listening[0];
-    const parts = address ? splitAddress(address) : null;
-    const host = parts ? loopbackFor(parts.host) : null;
-    if (!parts || !host) {
+    const target = loadEngine().liveClientTarget(this.events);
+    if (!target.ok) {
       this.add({
         v: 1,
         seq: 0,
@@ -83,11 +80,14 @@ export class RunSession implements vscode.Disposable {
         kind: 'client',
         client: id,
         action: 'error',
-        message: address ? vscode.l10n.t('The program listens on {0}, which the test client cannot reach over loopback.', address) : vscode.l10n.t('The program is not listening yet.'),
+        message:
+          target.reason === 'not-loopback'
+            ? vscode.l10n.t('The program listens on {0}, which the test client cannot reach over loopback.', target.address)
+            : vscode.l10n.t('The program is not listening yet.'),
       });
       return;
     }
-    this.clients.connect(id, host, parts.port);
+    this.clients.connect(id, target.host, target.port, target.transport);
   }
 
   dispose(): void {
