@@ -164,7 +164,7 @@ function table(rows: Row[]): string {
   const body = rows.map(
     (r) =>
       `| ${r.lines.toLocaleString('en')} | ${ms(r.coldParse)} ms | ${ms(r.firstHover)} / ${clangdMs(r.clangdFirst)} ms${ratio(r.firstHover, r.clangdFirst)} | ${ms(r.backgroundParse)} ms | ` +
-      `${ms(r.warmP50)} / ${ms(r.warmP95)} ms | ${clangdMs(r.clangdWarmP50)} / ${clangdMs(r.clangdWarmP95)} ms${r.clangdWarmP95 === undefined ? '' : ` (p95${ratio(r.warmP95, r.clangdWarmP95)})`} | ` +
+      `${ms(r.warmP50)} / ${ms(r.warmP95)} ms | ${clangdMs(r.clangdWarmP50)} / ${clangdMs(r.clangdWarmP95)} ms${r.clangdWarmP95 === undefined ? '' : ` (p95 ${(r.warmP95 / r.clangdWarmP95).toFixed(2)}×)`} | ` +
       `${ms(r.editP50)} / ${ms(r.editP95)} ms | ${ms(r.editHoverP50)} / ${ms(r.editHoverP95)} ms | ${r.rssMb.toFixed(0)} / ${r.heapMb.toFixed(0)} MB |`,
   );
   return [head, sep, ...body].join('\n');
