@@ -4,11 +4,9 @@
  * connection per request. Each configuration runs the same binary the runner compiles (-g -O0):
  *
  *   untraced          the plain binary
- *   preload, no sink  LD_PRELOAD tracer with no channel: the hooks' own cost (records built, never sent)
- *   preload → C sink  records sent to bench/fixtures/event_sink.c, which reads and discards them
- *   preload → C sink, batched   ... which sleeps BATCH_MS between rounds of reads: what fewer wake-ups buy
- *   preload → Node raw       ... to a Node Unix socket server that only counts bytes
- *   preload → Node decode    ... that also decodes the records (src/core/runner/records.ts)
+ *   preload, no ring  LD_PRELOAD tracer with no ring: the hooks' own cost (records built, never written)
+ *   preload → ring, Node decode   records written into the shared-memory ring (src/core/runner/ring.ts), which
+ *                     this Node process drains on the runner's timer and decodes, nothing more
  *   SockLens runner   startRun() with every event consumed: the real product path
  *   strace            strace -f -e trace=network,close -o /dev/null
  *
@@ -16,8 +14,8 @@
  * recv of end-of-stream and close. Also measured: events per second end to end, the time from "run" to the
  * `listen` event of examples/hello_server.c (cold cache, tracer cached, everything cached), and offline costs
  * of the Node side (decoding, event building, JSON, addr2line). Prints tables; --write records them in the
- * "Trace" section of docs/benchmarks.md. Options: --repeats N (default 5), --seconds S (cap per measurement, default 1), --batch-ms
- * (the batched sink's sleep, default 5), --only a,b (some configurations, "flood", "startup"; not with --write).
+ * "Trace" section of docs/benchmarks.md. Options: --repeats N (default 5), --seconds S (cap per measurement, default 1),
+ * --only a,b (some configurations, "flood", "startup"; not with --write).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,7 +25,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { autoArguments, compileProgram, ensureTracer, startRun, type Run } from '../src/core/runner';
 import { callEventOf } from '../src/core/runner/callEvents';
-import { RecordStream, FLAG_HAS_PC, type RawRecord } from '../src/core/runner/records';
+import { DRAIN_INTERVAL_MS } from '../src/core/runner/channel';
+import { CALL_NAMES, FLAG_HAS_PC, HEADER_SIZE, decodeRecord, type RawRecord } from '../src/core/runner/records';
+import { EventRing } from '../src/core/runner/ring';
 import { SourceLines } from '../src/core/runner/sourceLines';
 import type { SockLensEvent } from '../src/core/protocol/events';
 import { ms, percentile } from './lib/stats';
@@ -44,8 +44,6 @@ function argValue(name: string, fallback: number): number {
   return value;
 }
 const REPEATS = Math.round(argValue('--repeats', 5));
-/** The batched C sink's sleep between rounds of reads. */
-const BATCH_MS = argValue('--batch-ms', 5);
 const MAX_SECONDS = argValue('--seconds', 1);
 
 const ROOT = path.join(__dirname, '..');
@@ -64,11 +62,8 @@ type WorkloadId = (typeof WORKLOADS)[number]['id'];
 
 const CONFIGS = [
   { id: 'untraced', label: 'untraced' },
-  { id: 'nosink', label: 'tracer, no channel (hooks only)' },
-  { id: 'csink', label: 'tracer → C sink (read and discard)' },
-  { id: 'csinkbatched', label: `tracer → C sink, reads every ${BATCH_MS} ms` },
-  { id: 'noderaw', label: 'tracer → Node socket, bytes only' },
-  { id: 'nodedecode', label: 'tracer → Node, records decoded' },
+  { id: 'nosink', label: 'tracer, no ring (hooks only)' },
+  { id: 'nodedecode', label: `tracer → ring, Node drains every ${DRAIN_INTERVAL_MS} ms and decodes` },
   { id: 'runner', label: '**SockLens runner** (startRun, every event consumed)' },
   { id: 'strace', label: 'strace -f -e trace=network,close' },
 ] as const;
@@ -95,7 +90,7 @@ function selection(): { configs: ConfigId[]; flood: boolean; startup: boolean; e
 }
 
 /** Configurations whose consumer is this Node process. */
-const NODE_CONSUMERS: ConfigId[] = ['noderaw', 'nodedecode', 'runner'];
+const NODE_CONSUMERS: ConfigId[] = ['nodedecode', 'runner'];
 const LISTEN_TIMEOUT_MS = 20_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -280,10 +275,8 @@ interface Server {
   /** The echo server process itself (for its CPU time); null when it cannot be told apart (strace). */
   pid: number | null;
   counts: CallCounts | null;
-  /** Bytes the consumer has read so far, for consumers that do not decode. */
+  /** Record bytes the consumer has decoded so far (0 where not counted). */
   bytes: () => number;
-  /** read() calls of a C sink consumer (for consumers in this Node process, /proc/self/io counts them). */
-  reads: () => number | null;
   /** Stops the server and its consumer. */
   stop(): Promise<void>;
 }
@@ -295,13 +288,13 @@ interface Setup {
   floodBinary: string;
   tracer: string;
   loadClient: string;
-  eventSink: string;
 }
 
 function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.LD_PRELOAD;
   delete env.SOCKLENS_SOCK;
+  delete env.SOCKLENS_RING;
   return env;
 }
 
@@ -320,56 +313,50 @@ async function spawnServer(cmd: string, args: string[], env: NodeJS.ProcessEnv, 
 }
 
 
-interface NodeSink {
+interface RingSink {
+  ring: EventRing;
   bytes: () => number;
-  counts: CallCounts | null;
-  close: () => Promise<void>;
+  counts: CallCounts;
+  /** After the traced process is gone: the last records, then the ring is removed. */
+  close: () => void;
 }
 
-/** A Unix socket server in Node standing in for the runner's channel: counts bytes, and decodes records when `decode`. */
-async function nodeSink(sockPath: string, decode: boolean, capture: Buffer[] | null): Promise<NodeSink> {
+function recordBytes(r: RawRecord): number {
+  return HEADER_SIZE + (r.local?.length ?? 0) + (r.peer?.length ?? 0) + (r.data?.length ?? 0) + r.fds.length * 4;
+}
+
+/** A ring drained on the runner's timer by this Node process, standing in for the runner: decodes and counts only. */
+function ringSink(capture: RawRecord[] | null, onRecord?: (r: RawRecord) => void): RingSink {
+  const ring = EventRing.create();
+  const counts = new CallCounts();
   let bytes = 0;
-  let captured = 0;
-  const counts = decode ? new CallCounts() : null;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((sock) => {
-    sockets.add(sock);
-    const stream = counts ? new RecordStream() : null;
-    sock.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (capture && captured < 64 * 2 ** 20) {
-        capture.push(chunk);
-        captured += chunk.length;
-      }
-      if (stream && counts) for (const r of stream.push(chunk)) counts.add(r.call, r.ret, r.pid, r.tUs);
-    });
-    sock.on('close', () => sockets.delete(sock));
-    sock.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(sockPath, () => resolve());
-  });
+  const take = (final: boolean): void => {
+    for (const r of ring.drain(final)) {
+      bytes += recordBytes(r);
+      counts.add(r.call, r.ret, r.pid, r.tUs);
+      onRecord?.(r);
+      if (capture && capture.length < 100_000) capture.push(r);
+    }
+  };
+  const timer = setInterval(() => take(false), DRAIN_INTERVAL_MS);
   return {
+    ring,
     bytes: () => bytes,
     counts,
-    close: async () => {
-      // the traced process is gone: its stream ends once everything it sent has been read
-      await waitFor(() => sockets.size === 0, DRAIN_TIMEOUT_MS);
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+    close: () => {
+      clearInterval(timer);
+      take(true);
+      ring.close();
     },
   };
 }
 
-let sinkCounter = 0;
-
-async function startServer(config: ConfigId, port: number, setup: Setup, capture: Buffer[] | null): Promise<Server> {
+async function startServer(config: ConfigId, port: number, setup: Setup, capture: RawRecord[] | null): Promise<Server> {
   const args = [String(port)];
-  const preload = (sock?: string): NodeJS.ProcessEnv => ({ ...baseEnv(), LD_PRELOAD: setup.tracer, ...(sock ? { SOCKLENS_SOCK: sock } : {}) });
+  const preload = (ring?: string): NodeJS.ProcessEnv => ({ ...baseEnv(), LD_PRELOAD: setup.tracer, ...(ring ? { SOCKLENS_RING: ring } : {}) });
   const plain = async (env: NodeJS.ProcessEnv, cmd = setup.binary, cmdArgs = args): Promise<Server> => {
     const child = await spawnServer(cmd, cmdArgs, env, config);
-    return { pid: cmd === setup.binary ? child.pid! : null, counts: null, bytes: () => 0, reads: () => null, stop: () => killGroup(child) };
+    return { pid: cmd === setup.binary ? child.pid! : null, counts: null, bytes: () => 0, stop: () => killGroup(child) };
   };
   switch (config) {
     case 'untraced':
@@ -378,44 +365,23 @@ async function startServer(config: ConfigId, port: number, setup: Setup, capture
       return plain(preload());
     case 'strace':
       return plain(baseEnv(), 'strace', ['-f', '-e', 'trace=network,close', '-o', '/dev/null', setup.binary, ...args]);
-    case 'csink':
-    case 'csinkbatched': {
-      const sockPath = path.join(setup.dir, `sink-${++sinkCounter}.sock`);
-      const sinkArgs = [sockPath, '60', ...(config === 'csinkbatched' ? [String(BATCH_MS)] : [])];
-      const sink = spawn(setup.eventSink, sinkArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-      await waitForLine(sink, /^ready$/, 'event_sink');
-      let report = '';
-      sink.stdout!.on('data', (d: string) => (report += d));
-      const sinkDone = new Promise<void>((r) => sink.once('exit', () => r()));
-      const server = await plain(preload(sockPath));
-      return {
-        ...server,
-        bytes: () => Number(/"bytes":(\d+)/.exec(report)?.[1] ?? 0),
-        reads: () => Number(/"reads":(\d+)/.exec(report)?.[1] ?? 0),
-        stop: async () => {
-          await server.stop();
-          // the sink ends by itself once the server's stream is read to its end
-          const ended = await Promise.race([sinkDone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS))]);
-          if (!ended) sink.kill('SIGTERM');
-          await sinkDone;
-        },
-      };
-    }
-    case 'noderaw':
     case 'nodedecode': {
-      const sockPath = path.join(setup.dir, `node-${++sinkCounter}.sock`);
-      const sink = await nodeSink(sockPath, config === 'nodedecode', capture);
-      const server = await plain(preload(sockPath));
-      return {
-        ...server,
-        counts: sink.counts,
-        bytes: sink.bytes,
-        reads: () => null,
-        stop: async () => {
-          await server.stop();
-          await sink.close();
-        },
-      };
+      const sink = ringSink(capture);
+      try {
+        const server = await plain(preload(sink.ring.path));
+        return {
+          ...server,
+          counts: sink.counts,
+          bytes: sink.bytes,
+          stop: async () => {
+            await server.stop();
+            sink.close();
+          },
+        };
+      } catch (err) {
+        sink.close();
+        throw err;
+      }
     }
     case 'runner':
       return startRunner(port, setup);
@@ -441,7 +407,7 @@ async function startRunner(port: number, setup: Setup): Promise<Server> {
     await run.stop();
     throw new Error(`runner: the echo server did not reach listen(): ${problems.join('; ') || 'timed out'}`);
   }
-  return { pid: run.pid, counts, bytes: () => 0, reads: () => null, stop: async () => void (await run.stop()) };
+  return { pid: run.pid, counts, bytes: () => 0, stop: async () => void (await run.stop()) };
 }
 
 // ---- one measurement ----
@@ -468,7 +434,7 @@ interface Sample {
   /** The part of that spent in the kernel (wake-ups, epoll, read). */
   nodeSystemShare: number | null;
   channelBytesPerRequest: number | null;
-  /** read() calls by the consumer per request: about one a wake-up (ping-pong makes 2 events a request, connect 5). */
+  /** read() calls by the consumer (this Node process) per request. */
   readsPerRequest: number | null;
   /** Per-request events the consumer decoded per request (ping-pong 2, new connection 5). */
   eventsPerRequest: number | null;
@@ -492,7 +458,7 @@ function runClient(setup: Setup, port: number, workload: WorkloadId, requests: n
   });
 }
 
-async function measure(config: ConfigId, workload: WorkloadId, requests: number, setup: Setup, capture: Buffer[] | null): Promise<Sample> {
+async function measure(config: ConfigId, workload: WorkloadId, requests: number, setup: Setup, capture: RawRecord[] | null): Promise<Sample> {
   const port = await freePort();
   const server = await startServer(config, port, setup, capture);
   try {
@@ -515,22 +481,13 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
       drainMs = end - clientDone;
       eventsPerSecond = ((counts.events - eventsBefore) * 1000) / (end - loadStart);
       eventsPerRequest = (counts.events - eventsBefore) / client.requests;
-    } else if (config === 'noderaw') {
-      let last = -1;
-      let quietSince = performance.now();
-      await waitFor(() => {
-        const b = server.bytes();
-        if (b !== last) [last, quietSince] = [b, performance.now()];
-        return performance.now() - quietSince > 100;
-      }, DRAIN_TIMEOUT_MS);
-      drainMs = quietSince - clientDone;
     }
     const cpuAfter = server.pid ? processCpuUs(server.pid) : null;
     const nodeAfter = nodeCpuUs();
     const nodeReads = nodeReadCalls() - nodeReadsBefore;
     await server.stop();
     const bytes = server.bytes();
-    const reads = NODE_CONSUMERS.includes(config) ? nodeReads : server.reads();
+    const reads = NODE_CONSUMERS.includes(config) ? nodeReads : null;
     return {
       rps: client.requests / client.seconds,
       requests: client.requests,
@@ -555,15 +512,14 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
 
 const FLOOD_CONFIGS = [
   { id: 'untraced', label: 'untraced (the calls alone)' },
-  { id: 'nosink', label: 'tracer, no channel (hooks only)' },
-  { id: 'csink', label: 'tracer → C sink' },
-  { id: 'nodedecode', label: 'tracer → Node, records decoded' },
+  { id: 'nosink', label: 'tracer, no ring (hooks only)' },
+  { id: 'nodedecode', label: 'tracer → ring, Node decodes' },
   { id: 'runner', label: '**SockLens runner**' },
 ] as const;
 type FloodConfigId = (typeof FLOOD_CONFIGS)[number]['id'];
 
 interface FloodSample {
-  /** Calls per second as the program saw them (its loop waits whenever the channel is full). */
+  /** Calls per second as the program saw them (its loop waits whenever the ring is full). */
   programRate: number;
   /** Events per second as the consumer received them, first to last; null where not decoded. */
   deliveredRate: number | null;
@@ -595,52 +551,26 @@ function programRate(stdout: string): number {
 
 async function flood(config: FloodConfigId, setup: Setup): Promise<FloodSample> {
   const args = [String(FLOOD_CALLS)];
-  const preload = (sock: string): NodeJS.ProcessEnv => ({ ...baseEnv(), LD_PRELOAD: setup.tracer, SOCKLENS_SOCK: sock });
   switch (config) {
     case 'untraced':
       return { programRate: programRate(await runToExit(setup.floodBinary, args, baseEnv())), deliveredRate: null, missing: null };
     case 'nosink':
       return { programRate: programRate(await runToExit(setup.floodBinary, args, { ...baseEnv(), LD_PRELOAD: setup.tracer })), deliveredRate: null, missing: null };
-    case 'csink': {
-      const sockPath = path.join(setup.dir, `flood-${++sinkCounter}.sock`);
-      const sink = spawn(setup.eventSink, [sockPath, '60'], { stdio: ['ignore', 'pipe', 'ignore'] });
-      await waitForLine(sink, /^ready$/, 'event_sink');
-      sink.stdout!.resume();
-      const sinkDone = new Promise<void>((r) => sink.once('exit', () => r()));
-      try {
-        return { programRate: programRate(await runToExit(setup.floodBinary, args, preload(sockPath))), deliveredRate: null, missing: null };
-      } finally {
-        const ended = await Promise.race([sinkDone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS))]);
-        if (!ended) sink.kill('SIGTERM');
-      }
-    }
     case 'nodedecode': {
-      const sockPath = path.join(setup.dir, `flood-${++sinkCounter}.sock`);
       let first = 0;
       let last = 0;
       let seen = 0;
-      const sockets = new Set<net.Socket>();
-      const server = net.createServer((sock) => {
-        sockets.add(sock);
-        const stream = new RecordStream();
-        sock.on('data', (chunk: Buffer) => {
-          for (const r of stream.push(chunk)) {
-            if (r.call !== 'setsockopt') continue;
-            last = performance.now();
-            if (!seen++) first = last;
-          }
-        });
-        sock.on('close', () => sockets.delete(sock));
-        sock.on('error', () => undefined);
+      const sink = ringSink(null, (r) => {
+        if (r.call !== 'setsockopt') return;
+        last = performance.now();
+        if (!seen++) first = last;
       });
-      await new Promise<void>((resolve) => server.listen(sockPath, () => resolve()));
       try {
-        const rate = programRate(await runToExit(setup.floodBinary, args, preload(sockPath)));
-        await waitFor(() => seen >= FLOOD_CALLS && sockets.size === 0, DRAIN_TIMEOUT_MS);
+        const rate = programRate(await runToExit(setup.floodBinary, args, { ...baseEnv(), LD_PRELOAD: setup.tracer, SOCKLENS_RING: sink.ring.path }));
+        await waitFor(() => seen >= FLOOD_CALLS, DRAIN_TIMEOUT_MS);
         return { programRate: rate, deliveredRate: (seen * 1000) / (last - first), missing: FLOOD_CALLS - seen };
       } finally {
-        for (const s of sockets) s.destroy();
-        server.close();
+        sink.close();
       }
     }
     case 'runner': {
@@ -687,16 +617,43 @@ function perItemUs(items: number, passes: number, fn: () => void): number {
   return (best * 1000) / items;
 }
 
-async function nodeCosts(chunks: Buffer[], binary: string): Promise<NodeCosts | null> {
-  if (!chunks.length) return null;
+const CALL_IDS = new Map<string, number>(CALL_NAMES.map((name, id) => [name, id]));
+
+/** The record's bytes again (the inverse of decodeRecord), for timing the decoder offline. */
+function encodeRecord(r: RawRecord): Buffer {
+  const b = Buffer.alloc(recordBytes(r));
+  b.writeUInt16LE(b.length, 0);
+  b[2] = CALL_IDS.get(r.call)!;
+  b[3] = r.flags;
+  b.writeUInt32LE(r.pid, 4);
+  b.writeUInt32LE(r.tid, 8);
+  b.writeInt32LE(r.fd, 12);
+  b.writeBigUInt64LE(BigInt(r.tUs), 16);
+  b.writeBigInt64LE(BigInt(r.ret), 24);
+  b.writeInt32LE(r.err, 32);
+  b.writeInt32LE(r.newFd, 36);
+  b.writeBigUInt64LE(BigInt(r.pc), 40);
+  r.a.forEach((v, i) => b.writeBigInt64LE(BigInt(v), 48 + i * 8));
+  const parts = [r.local, r.peer, r.data];
+  parts.forEach((p, i) => b.writeUInt16LE(p?.length ?? 0, 80 + i * 2));
+  b.writeUInt16LE(r.fds.length, 86);
+  let off = HEADER_SIZE;
+  for (const p of parts) if (p) off += p.copy(b, off);
+  for (const fd of r.fds) off = b.writeInt32LE(fd, off);
+  return b;
+}
+
+async function nodeCosts(captured: RawRecord[], binary: string): Promise<NodeCosts | null> {
+  if (!captured.length) return null;
+  const encoded = captured.map(encodeRecord);
+  const bytes = Buffer.concat(encoded);
   const decodeAll = (): RawRecord[] => {
-    const stream = new RecordStream();
     const out: RawRecord[] = [];
-    for (const c of chunks) for (const r of stream.push(c)) out.push(r);
+    for (let off = 0; off < bytes.length; off += bytes.readUInt16LE(off)) out.push(decodeRecord(bytes, off, bytes.readUInt16LE(off)));
     return out;
   };
   const records = decodeAll();
-  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const total = bytes.length;
   const decodeUs = perItemUs(records.length, 10, decodeAll);
   const events = records.map(callEventOf);
   const buildUs = perItemUs(records.length, 10, () => void records.map(callEventOf));
@@ -834,14 +791,12 @@ function perEventCosts(results: Results): string {
     const cpu = (c: ConfigId): number => medianOf(r[c], (s) => s.serverCpuUsPerRequest) ?? NaN;
     const node = (c: ConfigId): number => medianOf(r[c], (s) => s.nodeCpuUsPerRequest) ?? NaN;
     const perRequest = medianOf(r.nodedecode, (s) => s.eventsPerRequest) ?? medianOf(r.runner, (s) => s.eventsPerRequest) ?? NaN;
-    const reads = medianOf(r.noderaw, (s) => s.readsPerRequest) ?? NaN;
     const us = (v: number): string => (!Number.isFinite(v) ? '–' : v < 0.5 ? '≈ 0 µs (within the noise)' : `${v.toFixed(1)} µs`);
     return (
       `- ${w.label} (${perRequest.toFixed(1)} events a request): in the traced program, the hooks ${us((cpu('nosink') - cpu('untraced')) / perRequest)} an event, ` +
-      `sending the record (one sendto per record, reader not waiting) ${us((cpu('csinkbatched') - cpu('nosink')) / perRequest)}, ` +
-      `waking a reader that waits for every record ${us((cpu('csink') - cpu('csinkbatched')) / perRequest)} more. ` +
-      `In Node: ${us(node('noderaw') / reads)} CPU a socket read (${reads.toFixed(2)} reads a request, bytes only), ` +
-      `and the runner's work on top (decode, events, queue, emit) ${us((node('runner') - node('noderaw')) / perRequest)} an event.`
+      `writing the record into the ring ${us((cpu('nodedecode') - cpu('nosink')) / perRequest)}. ` +
+      `In Node: draining the ring and decoding ${us(node('nodedecode') / perRequest)} CPU an event (timer wake-ups included), ` +
+      `and the runner's work on top (events, queue, emit) ${us((node('runner') - node('nodedecode')) / perRequest)} an event.`
     );
   });
   return ['Per event, by difference between the rows above (CPU from 10 ms ticks: ±10–20 %):', '', ...lines].join('\n');
@@ -860,14 +815,13 @@ function reading(results: Results, startup: StartupRow[], costs: NodeCosts | nul
     `Target from issue 3: ≥ 0.9× untraced on both workloads with zero lost events. This run: the runner at ${runner}, ${lost} events lost — ` +
       `${met ? 'met' : '**not met**'}.`,
     '',
-    `Reading the tables: the hooks themselves cost little (no channel: ${both('nosink')}). The cost is in handing each record ` +
-      `to another process the moment it happens: one sendto() per record, and a reader woken for every record (C sink: ${both('csink')}; ` +
-      `the same C reader sleeping ${BATCH_MS} ms between reads, a few reads a second instead of one or two a request: ${both('csinkbatched')}). Node pays a ` +
-      'large, mostly fixed CPU cost per wake-up (a good part of it in the kernel) before decoding anything' +
-      (costs ? `, while decoding and building an event cost ${(costs.decodeUs + costs.buildUs).toFixed(1)} µs a record measured offline` : '') +
-      '. So reaching the target needs fewer wake-ups and fewer system calls per record rather than ' +
-      'faster decoding, for example records written into a shared-memory ring (no system call per record, survives a crash) that Node drains on ' +
-      'a short timer, with a wake-up only when the ring is filling. ' +
+    `Reading the tables: the hooks themselves cost little (no ring: ${both('nosink')}). Records go into a shared-memory ring with ` +
+      `no system call per record and nobody woken per record; Node drains it every ${DRAIN_INTERVAL_MS} ms with a handful of preads ` +
+      `(tracer → ring with Node decoding: ${both('nodedecode')})` +
+      (costs ? `; decoding and building an event cost ${(costs.decodeUs + costs.buildUs).toFixed(1)} µs a record measured offline` : '') +
+      '. Before the ring (one sendto() per record over a Unix socket, the reader woken for nearly every record), the same ' +
+      'benchmark recorded the runner at 0.34× (pingpong) and 0.23× (connect), a C reader that discards the bytes at 0.60× / 0.53×, and ' +
+      'the same C reader sleeping 5 ms between reads at 1.02× / 0.69×. ' +
       (Number.isFinite(gap)
         ? `addr2line is off the hot path (a handful of call sites, cached), but starting it sits in front of the first event of every run: ` +
           `with everything cached the listen event arrived ${ms(gap)} ms (median) after the program called listen().`
@@ -876,7 +830,7 @@ function reading(results: Results, startup: StartupRow[], costs: NodeCosts | nul
 }
 
 function costTable(results: Results): string {
-  const head = '| configuration | workload | echo server CPU µs/request | Node CPU µs/request (in kernel) | channel bytes/request | consumer reads/request | events/s end to end | drain after last reply |';
+  const head = '| configuration | workload | echo server CPU µs/request | Node CPU µs/request (in kernel) | ring bytes/request | consumer reads/request | events/s end to end | drain after last reply |';
   const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows: string[] = [];
   for (const w of WORKLOADS) {
@@ -907,7 +861,7 @@ function floodTable(floods: Record<FloodConfigId, FloodSample[]>): string {
   });
   return [
     `Event flood (bench/fixtures/event_flood.c: ${FLOOD_CALLS.toLocaleString('en')} setsockopt calls in a loop, no network traffic): the most events per second ` +
-      'each consumer sustains end to end. The program\'s loop waits whenever the channel is full, so its call rate is the pipeline\'s rate.',
+      'each consumer sustains end to end. The program\'s loop waits whenever the ring is full, so its call rate is the pipeline\'s rate.',
     '',
     '| consumer | program calls/s (× untraced) | added per call | events/s received by the consumer (first to last) | events lost |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -930,7 +884,7 @@ function startupTable(rows: StartupRow[], autoArgs: { firstMs: number; nextMs: n
     ...body,
     '',
     `Times are from \`startRun()\` (median of ${REPEATS}), with the port given explicitly; "program calls listen()" is the event's own time stamp, ` +
-      'so the gap to "received" is the wait for the channel and for the call\'s source line (the first lookup starts addr2line). ' +
+      'so the gap to "received" is the wait for the ring drain and for the call\'s source line (the first lookup starts addr2line). ' +
       `The tracer alone takes ${ms(autoArgs.tracerBuildMs)} ms to build (gcc -O2 -g, once per cache). With \`--args auto\` the ` +
       `argument analysis adds ${ms(autoArgs.firstMs)} ms on the first run in a process (tree-sitter WASM load) and ${ms(autoArgs.nextMs)} ms after that.`,
   ].join('\n');
@@ -954,15 +908,13 @@ async function prepare(): Promise<Setup> {
   workDir = dir;
   const cacheDir = path.join(dir, 'cache');
   const loadClient = path.join(dir, 'load_client');
-  const eventSink = path.join(dir, 'event_sink');
   gcc(path.join(FIXTURES, 'load_client.c'), loadClient);
-  gcc(path.join(FIXTURES, 'event_sink.c'), eventSink);
   const compiled = await compileProgram({ source: ECHO_SOURCE, cacheDir });
   if (!compiled.ok || !compiled.binary) throw new Error(`echo_server.c did not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
   const flood = await compileProgram({ source: FLOOD_SOURCE, cacheDir });
   if (!flood.ok || !flood.binary) throw new Error(`event_flood.c did not compile: ${flood.diagnostics.map((d) => d.message).join('; ')}`);
   const tracer = await ensureTracer('gcc', cacheDir);
-  return { dir, cacheDir, binary: compiled.binary, floodBinary: flood.binary, tracer, loadClient, eventSink };
+  return { dir, cacheDir, binary: compiled.binary, floodBinary: flood.binary, tracer, loadClient };
 }
 
 function checkStrace(): void {
@@ -980,7 +932,7 @@ async function main(): Promise<void> {
   if (!everything && process.argv.includes('--write')) throw new Error('--write records a full run only: drop --only');
   const setup = await prepare();
   const results = Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(CONFIGS.map((c) => [c.id, [] as Sample[]]))])) as Results;
-  const capture: Buffer[] = [];
+  const capture: RawRecord[] = [];
   const floods = Object.fromEntries(FLOOD_CONFIGS.map((c) => [c.id, [] as FloodSample[]])) as Record<FloodConfigId, FloodSample[]>;
   let startup: StartupRow[];
   let costs: NodeCosts | null;
@@ -990,8 +942,7 @@ async function main(): Promise<void> {
     for (let rep = 0; rep < REPEATS; rep++) {
       for (const w of WORKLOADS) {
         for (const c of configs) {
-          const wantCapture = rep === 0 && w.id === 'pingpong' && c === 'noderaw';
-          const sample = await measure(c, w.id, w.requests, setup, wantCapture ? capture : null);
+          const sample = await measure(c, w.id, w.requests, setup, null);
           results[w.id][c].push(sample);
           console.error(`${rep + 1}/${REPEATS} ${w.id.padEnd(8)} ${c.padEnd(11)} ${sample.rps.toFixed(0).padStart(6)} req/s` +
             (sample.missing !== null ? `, ${sample.missing} events missing` : '') +
@@ -1007,6 +958,8 @@ async function main(): Promise<void> {
           (sample.deliveredRate !== null ? `, ${sample.deliveredRate.toFixed(0)} events/s delivered, ${sample.missing} missing` : ''));
       }
     }
+    // records for the offline costs come from a run of their own: keeping them alive slows the consumer down
+    if (configs.includes('nodedecode')) await measure('nodedecode', 'pingpong', WORKLOADS[0].requests, setup, capture);
     costs = await nodeCosts(capture, setup.binary);
     startup = withStartup ? await measureStartup(setup) : [];
     if (withStartup) {

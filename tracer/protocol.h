@@ -1,5 +1,6 @@
-/* Binary records the tracer sends to the runner over its Unix socket; decoded by src/core/runner/records.ts.
- * Little-endian, one record per send(), each starting with its total length. Keep both sides in step. */
+/* Binary records the tracer writes into the runner's shared-memory ring; decoded by src/core/runner/records.ts
+ * and read by src/core/runner/ring.ts. Little-endian, each record starting with its total length. Keep both
+ * sides in step. */
 #ifndef SOCKLENS_PROTOCOL_H
 #define SOCKLENS_PROTOCOL_H
 #include <stdint.h>
@@ -35,5 +36,29 @@ struct sl_header {
 
 #define SL_PREVIEW_MAX 64
 #define SL_MAX_FDS 64
+
+/* The ring file ($SOCKLENS_RING), created by the runner: a header page, then one 64-bit ready word per slot
+ * (ready_off), then the slots (data_off). A record takes ceil(len / slot_size) consecutive slots (wrapping at the
+ * end) and is reserved by adding that count to head. Its producer writes it, then stores seq + 1 into the ready
+ * word of its first slot (release), seq being the 64-bit sequence number of that slot: a word left from an
+ * earlier lap never matches. The runner reads published records from tail on and stores the new tail. */
+#define SL_RING_MAGIC 0x31524c53u /* "SLR1" */
+#define SL_RING_VERSION 1u
+
+struct sl_ring_header {
+  uint32_t magic;
+  uint32_t version;
+  uint32_t slot_size;   /* bytes, a power of two */
+  uint32_t slots;       /* a power of two */
+  uint32_t runner_pid;  /* producers stop waiting for space when it is gone */
+  uint32_t closed;      /* set by the runner when the run is over: producers write nothing more */
+  uint32_t ready_off;
+  uint32_t data_off;
+  uint8_t pad0[32];
+  uint64_t head;        /* offset 64: next sequence number to reserve (producers, atomic) */
+  uint8_t pad1[56];
+  uint64_t tail;        /* offset 128: first sequence number not yet consumed (the runner) */
+  uint8_t pad2[56];
+};
 
 #endif

@@ -1,9 +1,13 @@
-/* SockLens tracer: preloaded (LD_PRELOAD) into the program being run; records its socket API calls and sends
- * them as binary records (protocol.h) to the runner over the Unix socket named by $SOCKLENS_SOCK.
+/* SockLens tracer: preloaded (LD_PRELOAD) into the program being run; records its socket API calls as binary
+ * records (protocol.h) in the runner's shared-memory ring ($SOCKLENS_RING), which the runner drains on a timer:
+ * no system call and no wake-up of another process per record. Each process also announces its pid on the Unix
+ * socket named by $SOCKLENS_SOCK and keeps that connection open, so the runner knows who is still alive.
  *
- * Rules it keeps: the program's descriptors are numbered as in an untraced run (the channel lives at a high
- * fd), errno is preserved, no locks (the kernel orders each process's records on its own stream), real
- * functions are resolved on first use, and its own I/O goes through raw syscalls so it never re-enters. */
+ * Rules it keeps: the program's descriptors are numbered as in an untraced run (the ring file is closed once
+ * mapped; the announcement socket lives at a high fd), errno is preserved, no locks (producers reserve slots
+ * with an atomic add; the order of reservations is each process's order), real functions are resolved on first
+ * use, and its own I/O goes through raw syscalls so it never re-enters. A full ring makes the caller wait, never
+ * drops a record, unless the runner is gone, has closed the ring, or has not drained anything for a long time. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -15,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -38,6 +44,9 @@ int __poll_chk(struct pollfd *pfds, nfds_t n, int timeout, size_t fdslen);
 #define CHANNEL_FD_TARGET 900
 
 static int chan_fd = -1;
+static struct sl_ring_header *ring;
+static uint64_t *ring_ready;
+static char *ring_data;
 static pid_t my_pid;
 static int exit_reported;
 static __thread pid_t my_tid;
@@ -77,6 +86,75 @@ static pid_t cur_tid(void) {
   if (!my_tid) my_tid = (pid_t)syscall(SYS_gettid);
   return my_tid;
 }
+
+/* ---- the ring ---- */
+
+static void ring_map(void) {
+  const char *path = getenv("SOCKLENS_RING");
+  if (!path) return;
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return;
+  struct stat st;
+  void *p = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(struct sl_ring_header))
+    p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  syscall(SYS_close, fd); /* the mapping stays; no descriptor is left behind */
+  if (p == MAP_FAILED) return;
+  struct sl_ring_header *h = p;
+  uint64_t slots = h->slots, size = h->slot_size;
+  int ok = h->magic == SL_RING_MAGIC && h->version == SL_RING_VERSION && slots && !(slots & (slots - 1)) &&
+           size >= sizeof(struct sl_header) && !(size & (size - 1)) && h->ready_off >= sizeof *h &&
+           h->ready_off + slots * 8 <= h->data_off && h->data_off + slots * size <= (uint64_t)st.st_size;
+  if (!ok) { munmap(p, (size_t)st.st_size); return; }
+  ring_ready = (uint64_t *)((char *)p + h->ready_off);
+  ring_data = (char *)p + h->data_off;
+  __atomic_store_n(&ring, h, __ATOMIC_RELEASE);
+}
+
+static void nap_us(long us) {
+  struct timespec ts = { 0, us * 1000 };
+  syscall(SYS_nanosleep, &ts, NULL);
+}
+
+/* Waits until slots [seq, seq + n) are free. 0 when the runner is gone, has closed the ring, or has not moved
+ * the tail for RING_GIVE_UP_MS: the program then runs on untraced rather than hang. */
+#define RING_GIVE_UP_MS 10000
+static int ring_wait(struct sl_ring_header *h, uint64_t seq, uint64_t n) {
+  uint64_t tail = __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
+  if (seq + n - tail <= h->slots) return 1;
+  long waited_us = 0, nap = 50;
+  while (seq + n - tail > h->slots) {
+    if (__atomic_load_n(&h->closed, __ATOMIC_RELAXED)) return 0;
+    if (waited_us >= RING_GIVE_UP_MS * 1000L) return 0;
+    if ((waited_us / 100000) != ((waited_us + nap) / 100000) && h->runner_pid &&
+        syscall(SYS_kill, (pid_t)h->runner_pid, 0) < 0 && errno == ESRCH)
+      return 0;
+    nap_us(nap);
+    waited_us += nap;
+    if (nap < 1000) nap *= 2;
+    uint64_t now = __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
+    if (now != tail) { tail = now; waited_us = 0; }
+  }
+  return 1;
+}
+
+static void ring_write(const char *rec, size_t len) {
+  struct sl_ring_header *h = __atomic_load_n(&ring, __ATOMIC_ACQUIRE);
+  if (!h || __atomic_load_n(&h->closed, __ATOMIC_RELAXED)) return;
+  uint64_t size = h->slot_size, mask = h->slots - 1, n = (len + size - 1) / size;
+  if (n > h->slots) return;
+  uint64_t seq = __atomic_fetch_add(&h->head, n, __ATOMIC_RELAXED);
+  if (!ring_wait(h, seq, n)) {
+    __atomic_store_n(&ring, NULL, __ATOMIC_RELAXED);
+    return;
+  }
+  size_t off = (size_t)((seq & mask) * size), room = (size_t)(h->slots * size) - off;
+  if (len <= room) memcpy(ring_data + off, rec, len);
+  else { memcpy(ring_data + off, rec, room); memcpy(ring_data, rec + room, len - room); }
+  __atomic_store_n(&ring_ready[seq & mask], seq + 1, __ATOMIC_RELEASE);
+}
+
+/* ---- the announcement socket ---- */
 
 static void chan_send(const void *buf, size_t len) {
   int fd = __atomic_load_n(&chan_fd, __ATOMIC_RELAXED);
@@ -136,7 +214,7 @@ static void ev_send(struct ev *e, long ret, int err) {
   if (h->nfds) { memcpy(buf + off, e->fds, h->nfds * sizeof(int32_t)); off += h->nfds * sizeof(int32_t); }
   h->len = (uint16_t)off;
   memcpy(buf, h, sizeof *h);
-  chan_send(buf, off);
+  ring_write(buf, off);
 }
 
 static void set_preview(struct ev *e, const void *buf, long n) {
@@ -174,7 +252,8 @@ static void chan_connect(void) {
   int high = (int)syscall(SYS_fcntl, s, F_DUPFD_CLOEXEC, target);
   if (high >= 0) { syscall(SYS_close, s); s = high; }
   __atomic_store_n(&chan_fd, s, __ATOMIC_RELAXED);
-  send_hello();
+  uint32_t pid = (uint32_t)cur_pid();
+  chan_send(&pid, sizeof pid);
 }
 
 static int find_main_exe(struct dl_phdr_info *info, size_t size, void *arg) {
@@ -198,6 +277,7 @@ static void atfork_child(void) {
   my_pid = 0;
   my_tid = 0;
   exit_reported = 0;
+  send_hello(); /* the mapping is inherited: same ring, this process's own records from here on */
   chan_connect();
 }
 
@@ -205,6 +285,8 @@ __attribute__((constructor)) static void sl_init(void) {
   int saved = errno;
   setvbuf(stdout, NULL, _IOLBF, 0); /* through a pipe printf would otherwise arrive only at exit */
   dl_iterate_phdr(find_main_exe, NULL);
+  ring_map();
+  send_hello();
   chan_connect();
   pthread_atfork(NULL, NULL, atfork_child);
   errno = saved;

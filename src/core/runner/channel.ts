@@ -2,80 +2,120 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RecordStream, type RawRecord } from './records';
+import type { RawRecord } from './records';
+import { EventRing, type RingOptions } from './ring';
 
-/** One traced process's connection (a process that exec()s connects anew). */
+/** One traced process image's announcement connection (a process that exec()s connects anew). */
 export interface TraceConnection {
   readonly id: number;
-  /** From its hello record; 0 until then. */
+  /** The pid it announced; 0 until then. */
   pid: number;
 }
 
 export interface ChannelHandlers {
   opened(conn: TraceConnection): void;
-  records(conn: TraceConnection, records: RawRecord[]): void;
-  closed(conn: TraceConnection, truncated: boolean): void;
+  /** Records from the ring, in order (every process's own records in its call order). */
+  records(records: RawRecord[]): void;
+  /** The process ended (or exec()ed): it will publish nothing more from that image. */
+  closed(conn: TraceConnection): void;
 }
 
-/** The Unix socket the preloaded tracer connects to, one stream per traced process. */
+/** How often the ring is drained while the run is live. */
+export const DRAIN_INTERVAL_MS = 4;
+
+/**
+ * The tracer's way to the runner: records go into a shared-memory ring (ring.ts), drained every few
+ * milliseconds; each traced process also announces its pid on a Unix socket and keeps that connection open
+ * until it ends, so the runner knows which traced processes are alive (also those that left the group).
+ */
 export class EventChannel {
+  /** The announcement socket. */
   readonly path: string;
+  readonly ring: EventRing;
   private readonly dir: string;
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  private readonly handlers: ChannelHandlers;
+  private readonly timer: NodeJS.Timeout;
   private nextId = 1;
+  private closed = false;
 
-  private constructor(dir: string, server: net.Server) {
+  private constructor(dir: string, server: net.Server, ring: EventRing, handlers: ChannelHandlers) {
     this.dir = dir;
     this.path = path.join(dir, 'events.sock');
     this.server = server;
+    this.ring = ring;
+    this.handlers = handlers;
+    // the program's own handles keep the process alive while it runs; the drain timer must not
+    this.timer = setInterval(() => this.drain(), DRAIN_INTERVAL_MS).unref();
   }
 
-  static async open(handlers: ChannelHandlers): Promise<EventChannel> {
+  static async open(handlers: ChannelHandlers, ringOptions?: RingOptions): Promise<EventChannel> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-'));
+    const ring = EventRing.create(ringOptions);
     const server = net.createServer();
-    const channel = new EventChannel(dir, server);
-    server.on('connection', (sock) => channel.accept(sock, handlers));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(channel.path, () => resolve());
-    });
+    const channel = new EventChannel(dir, server, ring, handlers);
+    server.on('connection', (sock) => channel.accept(sock));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(channel.path, () => resolve());
+      });
+    } catch (err) {
+      channel.close();
+      throw err;
+    }
     return channel;
   }
 
-  private accept(sock: net.Socket, handlers: ChannelHandlers): void {
+  /** What the traced program's environment needs. */
+  get env(): { SOCKLENS_SOCK: string; SOCKLENS_RING: string } {
+    return { SOCKLENS_SOCK: this.path, SOCKLENS_RING: this.ring.path };
+  }
+
+  /**
+   * Hands every record published so far to `records`. `final`: no traced process is left, so slots reserved by
+   * one that was killed before publishing are skipped instead of waited for.
+   */
+  drain(final = false): void {
+    if (this.closed) return;
+    const records = this.ring.drain(final);
+    if (records.length) this.handlers.records(records);
+  }
+
+  /** Slots reserved and not yet handed over (as of the last drain). */
+  get pending(): boolean {
+    return this.ring.pending;
+  }
+
+  private accept(sock: net.Socket): void {
     const conn: TraceConnection = { id: this.nextId++, pid: 0 };
-    const stream = new RecordStream();
     this.sockets.add(sock);
-    handlers.opened(conn);
+    this.handlers.opened(conn);
+    let announced = Buffer.alloc(0);
     let done = false;
     const end = (): void => {
       if (done) return;
       done = true;
       this.sockets.delete(sock);
-      handlers.closed(conn, stream.leftover > 0);
+      this.handlers.closed(conn);
     };
     sock.on('data', (chunk: Buffer) => {
-      let records: RawRecord[];
-      try {
-        records = stream.push(chunk);
-      } catch {
-        sock.destroy(); // a corrupt stream cannot be resynchronised
-        end();
-        return;
-      }
-      if (records.length) {
-        if (!conn.pid) conn.pid = records[0].pid;
-        handlers.records(conn, records);
-      }
+      if (conn.pid) return;
+      announced = Buffer.concat([announced, chunk]);
+      if (announced.length >= 4) conn.pid = announced.readUInt32LE(0);
     });
     sock.on('close', end);
     sock.on('error', end);
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
     for (const s of this.sockets) s.destroy();
     this.server.close();
+    this.ring.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

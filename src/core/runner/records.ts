@@ -1,5 +1,5 @@
 /**
- * Decodes the tracer's binary records (tracer/protocol.h) from one process's byte stream, in batches.
+ * Decodes the tracer's binary records (tracer/protocol.h); ring.ts hands them over in batches.
  * Keep HEADER_SIZE, the offsets and CALL_NAMES in step with protocol.h.
  */
 
@@ -47,7 +47,8 @@ function u64(b: Buffer, off: number): number {
 
 export class MalformedRecordError extends Error {}
 
-function decodeOne(b: Buffer, off: number, len: number): RawRecord {
+/** The record of `len` bytes at `off` (its buffers are views into `b`). */
+export function decodeRecord(b: Buffer, off: number, len: number): RawRecord {
   const callId = b[off + 2];
   const call = CALL_NAMES[callId];
   if (call === undefined) throw new MalformedRecordError(`unknown call id ${callId}`);
@@ -82,29 +83,4 @@ function decodeOne(b: Buffer, off: number, len: number): RawRecord {
     data,
     fds,
   };
-}
-
-/** Accumulates one stream's bytes and returns the complete records so far. */
-export class RecordStream {
-  private pending: Buffer | null = null;
-
-  push(chunk: Buffer): RawRecord[] {
-    const b = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    const out: RawRecord[] = [];
-    let off = 0;
-    while (b.length - off >= 2) {
-      const len = b.readUInt16LE(off);
-      if (len < HEADER_SIZE) throw new MalformedRecordError(`record length ${len} shorter than the header`);
-      if (b.length - off < len) break;
-      out.push(decodeOne(b, off, len));
-      off += len;
-    }
-    this.pending = off < b.length ? Buffer.from(b.subarray(off)) : null;
-    return out;
-  }
-
-  /** Bytes of an incomplete record left over (non-zero at end of stream means a truncated record). */
-  get leftover(): number {
-    return this.pending?.length ?? 0;
-  }
 }

@@ -120,7 +120,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /** Processes whose tracer stream must be read to the end: the main one and every child a fork() reported. */
   private readonly expectedPids = new Set<number>();
   private readonly seenPids = new Set<number>();
-  private readonly exeOfConn = new Map<number, boolean>();
+  /** Whether the process's current image is the compiled program (an exec'd one keeps its pid, not its binary). */
+  private readonly exeOfPid = new Map<number, boolean>();
   private readonly sockTypes = new Map<number, Map<number, number>>();
   private readonly lastSrc = new Map<number, SourceLocation>();
   private readonly listenAddrs: ListenAddress[] = [];
@@ -209,6 +210,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /** Synchronous last resort (the runner is exiting). */
   killNow(): void {
     if (this.child?.pid) killGroupNow(this.child.pid, this.announcedPids());
+    this.channel?.close();
   }
 
   // ---- event queue: events leave in arrival order; a call waits for its source line ----
@@ -260,7 +262,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       this.binary = compiled.binary;
       this.channel = await EventChannel.open({
         opened: (conn) => this.openConns.set(conn.id, conn),
-        records: (conn, records) => this.onRecords(conn, records),
+        records: (records) => this.onRecords(records),
         closed: (conn) => this.onConnClosed(conn),
       });
       let args: string[];
@@ -283,7 +285,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private spawnProgram(binary: string, args: string[], tracerLib: string, cwd: string): void {
     const env = { ...(this.options.env ?? process.env) };
     env.LD_PRELOAD = env.LD_PRELOAD ? `${tracerLib}:${env.LD_PRELOAD}` : tracerLib;
-    env.SOCKLENS_SOCK = this.channel!.path;
+    Object.assign(env, this.channel!.env);
     const argv0 = `./${path.basename(binary)}`;
     const child = spawn(binary, args, { argv0, cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
@@ -333,8 +335,12 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     if (this.exitedEmitted || !this.exitInfo || !this.pid) return;
     this.exitedEmitted = true;
     const pid = this.pid;
-    // the main process's last records are on its own connection, which may not even be accepted yet: read it to the end first
-    await waitFor(() => this.seenPids.has(pid) && ![...this.openConns.values()].some((c) => c.pid === pid), 2000, 5);
+    // the main process's announcement may not even be accepted yet: wait until it has ended, then take its last records
+    await waitFor(() => {
+      this.channel?.drain();
+      return this.seenPids.has(pid) && ![...this.openConns.values()].some((c) => c.pid === pid);
+    }, 2000, 5);
+    this.channel?.drain();
     await waitFor(() => !this.hasPending(), 2000, 5); // the crash report points at the last source line
     const { code, signal } = this.exitInfo;
     this.pushRunner({ kind: 'exited', pid, code, signal, reason: exitReason(code, signal) });
@@ -371,10 +377,12 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
   }
 
-  /** Every expected process has connected and every stream has ended. */
+  /** Every expected process has said hello, every traced process has ended, and the ring is drained. */
   private streamsDone(): boolean {
+    this.channel?.drain();
     if (this.openConns.size > 0) return false;
     for (const pid of this.expectedPids) if (!this.seenPids.has(pid)) return false;
+    this.channel?.drain(true); // no producer is left: slots reserved by a killed process are skipped
     return true;
   }
 
@@ -405,6 +413,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
 
   private async finish(reason: EndReason, checkPorts: boolean, error?: string): Promise<void> {
     if (this.ended) return;
+    this.channel?.drain(true);
     this.ended = true;
     if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
     await Promise.allSettled(this.clientRuns);
@@ -453,23 +462,22 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.openConns.delete(conn.id);
   }
 
-  private onRecords(conn: TraceConnection, records: RawRecord[]): void {
+  private onRecords(records: RawRecord[]): void {
     if (this.ended) return;
     for (const r of records) {
       if (r.call === 'hello') {
-        this.onHello(conn, r);
+        this.onHello(r);
         continue;
       }
-      this.onCall(conn, r);
+      this.onCall(r);
     }
     this.flush();
   }
 
-  private onHello(conn: TraceConnection, r: RawRecord): void {
-    conn.pid = r.pid;
+  private onHello(r: RawRecord): void {
     this.seenPids.add(r.pid);
     const exe = r.data ? r.data.toString('utf8') : '';
-    this.exeOfConn.set(conn.id, exe === this.binary);
+    this.exeOfPid.set(r.pid, exe === this.binary);
     const ppid = r.a[0];
     const parentTypes = this.sockTypes.get(ppid);
     if (parentTypes && !this.sockTypes.has(r.pid)) this.sockTypes.set(r.pid, new Map(parentTypes));
@@ -478,7 +486,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
   }
 
-  private onCall(conn: TraceConnection, r: RawRecord): void {
+  private onCall(r: RawRecord): void {
     const ev = callEventOf(r);
     ev.t = Math.max(0, r.tUs - this.startUs);
     const entry = this.enqueue(ev);
@@ -486,7 +494,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     if (r.call === 'fork' && r.ret > 0) this.expectedPids.add(r.ret);
     const lines = this.lines;
     const problem = isProblem(ev) ? this.problemEntry(ev) : null;
-    if ((r.flags & 2) && lines && this.exeOfConn.get(conn.id)) {
+    if ((r.flags & 2) && lines && this.exeOfPid.get(r.pid)) {
       const known = lines.cached(r.pc);
       if (known !== undefined) this.setSrc(ev, known);
       else {
