@@ -3,7 +3,10 @@ import * as assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { LiveClients, MAX_PENDING_SENDS } from '../../src/core/editor/liveClients';
+import { liveClientTarget } from '../../src/core/editor/liveClientTarget';
+import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events';
 import type { ClientReport } from '../../src/core/runner/testClient';
+import { startServer } from '../runner/helpers';
 
 /** Waits (bounded) until `check` holds. */
 async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -21,6 +24,8 @@ async function echoServer(): Promise<{ port: number; close: () => Promise<void>;
     open++;
     socket.on('data', (d) => socket.write(d.toString('utf8').toUpperCase()));
     socket.on('end', () => socket.end());
+    // clients destroyed mid-reply (closeAll) reset the connection: expected, not a failure
+    socket.on('error', () => undefined);
     socket.on('close', () => open--);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -114,6 +119,7 @@ test('queued texts are bounded while connecting, with a clear report', async () 
   assert.equal(clients.send(1, 'one too many'), false);
   assert.match(reports.at(-1)?.message ?? '', /wait for the connection/);
   await until(() => reports.filter((r) => r.action === 'sent').length === MAX_PENDING_SENDS, 'every queued text sent');
+  await until(() => reports.filter((r) => r.action === 'received').map((r) => r.text).join('') === 'X'.repeat(MAX_PENDING_SENDS), 'every reply');
   clients.closeAll();
   await until(() => clients.size === 0, 'closed');
   await server.close();
@@ -176,4 +182,74 @@ test('a UDP client to a port nobody has bound reports the refusal and stays open
   assert.equal(clients.size, 1);
   clients.disconnect(1);
   await until(() => clients.size === 0 && reports.some((r) => r.action === 'closed'), 'closed');
+});
+
+let seq = 0;
+function call(pid: number, name: string, fd: number | null, ret: number, extra: Partial<CallEvent> = {}): CallEvent {
+  return { v: 1, seq: ++seq, t: seq, kind: 'call', pid, tid: pid, call: name, fd, ret, errno: null, args: {}, ...extra };
+}
+const tcpSocket = (pid: number, fd: number): CallEvent => call(pid, 'socket', null, fd, { newFd: fd, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' } });
+const udpSocket = (pid: number, fd: number, type = 'SOCK_DGRAM'): CallEvent => call(pid, 'socket', null, fd, { newFd: fd, args: { family: 'AF_INET', type, protocol: '0' } });
+
+test('target: a TCP server that listened is reached over TCP, wildcard addresses over loopback', () => {
+  const events = [tcpSocket(10, 3), call(10, 'bind', 3, 0, { local: '0.0.0.0:9190' }), call(10, 'listen', 3, 0, { local: '0.0.0.0:9190' })];
+  assert.deepEqual(liveClientTarget(events), { ok: true, transport: 'tcp', host: '127.0.0.1', port: 9190, address: '0.0.0.0:9190' });
+  const v6 = [tcpSocket(10, 3), call(10, 'listen', 3, 0, { local: '[::]:5000' })];
+  assert.deepEqual(liveClientTarget(v6), { ok: true, transport: 'tcp', host: '::1', port: 5000, address: '[::]:5000' });
+});
+
+test('target: a bound datagram socket that never listens is reached over UDP', () => {
+  const events = [udpSocket(10, 3), call(10, 'bind', 3, 0, { local: '0.0.0.0:7000' }), call(10, 'recvfrom', 3, -1, { errno: 'EINTR' })];
+  assert.deepEqual(liveClientTarget(events), { ok: true, transport: 'udp', host: '127.0.0.1', port: 7000, address: '0.0.0.0:7000' });
+  const flags = [udpSocket(10, 4, 'SOCK_DGRAM|SOCK_NONBLOCK'), call(10, 'bind', 4, 0, { local: '[::1]:7001' })];
+  assert.deepEqual(liveClientTarget(flags), { ok: true, transport: 'udp', host: '::1', port: 7001, address: '[::1]:7001' });
+});
+
+test('target: TCP listening wins over an earlier UDP bind; only bound datagram sockets count as UDP', () => {
+  const both = [udpSocket(10, 3), call(10, 'bind', 3, 0, { local: '127.0.0.1:7000' }), tcpSocket(10, 4), call(10, 'bind', 4, 0, { local: '127.0.0.1:8000' }), call(10, 'listen', 4, 0, { local: '127.0.0.1:8000' })];
+  assert.deepEqual(liveClientTarget(both), { ok: true, transport: 'tcp', host: '127.0.0.1', port: 8000, address: '127.0.0.1:8000' });
+  // a stream socket bound but not listening yet: nothing to reach
+  assert.deepEqual(liveClientTarget([tcpSocket(10, 3), call(10, 'bind', 3, 0, { local: '127.0.0.1:8000' })]), { ok: false, reason: 'not-listening' });
+  // the fd number was reused by a stream socket after the datagram socket closed
+  const reused = [udpSocket(10, 3), call(10, 'close', 3, 0), tcpSocket(10, 3), call(10, 'bind', 3, 0, { local: '127.0.0.1:8000' })];
+  assert.deepEqual(liveClientTarget(reused), { ok: false, reason: 'not-listening' });
+  // a failed bind and a port-0 bind are not addresses to reach
+  const failed = [udpSocket(10, 3), call(10, 'bind', 3, -1, { errno: 'EADDRINUSE', local: '127.0.0.1:7000' }), call(10, 'bind', 3, 0, { local: '127.0.0.1:0' })];
+  assert.deepEqual(liveClientTarget(failed), { ok: false, reason: 'not-listening' });
+  assert.deepEqual(liveClientTarget([]), { ok: false, reason: 'not-listening' });
+});
+
+test('target: a forked child binds the datagram socket it inherited', () => {
+  const events: SockLensEvent[] = [
+    udpSocket(10, 3),
+    call(10, 'fork', null, 11),
+    { v: 1, seq: ++seq, t: seq, kind: 'process-started', pid: 11, ppid: 10, argv: ['a.out'] },
+    call(11, 'bind', 3, 0, { local: '0.0.0.0:7002' }),
+  ];
+  assert.deepEqual(liveClientTarget(events), { ok: true, transport: 'udp', host: '127.0.0.1', port: 7002, address: '0.0.0.0:7002' });
+});
+
+test('target: an address that is neither loopback nor wildcard is named, not reached', () => {
+  const events = [tcpSocket(10, 3), call(10, 'listen', 3, 0, { local: '192.0.2.7:9190' })];
+  assert.deepEqual(liveClientTarget(events), { ok: false, reason: 'not-loopback', address: '192.0.2.7:9190' });
+});
+
+test('the real UDP echo fixture, run by the runner: target chosen from its events, datagrams answered', async () => {
+  const { r, port } = await startServer('udp_echo.c', {}, 'bind');
+  const target = liveClientTarget(r.events);
+  assert.deepEqual(target, { ok: true, transport: 'udp', host: '127.0.0.1', port, address: `0.0.0.0:${port}` });
+  assert.ok(target.ok);
+  const reports: ClientReport[] = [];
+  const clients = new LiveClients((rep) => reports.push(rep));
+  clients.connect(1, target.host, target.port, target.transport);
+  clients.send(1, 'first');
+  clients.send(1, 'second <i>');
+  await until(() => reports.filter((rep) => rep.action === 'received').length === 2, 'both answers', 15000);
+  assert.deepEqual(reports.filter((rep) => rep.action === 'received').map((rep) => rep.text), ['first', 'second <i>']);
+  const recvfrom = await r.waitForCall('recvfrom', (c) => c.data === 'second <i>');
+  assert.match(recvfrom.peer ?? '', /^127\.0\.0\.1:\d+$/);
+  clients.disconnect(1);
+  await until(() => clients.size === 0, 'the client closed');
+  const result = await r.run.stop();
+  assert.equal(result.portsFreed, true);
 });
