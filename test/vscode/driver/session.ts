@@ -61,16 +61,18 @@ function resolveInstallMode(requested: SockLensInstall | undefined): SockLensIns
   return requested ?? 'vsix';
 }
 
+/** The newest modification time of packaged files under `p` (not directories: theirs change when the .vsix is written). */
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;
   const stat = fs.statSync(p);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...fs.readdirSync(p).filter((e) => !e.endsWith('.vsix')).map((e) => newestMtime(path.join(p, e))));
+  const packaged = (entry: string): boolean => !/\.(vsix|map|so|o)$/.test(entry);
+  return Math.max(0, ...fs.readdirSync(p).filter(packaged).map((e) => newestMtime(path.join(p, e))));
 }
 
 /** Packages the .vsix unless the one in dist/ is newer than everything that goes into it. */
 function freshVsix(): string {
-  const inputs = ['dist', 'package.json', 'package.nls.json', 'package.nls.ko.json', 'knowledge', 'syntaxes', 'l10n', 'media', '.vscodeignore'];
+  const inputs = ['dist', 'package.json', 'package.nls.json', 'package.nls.ko.json', 'knowledge', 'syntaxes', 'l10n', 'media', 'tracer', '.vscodeignore'];
   const vsixTime = fs.existsSync(vsixPath) ? fs.statSync(vsixPath).mtimeMs : 0;
   const inputTime = Math.max(...inputs.map((p) => newestMtime(path.join(repoRoot, p))));
   return vsixTime > inputTime ? vsixPath : packageVsix();
