@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     '',
     'SockLens is driven as the extension drives it: one TreeCache entry per document version, `cache.update()` on each change event, ' +
       '`analyzer.explainAt()` per hover. **First hover** = a document no hover has seen: `cache.get(uri, version, () => text)` and a hover on the ' +
-      '`bind` nearest the middle of the file. From 64 KiB of text on, that hover parses only the function around the cursor and schedules the ' +
+      '`bind` nearest the middle of the file. From 8 KiB of text on, that hover parses only the function around the cursor and schedules the ' +
       'whole-file parse for the idle event loop (**background full parse**, the time until it is done; no hover waits for it); smaller files are ' +
       `parsed whole at once. **Warm hover** = ${WARM_SAMPLES} hovers on socket calls spread over the file (each function is analysed on its first hover, ` +
       `then cached; clangd gets the same positions). **Hover after edit** = ${EDIT_SAMPLES} one-character edits two lines above the hovered \`bind\`, each timed as the change event ` +
