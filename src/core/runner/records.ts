@@ -47,7 +47,14 @@ function u64(b: Buffer, off: number): number {
 
 export class MalformedRecordError extends Error {}
 
-/** The record of `len` bytes at `off` (its buffers are views into `b`). */
+/** A copy of b[start, end): the ring's buffer is reused by the next drain. One typed array, no view in between. */
+function copyOf(b: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  b.copy(out, 0, start, end);
+  return out;
+}
+
+/** The record of `len` bytes at `off` (its buffers are copies: `b` may be reused). */
 export function decodeRecord(b: Buffer, off: number, len: number): RawRecord {
   const callId = b[off + 2];
   const call = CALL_NAMES[callId];
@@ -58,11 +65,11 @@ export function decodeRecord(b: Buffer, off: number, len: number): RawRecord {
   const nfds = b.readUInt16LE(off + 86);
   let p = off + HEADER_SIZE;
   if (HEADER_SIZE + localLen + peerLen + dataLen + nfds * 4 !== len) throw new MalformedRecordError(`record length ${len} does not add up`);
-  const local = localLen ? b.subarray(p, p + localLen) : null;
+  const local = localLen ? copyOf(b, p, p + localLen) : null;
   p += localLen;
-  const peer = peerLen ? b.subarray(p, p + peerLen) : null;
+  const peer = peerLen ? copyOf(b, p, p + peerLen) : null;
   p += peerLen;
-  const data = dataLen ? b.subarray(p, p + dataLen) : null;
+  const data = dataLen ? copyOf(b, p, p + dataLen) : null;
   p += dataLen;
   const fds: number[] = [];
   for (let i = 0; i < nfds; i++, p += 4) fds.push(b.readInt32LE(p));

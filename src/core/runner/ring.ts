@@ -140,12 +140,7 @@ export class EventRing {
           continue;
         }
         try {
-          const r = decodeRecord(data, off, len);
-          // the next drain reuses the buffer: the record keeps copies (small ones come from Node's pool)
-          if (r.local) r.local = Buffer.from(r.local);
-          if (r.peer) r.peer = Buffer.from(r.peer);
-          if (r.data) r.data = Buffer.from(r.data);
-          out.push(r);
+          out.push(decodeRecord(data, off, len)); // copies what it keeps: the next drain reuses the buffer
         } catch {
           this.malformed++;
         }
