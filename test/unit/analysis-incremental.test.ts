@@ -123,8 +123,18 @@ describe('analysis of edited versions', () => {
   });
 });
 
-describe('first hover on a large document', () => {
-  it('answers from the function around it, then parses the whole file once the event loop is idle', async () => {
+describe('first hover on a document', () => {
+  it('parses a small file whole at once (file-scope facts from the first hover)', () => {
+    const cache = analyzer.createTreeCache();
+    const doc = cache.get('file:///small.c', 1, () => SERVER);
+    assert.equal(doc.parsed, false);
+    const row = SERVER.split('\n').findIndex((l) => l.includes('listen('));
+    assert.equal(analyzer.explainAt(doc, row, 2)?.name, 'listen');
+    assert.equal(doc.parsed, true);
+    cache.clear();
+  });
+
+  it('answers a large file from the function around it, then parses the whole file once the event loop is idle', async () => {
     let text = '';
     for (let i = 0; text.length < 100_000; i++) text += SERVER.replace('int main(void)', `int main_${i}(void)`).replace(/^#.*\n|^enum.*\n/gm, '');
     text = SERVER.slice(0, SERVER.indexOf('/*')) + text;
