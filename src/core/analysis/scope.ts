@@ -43,7 +43,8 @@ function declaratorParts(node: Node): { name?: string; pointer: boolean; array: 
 }
 
 function readDeclarations(language: Language, node: Node, into: Map<string, Declaration>, query: 'declarations' | 'globals' = 'declarations'): void {
-  for (const captures of runQuery(language, query, node)) {
+  // globals.scm matches from the translation unit itself (depth 0).
+  for (const captures of runQuery(language, query, node, query === 'globals' ? 0 : undefined)) {
     const typeNode = captures.get('decl.type')!;
     const { name, pointer, array } = declaratorParts(captures.get('decl.declarator')!);
     if (!name || name === '') continue;

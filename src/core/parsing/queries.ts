@@ -32,7 +32,11 @@ export function captureMap(match: QueryMatch): Map<string, Node> {
   return map;
 }
 
-/** Runs a query over `node` (the whole tree or one function) and returns capture maps in document order. */
-export function runQuery(language: Language, name: QueryName, node: Node): Map<string, Node>[] {
-  return getQuery(language, name).matches(node).map(captureMap);
+/**
+ * Runs a query over `node` (the whole tree or one function) and returns capture maps in document order.
+ * `maxStartDepth` bounds how deep below `node` a match may start: a query anchored at the root (the file-scope
+ * variables) then skips every function body, where walking a 10k-line tree costs tens of milliseconds.
+ */
+export function runQuery(language: Language, name: QueryName, node: Node, maxStartDepth?: number): Map<string, Node>[] {
+  return getQuery(language, name).matches(node, maxStartDepth === undefined ? undefined : { maxStartDepth }).map(captureMap);
 }
