@@ -100,30 +100,44 @@ export class SockLensAnalyzer implements Analyzer {
 
   warmUp(): void {
     this.warmedUp = true;
-    this.guard(undefined, () => this.warmUpUnguarded());
+    for (const step = this.warmUpSteps(); !this.guard(true, () => step.next().done === true); );
   }
 
-  /** The first query of any kind schedules warmUp() for the next idle turn, so the first real hover skips it. */
+  /**
+   * The first query of any kind schedules the warm-up for the idle event loop, one sample line per turn (a
+   * few milliseconds each), so the first real hovers skip it and no hover waits long behind it.
+   */
   private warmUpSoon(): void {
     if (this.warmedUp) return;
     this.warmedUp = true;
+    const step = this.warmUpSteps();
+    const next = (): void => {
+      if (!this.guard(true, () => step.next().done === true)) setImmediate(next).unref();
+    };
     // unref: a CLI process must not stay alive for it.
-    setImmediate(() => this.warmUp()).unref();
+    setImmediate(next).unref();
   }
 
-  private warmUpUnguarded(): void {
+  /**
+   * Every word of the sample, in both languages, a few rounds: compiles the queries and lets V8 optimise the
+   * hover paths while the editor is idle, instead of during the user's first few dozen hovers.
+   */
+  private *warmUpSteps(): Generator<void> {
     if (!this.parser) return;
-    // Every word, in both languages, a few rounds: compiles the queries and lets V8 optimise the hover paths
-    // while the editor is idle, instead of during the user's first few dozen hovers.
+    const lines = WARM_UP_SAMPLE.split('\n');
     for (let round = 0; round < WARM_UP_ROUNDS; round++) {
       const tree = this.parser.parse(WARM_UP_SAMPLE);
       if (!tree) return;
-      const doc = { text: WARM_UP_SAMPLE, tree };
-      WARM_UP_SAMPLE.split('\n').forEach((text, line) => {
-        for (const word of text.matchAll(/\b\w/g)) for (const lang of ['en', 'ko'] as const) this.explainAt(doc, line, word.index!, lang);
-      });
-      this.findPortArgument(doc);
-      tree.delete();
+      try {
+        const doc = { text: WARM_UP_SAMPLE, tree };
+        for (let line = 0; line < lines.length; line++) {
+          for (const word of lines[line].matchAll(/\b\w/g)) for (const lang of ['en', 'ko'] as const) this.explainAt(doc, line, word.index!, lang);
+          yield;
+        }
+        this.findPortArgument(doc);
+      } finally {
+        tree.delete();
+      }
     }
   }
 
