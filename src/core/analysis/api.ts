@@ -72,6 +72,9 @@ export interface Analyzer {
   findPortArgument(doc: DocumentInput): PortArgument | undefined;
   misspellings(doc: DocumentInput): Misspelled[];
   createTreeCache(maxTrees?: number): TreeCache;
-  /** Compiles the queries and runs one small analysis, so the first real hover does not pay for it. */
+  /**
+   * Compiles the queries and hovers over a sample program a few times, so the first real hovers do not pay for
+   * it. The first explainAt() runs the same warm-up in small slices on the idle event loop.
+   */
   warmUp(): void;
 }

@@ -17,8 +17,8 @@
  *                                                      // cache.get(uri, version, () => text) parses lazily, cache.update()
  *                                                      // reparses incrementally and records the edit so the analysis of
  *                                                      // the new version reuses the old one's line index and macros
- *   analyzer.warmUp()                                  // compile queries ahead of the first hover (~100 ms, once;
- *                                                      // the first explainAt() also schedules it for the next idle turn)
+ *   analyzer.warmUp()                                  // compile queries and warm V8 up ahead of the first hovers (once,
+ *                                                      // ~0.2-0.9 s; the first explainAt() also runs it in idle slices)
  *
  * `doc` is the text, or `{ text, tree }` with a tree from the TreeCache (the cache's CachedDocument fits).
  * Positions are 0-based lines and UTF-16 characters, exactly like VS Code's `Position`.
