@@ -35,8 +35,23 @@ function named(table: Record<number, string>, n: number): string {
   return table[n] ?? String(n);
 }
 
+/** Flag words repeat (mostly 0 or one value per call site): each table keeps the strings it has built. */
+const bitNameCache = new Map<[number, string][], Map<number, string>>();
+const BIT_CACHE_LIMIT = 256;
+
 /** "MSG_PEEK|MSG_DONTWAIT", "0" when none; unknown bits kept as hex. */
 function bitNames(bits: [number, string][], n: number): string {
+  let cache = bitNameCache.get(bits);
+  if (!cache) bitNameCache.set(bits, (cache = new Map()));
+  let text = cache.get(n);
+  if (text === undefined) {
+    text = bitNamesOf(bits, n);
+    if (cache.size < BIT_CACHE_LIMIT) cache.set(n, text);
+  }
+  return text;
+}
+
+function bitNamesOf(bits: [number, string][], n: number): string {
   const names: string[] = [];
   let rest = n >>> 0;
   for (const [bit, name] of bits) {
@@ -111,16 +126,21 @@ export const isCrashSignal = (signal: string | null): boolean => signal !== null
 
 /** Printable text with \n, \r, \t, \\ and \xNN escapes. */
 export function previewText(b: Buffer): string {
+  // printable runs are taken whole: most payloads are plain text with at most a line end to escape
   let s = '';
-  for (const c of b) {
+  let run = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c >= 0x20 && c < 0x7f && c !== 0x5c) continue;
+    if (i > run) s += b.toString('latin1', run, i);
+    run = i + 1;
     if (c === 0x0a) s += '\\n';
     else if (c === 0x0d) s += '\\r';
     else if (c === 0x09) s += '\\t';
     else if (c === 0x5c) s += '\\\\';
-    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
     else s += `\\x${c.toString(16).padStart(2, '0')}`;
   }
-  return s;
+  return run === 0 ? b.toString('latin1') : run < b.length ? s + b.toString('latin1', run) : s;
 }
 
 function ipv6Text(b: Buffer, off: number): string {

@@ -2,6 +2,7 @@
  * Decodes the tracer's binary records (tracer/protocol.h); ring.ts hands them over in batches.
  * Keep HEADER_SIZE, the offsets and CALL_NAMES in step with protocol.h.
  */
+import * as os from 'node:os';
 
 export const HEADER_SIZE = 88;
 
@@ -37,12 +38,20 @@ export interface RawRecord {
   fds: number[];
 }
 
-function i64(b: Buffer, off: number): number {
-  return b.readInt32LE(off + 4) * 4294967296 + b.readUInt32LE(off);
-}
+/** The tracer writes native words and every Linux target here (x86_64, aarch64) is little-endian. */
+const LITTLE_ENDIAN = os.endianness() === 'LE';
 
-function u64(b: Buffer, off: number): number {
-  return b.readUInt32LE(off + 4) * 4294967296 + b.readUInt32LE(off);
+/** 32-bit views of the buffer last decoded from (the ring reuses one buffer): aligned fields are read as words. */
+let viewOf: Buffer | null = null;
+let i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+let u32: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+function wordsOf(b: Buffer): void {
+  if (viewOf === b) return;
+  viewOf = b;
+  const aligned = b.byteOffset % 4 === 0;
+  i32 = aligned ? new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) : new Int32Array(0);
+  u32 = aligned ? new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2) : new Uint32Array(0);
 }
 
 export class MalformedRecordError extends Error {}
@@ -59,12 +68,19 @@ export function decodeRecord(b: Buffer, off: number, len: number): RawRecord {
   const callId = b[off + 2];
   const call = CALL_NAMES[callId];
   if (call === undefined) throw new MalformedRecordError(`unknown call id ${callId}`);
-  const localLen = b.readUInt16LE(off + 80);
-  const peerLen = b.readUInt16LE(off + 82);
-  const dataLen = b.readUInt16LE(off + 84);
-  const nfds = b.readUInt16LE(off + 86);
+  if (!LITTLE_ENDIAN) throw new MalformedRecordError('tracer records are little-endian; this host is not');
+  if (off < 0 || off + HEADER_SIZE > b.length) throw new MalformedRecordError(`record at ${off} runs past the buffer`);
+  wordsOf(b);
+  // fields are read as 32-bit words; a record that is not 4-byte aligned (never one from the ring) is copied first
+  const w = (b.byteOffset + off) % 4 === 0 && i32.length > 0 ? (off >>> 2) : -1;
+  if (w < 0) return decodeRecord(copyOf(b, off, off + len), 0, len);
+  const localLen = u32[w + 20] & 0xffff;
+  const peerLen = u32[w + 20] >>> 16;
+  const dataLen = u32[w + 21] & 0xffff;
+  const nfds = u32[w + 21] >>> 16;
   let p = off + HEADER_SIZE;
   if (HEADER_SIZE + localLen + peerLen + dataLen + nfds * 4 !== len) throw new MalformedRecordError(`record length ${len} does not add up`);
+  if (off + len > b.length) throw new MalformedRecordError(`record length ${len} runs past the buffer`);
   const local = localLen ? copyOf(b, p, p + localLen) : null;
   p += localLen;
   const peer = peerLen ? copyOf(b, p, p + peerLen) : null;
@@ -76,15 +92,15 @@ export function decodeRecord(b: Buffer, off: number, len: number): RawRecord {
   return {
     call,
     flags: b[off + 3],
-    pid: b.readUInt32LE(off + 4),
-    tid: b.readUInt32LE(off + 8),
-    fd: b.readInt32LE(off + 12),
-    tUs: u64(b, off + 16),
-    ret: i64(b, off + 24),
-    err: b.readInt32LE(off + 32),
-    newFd: b.readInt32LE(off + 36),
-    pc: u64(b, off + 40),
-    a: [i64(b, off + 48), i64(b, off + 56), i64(b, off + 64), i64(b, off + 72)],
+    pid: u32[w + 1],
+    tid: u32[w + 2],
+    fd: i32[w + 3],
+    tUs: u32[w + 5] * 4294967296 + u32[w + 4],
+    ret: i32[w + 7] * 4294967296 + u32[w + 6],
+    err: i32[w + 8],
+    newFd: i32[w + 9],
+    pc: u32[w + 11] * 4294967296 + u32[w + 10],
+    a: [i32[w + 13] * 4294967296 + u32[w + 12], i32[w + 15] * 4294967296 + u32[w + 14], i32[w + 17] * 4294967296 + u32[w + 16], i32[w + 19] * 4294967296 + u32[w + 18]],
     local,
     peer,
     data,
