@@ -48,6 +48,8 @@ export class EventRing {
   private readonly dataOff: number;
   private readonly word = Buffer.alloc(8);
   private readonly readyBuf: Buffer;
+  /** readyBuf as 32-bit words (little-endian host: low word first). */
+  private readonly readyWords: Uint32Array;
   /** Reused by every drain: a fresh large buffer each time would make V8 collect garbage far more often. */
   private readonly dataBuf: Buffer;
   private tail = 0;
@@ -66,6 +68,7 @@ export class EventRing {
     this.readyOff = HEADER_BYTES;
     this.dataOff = HEADER_BYTES + Math.ceil((slots * 8) / HEADER_BYTES) * HEADER_BYTES;
     this.readyBuf = Buffer.alloc(slots * 8);
+    this.readyWords = new Uint32Array(this.readyBuf.buffer, this.readyBuf.byteOffset, slots * 2);
     this.dataBuf = Buffer.alloc(slots * slotSize);
   }
 
@@ -124,7 +127,7 @@ export class EventRing {
       let i = 0;
       while (i < count) {
         const seq = this.tail + i;
-        const ready = this.readyBuf.readUInt32LE(i * 8 + 4) * 4294967296 + this.readyBuf.readUInt32LE(i * 8);
+        const ready = this.readyWords[i * 2 + 1] * 4294967296 + this.readyWords[i * 2];
         if (ready !== seq + 1) {
           if (!final) break;
           this.abandoned++;
