@@ -646,18 +646,28 @@ function encodeRecord(r: RawRecord): Buffer {
 async function nodeCosts(captured: RawRecord[], binary: string): Promise<NodeCosts | null> {
   if (!captured.length) return null;
   const encoded = captured.map(encodeRecord);
-  const bytes = Buffer.concat(encoded);
-  const decodeAll = (): RawRecord[] => {
-    const out: RawRecord[] = [];
-    for (let off = 0; off < bytes.length; off += bytes.readUInt16LE(off)) out.push(decodeRecord(bytes, off, bytes.readUInt16LE(off)));
-    return out;
+  // each record starts 8-byte aligned, as in the ring's slots (the decoder copies unaligned records first)
+  const aligned = (n: number): number => (n + 7) & ~7;
+  const bytes = Buffer.concat(encoded.map((e) => Buffer.concat([e, Buffer.alloc(aligned(e.length) - e.length)])));
+  const offsets: number[] = [];
+  for (let off = 0; off < bytes.length; off += aligned(bytes.readUInt16LE(off))) offsets.push(off);
+  const decodeAt = (off: number): RawRecord => decodeRecord(bytes, off, bytes.readUInt16LE(off));
+  const records = offsets.map(decodeAt);
+  const total = encoded.reduce((n, e) => n + e.length, 0);
+  // timed in drain-sized batches whose results are dropped, as in the runner: keeping every result of a pass alive
+  // would time the garbage collector promoting them instead
+  const BATCH = 512;
+  const inBatches = <T>(items: T[], fn: (item: T) => unknown): void => {
+    let kept: unknown[] = [];
+    for (const item of items) {
+      kept.push(fn(item));
+      if (kept.length === BATCH) kept = [];
+    }
   };
-  const records = decodeAll();
-  const total = bytes.length;
-  const decodeUs = perItemUs(records.length, 10, decodeAll);
+  const decodeUs = perItemUs(records.length, 10, () => inBatches(offsets, decodeAt));
   const events = records.map(callEventOf);
-  const buildUs = perItemUs(records.length, 10, () => void records.map(callEventOf));
-  const jsonUs = perItemUs(events.length, 10, () => void events.map((e) => JSON.stringify(e)));
+  const buildUs = perItemUs(records.length, 10, () => inBatches(records, callEventOf));
+  const jsonUs = perItemUs(events.length, 10, () => inBatches(events, (e) => JSON.stringify(e)));
 
   const pcs = [...new Set(records.filter((r) => r.flags & FLAG_HAS_PC).map((r) => r.pc))];
   const lines = new SourceLines(binary, FIXTURES);
@@ -795,7 +805,7 @@ function perEventCosts(results: Results): string {
     return (
       `- ${w.label} (${perRequest.toFixed(1)} events a request): in the traced program, the hooks ${us((cpu('nosink') - cpu('untraced')) / perRequest)} an event, ` +
       `writing the record into the ring ${us((cpu('nodedecode') - cpu('nosink')) / perRequest)}. ` +
-      `In Node: draining the ring and decoding ${us(node('nodedecode') / perRequest)} CPU an event (timer wake-ups included), ` +
+      `In Node: draining the ring and decoding ${us((node('nodedecode') - node('untraced')) / perRequest)} CPU an event (timer wake-ups included, the benchmark's own CPU in the untraced row taken off), ` +
       `and the runner's work on top (events, queue, emit) ${us((node('runner') - node('nodedecode')) / perRequest)} an event.`
     );
   });
@@ -819,9 +829,12 @@ function reading(results: Results, startup: StartupRow[], costs: NodeCosts | nul
       `no system call per record and nobody woken per record; Node drains it every ${DRAIN_INTERVAL_MS} ms with a handful of preads ` +
       `(tracer → ring with Node decoding: ${both('nodedecode')})` +
       (costs ? `; decoding and building an event cost ${(costs.decodeUs + costs.buildUs).toFixed(1)} µs a record measured offline` : '') +
-      '. Before the ring (one sendto() per record over a Unix socket, the reader woken for nearly every record), the same ' +
-      'benchmark recorded the runner at 0.34× (pingpong) and 0.23× (connect), a C reader that discards the bytes at 0.60× / 0.53×, and ' +
-      'the same C reader sleeping 5 ms between reads at 1.02× / 0.69×. ' +
+      '. What is left is Node\'s CPU per event competing with the server and the load client for the 2 cores: a CPU profile of ' +
+      'the runner under the new-connection load (node --cpu-prof) puts the largest single parts in the preads that copy the slots ' +
+      'out of the ring (the producer\'s cache lines move to Node\'s core: about 128 bytes and one ready word a record) and in garbage ' +
+      'collection of the per-event objects (record, event, arguments, queue entry), with decoding, event building and emitting after them. ' +
+      '(History: the first transport, one sendto() per record over a Unix socket with the reader woken for nearly every record, ' +
+      'had the runner at 0.34× / 0.23×.) ' +
       (Number.isFinite(gap)
         ? `addr2line is off the hot path (a handful of call sites, cached), but starting it sits in front of the first event of every run: ` +
           `with everything cached the listen event arrived ${ms(gap)} ms (median) after the program called listen().`
