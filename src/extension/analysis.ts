@@ -52,7 +52,7 @@ export class Analysis implements vscode.Disposable {
   async parsed(document: vscode.TextDocument): Promise<{ engine: Engine; doc: CachedDocument } | undefined> {
     const engine = this.engine ?? (await this.load());
     if (!engine) return undefined;
-    return { engine, doc: engine.cache.get(document.uri.toString(), document.version, document.getText()) };
+    return { engine, doc: engine.cache.get(document.uri.toString(), document.version, () => document.getText()) };
   }
 
   /**

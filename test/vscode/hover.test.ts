@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { repoRoot } from './driver/paths';
+import { outputDir, repoRoot } from './driver/paths';
 import { VSCodeSession } from './driver/session';
 import { waitFor } from './driver/wait';
 import { hoverCases, hoverFailures, positionOf, sourceFile, type Lang } from './suite/hover-cases';
@@ -69,6 +69,10 @@ describe('SockLens hovers in VS Code (English)', { timeout: 300_000 }, () => {
     const opened = await current().harness.call('open', { path: 'hello_server.c' });
     assert.equal(opened.languageId, 'c');
     await waitFor('SockLens to activate on the C file', async () => (await current().harness.call('status')).socklens.active, { timeoutMs: 60_000 });
+    const { activationMs } = (await current().harness.call('status')).socklens;
+    assert.ok(typeof activationMs === 'number' && activationMs > 0, `the extension reports how long it took to activate (${activationMs})`);
+    fs.mkdirSync(outputDir, { recursive: true });
+    fs.writeFileSync(path.join(outputDir, 'activation-en.json'), JSON.stringify({ activationMs }, null, 2));
   });
 
   checkAllCases(current, 'en');

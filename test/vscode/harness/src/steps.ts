@@ -20,7 +20,7 @@ export interface Status {
   trusted: boolean;
   language: string;
   workspaceFolders: string[];
-  socklens: { installed: boolean; active: boolean; version: string | undefined };
+  socklens: { installed: boolean; active: boolean; version: string | undefined; activationMs: number | undefined };
 }
 
 export interface EditorState {
@@ -54,7 +54,12 @@ export function status(): Status {
     trusted: vscode.workspace.isTrusted,
     language: vscode.env.language,
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-    socklens: { installed: ext !== undefined, active: ext?.isActive ?? false, version: typeof version === 'string' ? version : undefined },
+    socklens: {
+      installed: ext !== undefined,
+      active: ext?.isActive ?? false,
+      version: typeof version === 'string' ? version : undefined,
+      activationMs: ext?.isActive && typeof ext.exports?.activationMs === 'number' ? ext.exports.activationMs : undefined,
+    },
   };
 }
 
