@@ -907,7 +907,7 @@ function nodeCostText(c: NodeCosts | null): string {
   if (!c) return '';
   return [
     `Node side, measured offline on the ${c.records.toLocaleString('en')} records captured from one ping-pong run ` +
-      `(${c.bytesPerRecord.toFixed(0)} bytes a record): decoding (records.ts) ${c.decodeUs.toFixed(2)} µs a record, ` +
+      `(${c.bytesPerRecord.toFixed(0)} bytes a record, laid out 8-byte aligned as in the ring and handled in batches of 512 as a drain hands them over): decoding (records.ts) ${c.decodeUs.toFixed(2)} µs a record, ` +
       `building the event (callEventOf) ${c.buildUs.toFixed(2)} µs, JSON.stringify (what \`--json\` adds) ${c.jsonUs.toFixed(2)} µs. ` +
       `addr2line: ${c.uniquePcs} distinct call sites in the run, so after the first lookups every event is a cache hit; ` +
       `first lookup (spawning addr2line) ${ms(c.addr2lineFirstMs)} ms, a cache miss afterwards ${c.addr2lineEachUs.toFixed(0)} µs (median).`,
