@@ -831,7 +831,7 @@ function reading(results: Results, startup: StartupRow[], costs: NodeCosts | nul
       (costs ? `; decoding and building an event cost ${(costs.decodeUs + costs.buildUs).toFixed(1)} µs a record measured offline` : '') +
       '. What is left is Node\'s CPU per event competing with the server and the load client for the 2 cores: a CPU profile of ' +
       'the runner under the new-connection load (node --cpu-prof) puts the largest single parts in the preads that copy the slots ' +
-      'out of the ring (the producer\'s cache lines move to Node\'s core: about 128 bytes and one ready word a record) and in garbage ' +
+      'out of the ring (about 128 bytes and one ready word a record, most likely slowed by the producer\'s cache lines moving to Node\'s core) and in garbage ' +
       'collection of the per-event objects (record, event, arguments, queue entry), with decoding, event building and emitting after them. ' +
       '(History: the first transport, one sendto() per record over a Unix socket with the reader woken for nearly every record, ' +
       'had the runner at 0.34× / 0.23×.) ' +
