@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { Analyzer, CachedDocument, TreeCache } from '../core/analysis';
 import { loadEngine } from './loadEngine';
 
+/** Work per idle turn when analysing a document's functions ahead of hovers; a hover waits at most this long. */
+const PREPARE_SLICE_MS = 4;
+
 /** The analysis core once its WASM parser has loaded, with the tree cache of open C documents. */
 export interface Engine {
   readonly analyzer: Analyzer;
@@ -22,6 +25,9 @@ export class Analysis implements vscode.Disposable {
   private engine: Engine | undefined;
   private readonly subscriptions: vscode.Disposable[];
   private warmUpTimer: NodeJS.Immediate | undefined;
+  private prepareTimer: NodeJS.Immediate | undefined;
+  /** The document whose newest version the idle slices analyse (the last one opened or edited). */
+  private preparing: vscode.TextDocument | undefined;
 
   constructor() {
     this.subscriptions = [
@@ -64,8 +70,29 @@ export class Analysis implements vscode.Disposable {
     this.warmUpTimer = setImmediate(() => {
       this.warmUpTimer = undefined;
       if (document.isClosed) return;
-      void this.parsed(document).then((parsed) => parsed?.engine.analyzer.explainAt(parsed.doc, 0, 0));
+      void this.parsed(document).then((parsed) => {
+        parsed?.engine.analyzer.explainAt(parsed.doc, 0, 0);
+        if (parsed) this.schedulePrepare(document);
+      });
     });
+  }
+
+  /**
+   * Analyses the document's remaining functions on idle turns, one bounded slice per turn, so a hover anywhere
+   * finds its function ready. Stops when done, when the document closes, or when its version is no longer
+   * cached; a newer version (the live document's) is picked up by the next slice.
+   */
+  private schedulePrepare(document: vscode.TextDocument): void {
+    this.preparing = document;
+    if (this.prepareTimer) return;
+    const slice = (): void => {
+      this.prepareTimer = undefined;
+      const current = this.preparing;
+      if (!current || current.isClosed || !this.engine) return;
+      const doc = this.engine.cache.peek(current.uri.toString(), current.version);
+      if (doc && !this.engine.analyzer.prepare(doc, PREPARE_SLICE_MS)) this.prepareTimer = setImmediate(slice);
+    };
+    this.prepareTimer = setImmediate(slice);
   }
 
   private applyChanges(e: vscode.TextDocumentChangeEvent): void {
@@ -73,6 +100,7 @@ export class Analysis implements vscode.Disposable {
     const uri = e.document.uri.toString();
     try {
       this.engine.cache.update(uri, e.document.version, e.contentChanges);
+      this.schedulePrepare(e.document);
     } catch {
       // Not cached (never hovered, or evicted): the next hover parses the document from scratch.
     }
@@ -80,6 +108,7 @@ export class Analysis implements vscode.Disposable {
 
   dispose(): void {
     if (this.warmUpTimer) clearImmediate(this.warmUpTimer);
+    if (this.prepareTimer) clearImmediate(this.prepareTimer);
     for (const s of this.subscriptions) s.dispose();
     this.engine?.cache.clear();
   }

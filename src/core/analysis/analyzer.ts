@@ -187,6 +187,32 @@ export class SockLensAnalyzer implements Analyzer {
     return tools;
   }
 
+  prepare(doc: DocumentInput, budgetMs: number): boolean {
+    return this.guard(true, () => this.prepareUnguarded(doc, budgetMs));
+  }
+
+  private prepareUnguarded(doc: DocumentInput, budgetMs: number): boolean {
+    if (typeof doc !== 'string' && doc.parsed === false && doc.text.length >= AROUND_MIN_CHARS) {
+      // A large file's whole-file parse is longer than any slice: it gets its own idle turn, the slices come after.
+      doc.parseSoon?.();
+      return false;
+    }
+    const file = this.analysis(doc);
+    if (!file) return true;
+    const deadline = performance.now() + budgetMs;
+    // Up to the last top-level item: an offset past it (trailing blank lines) has no scope but the whole file.
+    const end = file.tree.rootNode.lastChild?.endIndex ?? 0;
+    if (budgetMs <= 0) return file.preparedUpTo >= end;
+    // At least one item per call, however small the budget, so that repeated calls always finish.
+    while (file.preparedUpTo < end) {
+      const { scope, next } = file.preparableAt(file.preparedUpTo);
+      if (scope) this.scopeTools(file, scope);
+      file.preparedUpTo = next;
+      if (file.preparedUpTo < end && performance.now() >= deadline) return false;
+    }
+    return true;
+  }
+
   private argValue(file: FileAnalysis, call: CallSite, index: number): Value {
     const arg = call.args[index];
     if (!arg) return { kind: 'unknown' };

@@ -68,6 +68,13 @@ export interface Analyzer {
    * variables); callers should switch to explainAt() with the cached full tree once it exists.
    */
   explainAround(text: string, line: number, character: number, lang?: Lang): Explanation | undefined;
+  /**
+   * Analyses the document's functions ahead of hovers, for about `budgetMs` per call (at least one function
+   * when `budgetMs` > 0, which may run past it; none at 0), resuming where the last call on the same version stopped. True once every function is ready;
+   * false while work remains (call again on a later idle turn; a document not parsed yet gets its whole-file
+   * parse scheduled instead). A newer version starts afresh, so callers simply stop calling for the old one.
+   */
+  prepare(doc: DocumentInput, budgetMs: number): boolean;
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined;
   findPortArgument(doc: DocumentInput): PortArgument | undefined;
   misspellings(doc: DocumentInput): Misspelled[];

@@ -10,6 +10,8 @@
  *                                                      // whole-file parse scheduled for the idle event loop)
  *   analyzer.explainAround(text, line0, character0, lang?) // explainAt for a file not parsed yet: parses only the
  *                                                      // function around the line (~1 ms), for the very first hover
+ *   analyzer.prepare(doc, budgetMs)                    // analyse the remaining functions for ~budgetMs (idle slices);
+ *                                                      // true when all are ready, false: call again on a later idle turn
  *   analyzer.socketsAt(doc, line0, character0)         // the socket tracker of the enclosing function
  *   analyzer.findPortArgument(doc)                     // { argIndex, line, usage? } when the port comes from argv[N]
  *   analyzer.misspellings(doc)                         // [{ wrong, right, range }]: AF_DGFAM → SOCK_DGRAM, SOCK_RAM → SOCK_RAW

@@ -135,6 +135,8 @@ export class FileAnalysis {
   private globalsCache: Map<string, Declaration> | undefined;
   private readonly scopes = new Map<number, Scope>();
   private allCallsCache: CallSite[] | undefined;
+  /** Where prepare() resumes: every function before this offset has its scope (and its tools, by the analyzer). */
+  preparedUpTo = 0;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -202,20 +204,52 @@ export class FileAnalysis {
     return scope;
   }
 
-  private scopeNodes(at: number): Node[] {
+  /**
+   * For analysing ahead of hovers: the function scope at (or just after) `offset`, if that is a function, and
+   * where the next item starts. Other top-level items are skipped one by one without building their scope (a
+   * run of them costs up to MAX_RUN items of queries, paid again for every item inside it).
+   */
+  preparableAt(offset: number): { scope?: Scope; next: number } {
+    const at = Math.max(0, Math.min(offset, this.text.length - 1));
+    const nodes = this.scopeNodes(at, false);
+    const next = Math.max(nodes[nodes.length - 1].endIndex, offset + 1);
+    return nodes[0].type === 'function_definition' ? { scope: this.scopeAt(at), next } : { next };
+  }
+
+  /**
+   * With `runs` false, items outside any function are returned up to the next node that is or may hold a
+   * function, not back to the previous one: only their extent is wanted, no scope is built.
+   */
+  private scopeNodes(at: number, runs = true): Node[] {
     const cursor = this.tree.rootNode.walk();
+    const outside = (): Node[] => (runs ? this.siblingRun(cursor) : this.itemsUpToFunction(cursor));
     try {
       for (;;) {
         if (!cursor.gotoFirstChildForIndex(at)) return [cursor.currentNode];
         const node = cursor.currentNode;
         if (node.type === 'function_definition') return [node];
-        if (!FUNCTION_CONTAINERS.has(node.type) || node.childCount === 0) return this.siblingRun(cursor);
+        if (!FUNCTION_CONTAINERS.has(node.type) || node.childCount === 0) return outside();
         // An ERROR node is one scope (its text is scanned for half-typed calls) unless a function sits inside it.
-        if (node.type === 'ERROR' && node.firstChildForIndex(at)?.type !== 'function_definition') return this.siblingRun(cursor);
+        if (node.type === 'ERROR' && node.firstChildForIndex(at)?.type !== 'function_definition') return outside();
       }
     } finally {
       cursor.delete();
     }
+  }
+
+  /**
+   * The cursor's node and the last of the siblings after it (at most MAX_RUN) before a function or a node that
+   * may hold one.
+   */
+  private itemsUpToFunction(cursor: TreeCursor): Node[] {
+    const first = cursor.currentNode;
+    for (let i = 1; i < MAX_RUN && cursor.gotoNextSibling(); i++) {
+      if (cursor.nodeType === 'function_definition' || FUNCTION_CONTAINERS.has(cursor.nodeType)) {
+        cursor.gotoPreviousSibling();
+        break;
+      }
+    }
+    return [first, cursor.currentNode];
   }
 
   /** The cursor's node and its neighbours up to the next function definition on each side (bounded). */
