@@ -26,7 +26,7 @@ export class Analysis implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private warmUpTimer: NodeJS.Immediate | undefined;
   private prepareTimer: NodeJS.Immediate | undefined;
-  /** The document whose newest version the idle slices analyse (the last one opened or edited). */
+  /** The document whose newest version the idle slices analyse (the last one warmed up, hovered or edited). */
   private preparing: vscode.TextDocument | undefined;
 
   constructor() {
@@ -58,7 +58,9 @@ export class Analysis implements vscode.Disposable {
   async parsed(document: vscode.TextDocument): Promise<{ engine: Engine; doc: CachedDocument } | undefined> {
     const engine = this.engine ?? (await this.load());
     if (!engine) return undefined;
-    return { engine, doc: engine.cache.get(document.uri.toString(), document.version, () => document.getText()) };
+    const doc = engine.cache.get(document.uri.toString(), document.version, () => document.getText());
+    if (isCDocument(document)) this.schedulePrepare(document);
+    return { engine, doc };
   }
 
   /**
@@ -70,10 +72,7 @@ export class Analysis implements vscode.Disposable {
     this.warmUpTimer = setImmediate(() => {
       this.warmUpTimer = undefined;
       if (document.isClosed) return;
-      void this.parsed(document).then((parsed) => {
-        parsed?.engine.analyzer.explainAt(parsed.doc, 0, 0);
-        if (parsed) this.schedulePrepare(document);
-      });
+      void this.parsed(document).then((parsed) => parsed?.engine.analyzer.explainAt(parsed.doc, 0, 0));
     });
   }
 
