@@ -752,6 +752,18 @@ static void report_fcntl(int fd, int cmd, long arg, int r, int err, const void *
   ev_send(&e, r, err);
 }
 
+/* fcntl and fcntl64 differ only in the real function they forward to. */
+static int traced_fcntl(int (*real)(int, int, ...), int fd, int cmd, long arg, const void *ra) {
+  if (in_hook || !fcntl_reported(fd, cmd)) return real(fd, cmd, arg);
+  in_hook = 1;
+  int r = real(fd, cmd, arg);
+  int err = errno;
+  report_fcntl(fd, cmd, arg, r, err, ra);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
 /* fcntl is variadic; every command we care about passes at most one int or pointer, read as a long. */
 EXPORT int fcntl(int fd, int cmd, ...) {
   va_list ap;
@@ -759,14 +771,7 @@ EXPORT int fcntl(int fd, int cmd, ...) {
   long arg = va_arg(ap, long);
   va_end(ap);
   REAL(fcntl)
-  if (in_hook || !fcntl_reported(fd, cmd)) return r_fcntl(fd, cmd, arg);
-  in_hook = 1;
-  int r = r_fcntl(fd, cmd, arg);
-  int err = errno;
-  report_fcntl(fd, cmd, arg, r, err, RA);
-  in_hook = 0;
-  errno = err;
-  return r;
+  return traced_fcntl(r_fcntl, fd, cmd, arg, RA);
 }
 
 EXPORT int fcntl64(int fd, int cmd, ...) {
@@ -775,14 +780,7 @@ EXPORT int fcntl64(int fd, int cmd, ...) {
   long arg = va_arg(ap, long);
   va_end(ap);
   REAL(fcntl64)
-  if (in_hook || !fcntl_reported(fd, cmd)) return r_fcntl64(fd, cmd, arg);
-  in_hook = 1;
-  int r = r_fcntl64(fd, cmd, arg);
-  int err = errno;
-  report_fcntl(fd, cmd, arg, r, err, RA);
-  in_hook = 0;
-  errno = err;
-  return r;
+  return traced_fcntl(r_fcntl64, fd, cmd, arg, RA);
 }
 
 EXPORT pid_t fork(void) {
