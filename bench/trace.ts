@@ -6,7 +6,7 @@
  *   untraced          the plain binary
  *   preload, no ring  LD_PRELOAD tracer with no ring: the hooks' own cost (records built, never written)
  *   preload → ring, Node decode   records written into the shared-memory ring (src/core/runner/ring.ts), which
- *                     this Node process drains on the runner's timer and decodes, nothing more
+ *                     this Node process drains on the runner's timer, reading each record in place and counting, nothing more
  *   SockLens runner   startRun() with every event consumed: the real product path
  *   strace            strace -f -e trace=network,close -o /dev/null
  *
@@ -26,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { autoArguments, compileProgram, ensureTracer, startRun, type Run } from '../src/core/runner';
 import { callEventOf } from '../src/core/runner/callEvents';
 import { DRAIN_INTERVAL_MS } from '../src/core/runner/channel';
-import { CALL_NAMES, FLAG_HAS_PC, HEADER_SIZE, decodeRecord, type RawRecord } from '../src/core/runner/records';
+import { FLAG_HAS_PC, TracerRecord } from '../src/core/runner/records';
 import { EventRing } from '../src/core/runner/ring';
 import { SourceLines } from '../src/core/runner/sourceLines';
 import type { SockLensEvent } from '../src/core/protocol/events';
@@ -63,7 +63,7 @@ type WorkloadId = (typeof WORKLOADS)[number]['id'];
 const CONFIGS = [
   { id: 'untraced', label: 'untraced' },
   { id: 'nosink', label: 'tracer, no ring (hooks only)' },
-  { id: 'nodedecode', label: `tracer → ring, Node drains every ${DRAIN_INTERVAL_MS} ms and decodes` },
+  { id: 'nodedecode', label: `tracer → ring, Node drains every ${DRAIN_INTERVAL_MS} ms and reads each record` },
   { id: 'runner', label: '**SockLens runner** (startRun, every event consumed)' },
   { id: 'strace', label: 'strace -f -e trace=network,close' },
 ] as const;
@@ -321,22 +321,18 @@ interface RingSink {
   close: () => void;
 }
 
-function recordBytes(r: RawRecord): number {
-  return HEADER_SIZE + (r.local?.length ?? 0) + (r.peer?.length ?? 0) + (r.data?.length ?? 0) + r.fds.length * 4;
-}
-
-/** A ring drained on the runner's timer by this Node process, standing in for the runner: decodes and counts only. */
-function ringSink(capture: RawRecord[] | null, onRecord?: (r: RawRecord) => void): RingSink {
+/** A ring drained on the runner's timer by this Node process, standing in for the runner: reads records in place and counts only. */
+function ringSink(capture: Buffer[] | null, onRecord?: (r: TracerRecord) => void): RingSink {
   const ring = EventRing.create();
   const counts = new CallCounts();
   let bytes = 0;
   const take = (final: boolean): void => {
-    for (const r of ring.drain(final)) {
-      bytes += recordBytes(r);
+    ring.drain((r) => {
+      bytes += r.len;
       counts.add(r.call, r.ret, r.pid, r.tUs);
       onRecord?.(r);
-      if (capture && capture.length < 100_000) capture.push(r);
-    }
+      if (capture && capture.length < 100_000) capture.push(r.bytes());
+    }, final);
   };
   const timer = setInterval(() => take(false), DRAIN_INTERVAL_MS);
   return {
@@ -351,7 +347,7 @@ function ringSink(capture: RawRecord[] | null, onRecord?: (r: RawRecord) => void
   };
 }
 
-async function startServer(config: ConfigId, port: number, setup: Setup, capture: RawRecord[] | null): Promise<Server> {
+async function startServer(config: ConfigId, port: number, setup: Setup, capture: Buffer[] | null): Promise<Server> {
   const args = [String(port)];
   const preload = (ring?: string): NodeJS.ProcessEnv => ({ ...baseEnv(), LD_PRELOAD: setup.tracer, ...(ring ? { SOCKLENS_RING: ring } : {}) });
   const plain = async (env: NodeJS.ProcessEnv, cmd = setup.binary, cmdArgs = args): Promise<Server> => {
@@ -458,7 +454,7 @@ function runClient(setup: Setup, port: number, workload: WorkloadId, requests: n
   });
 }
 
-async function measure(config: ConfigId, workload: WorkloadId, requests: number, setup: Setup, capture: RawRecord[] | null): Promise<Sample> {
+async function measure(config: ConfigId, workload: WorkloadId, requests: number, setup: Setup, capture: Buffer[] | null): Promise<Sample> {
   const port = await freePort();
   const server = await startServer(config, port, setup, capture);
   try {
@@ -513,7 +509,7 @@ async function measure(config: ConfigId, workload: WorkloadId, requests: number,
 const FLOOD_CONFIGS = [
   { id: 'untraced', label: 'untraced (the calls alone)' },
   { id: 'nosink', label: 'tracer, no ring (hooks only)' },
-  { id: 'nodedecode', label: 'tracer → ring, Node decodes' },
+  { id: 'nodedecode', label: 'tracer → ring, Node reads each record' },
   { id: 'runner', label: '**SockLens runner**' },
 ] as const;
 type FloodConfigId = (typeof FLOOD_CONFIGS)[number]['id'];
@@ -597,7 +593,8 @@ async function flood(config: FloodConfigId, setup: Setup): Promise<FloodSample> 
 interface NodeCosts {
   records: number;
   bytesPerRecord: number;
-  decodeUs: number;
+  /** Pointing the view at a record and reading the fields the ring sink counts. */
+  readUs: number;
   buildUs: number;
   jsonUs: number;
   uniquePcs: number;
@@ -617,43 +614,21 @@ function perItemUs(items: number, passes: number, fn: () => void): number {
   return (best * 1000) / items;
 }
 
-const CALL_IDS = new Map<string, number>(CALL_NAMES.map((name, id) => [name, id]));
-
-/** The record's bytes again (the inverse of decodeRecord), for timing the decoder offline. */
-function encodeRecord(r: RawRecord): Buffer {
-  const b = Buffer.alloc(recordBytes(r));
-  b.writeUInt16LE(b.length, 0);
-  b[2] = CALL_IDS.get(r.call)!;
-  b[3] = r.flags;
-  b.writeUInt32LE(r.pid, 4);
-  b.writeUInt32LE(r.tid, 8);
-  b.writeInt32LE(r.fd, 12);
-  b.writeBigUInt64LE(BigInt(r.tUs), 16);
-  b.writeBigInt64LE(BigInt(r.ret), 24);
-  b.writeInt32LE(r.err, 32);
-  b.writeInt32LE(r.newFd, 36);
-  b.writeBigUInt64LE(BigInt(r.pc), 40);
-  r.a.forEach((v, i) => b.writeBigInt64LE(BigInt(v), 48 + i * 8));
-  const parts = [r.local, r.peer, r.data];
-  parts.forEach((p, i) => b.writeUInt16LE(p?.length ?? 0, 80 + i * 2));
-  b.writeUInt16LE(r.fds.length, 86);
-  let off = HEADER_SIZE;
-  for (const p of parts) if (p) off += p.copy(b, off);
-  for (const fd of r.fds) off = b.writeInt32LE(fd, off);
-  return b;
-}
-
-async function nodeCosts(captured: RawRecord[], binary: string): Promise<NodeCosts | null> {
+async function nodeCosts(captured: Buffer[], binary: string): Promise<NodeCosts | null> {
   if (!captured.length) return null;
-  const encoded = captured.map(encodeRecord);
-  // each record starts 8-byte aligned, as in the ring's slots (the decoder copies unaligned records first)
+  // each record starts 8-byte aligned, as in the ring's slots
   const aligned = (n: number): number => (n + 7) & ~7;
-  const bytes = Buffer.concat(encoded.map((e) => Buffer.concat([e, Buffer.alloc(aligned(e.length) - e.length)])));
+  const bytes = Buffer.alloc(captured.reduce((n, r) => n + aligned(r.length), 0));
   const offsets: number[] = [];
-  for (let off = 0; off < bytes.length; off += aligned(bytes.readUInt16LE(off))) offsets.push(off);
-  const decodeAt = (off: number): RawRecord => decodeRecord(bytes, off, bytes.readUInt16LE(off));
-  const records = offsets.map(decodeAt);
-  const total = encoded.reduce((n, e) => n + e.length, 0);
+  let end = 0;
+  for (const r of captured) {
+    offsets.push(end);
+    r.copy(bytes, end);
+    end += aligned(r.length);
+  }
+  const view = new TracerRecord();
+  const at = (off: number): TracerRecord => view.at(bytes, off, bytes.readUInt16LE(off));
+  const total = captured.reduce((n, r) => n + r.length, 0);
   // timed in drain-sized batches whose results are dropped, as in the runner: keeping every result of a pass alive
   // would time the garbage collector promoting them instead
   const BATCH = 512;
@@ -664,12 +639,18 @@ async function nodeCosts(captured: RawRecord[], binary: string): Promise<NodeCos
       if (kept.length === BATCH) kept = [];
     }
   };
-  const decodeUs = perItemUs(records.length, 10, () => inBatches(offsets, decodeAt));
-  const events = records.map(callEventOf);
-  const buildUs = perItemUs(records.length, 10, () => inBatches(records, callEventOf));
+  // what the transport alone needs: the view on the record and the fields the ring sink counts
+  const readUs = perItemUs(offsets.length, 10, () => inBatches(offsets, (off) => {
+    const r = at(off);
+    return r.ret + r.pid + r.tUs + r.call.length;
+  }));
+  const buildUs = perItemUs(offsets.length, 10, () => inBatches(offsets, (off) => callEventOf(at(off))));
+  const events = offsets.map((off) => callEventOf(at(off)));
   const jsonUs = perItemUs(events.length, 10, () => inBatches(events, (e) => JSON.stringify(e)));
-
-  const pcs = [...new Set(records.filter((r) => r.flags & FLAG_HAS_PC).map((r) => r.pc))];
+  const pcs = [...new Set(offsets.flatMap((off) => {
+    const r = at(off);
+    return r.flags & FLAG_HAS_PC ? [r.pc] : [];
+  }))];
   const lines = new SourceLines(binary, FIXTURES);
   let addr2lineFirstMs = 0;
   let addr2lineEachUs = 0;
@@ -690,7 +671,7 @@ async function nodeCosts(captured: RawRecord[], binary: string): Promise<NodeCos
   } finally {
     lines.close();
   }
-  return { records: records.length, bytesPerRecord: total / records.length, decodeUs, buildUs, jsonUs, uniquePcs: pcs.length, addr2lineFirstMs, addr2lineEachUs };
+  return { records: offsets.length, bytesPerRecord: total / offsets.length, readUs, buildUs, jsonUs, uniquePcs: pcs.length, addr2lineFirstMs, addr2lineEachUs };
 }
 
 // ---- run → listening for the hello server ----
@@ -828,7 +809,7 @@ function reading(results: Results, startup: StartupRow[], costs: NodeCosts | nul
     `Reading the tables: the hooks themselves cost little (no ring: ${both('nosink')}). Records go into a shared-memory ring with ` +
       `no system call per record and nobody woken per record; Node drains it every ${DRAIN_INTERVAL_MS} ms with a handful of preads ` +
       `(tracer → ring with Node decoding: ${both('nodedecode')})` +
-      (costs ? `; decoding and building an event cost ${(costs.decodeUs + costs.buildUs).toFixed(1)} µs a record measured offline` : '') +
+      (costs ? `; reading a record in place and building its event cost ${costs.buildUs.toFixed(2)} µs a record measured offline` : '') +
       '. What is left is Node\'s CPU per event competing with the server and the load client for the 2 cores: a CPU profile of ' +
       'the runner under the new-connection load (node --cpu-prof) puts the largest single parts in the preads that copy the slots ' +
       'out of the ring (about 128 bytes and one ready word a record, most likely slowed by the producer\'s cache lines moving to Node\'s core) and in garbage ' +
@@ -907,8 +888,8 @@ function nodeCostText(c: NodeCosts | null): string {
   if (!c) return '';
   return [
     `Node side, measured offline on the ${c.records.toLocaleString('en')} records captured from one ping-pong run ` +
-      `(${c.bytesPerRecord.toFixed(0)} bytes a record, laid out 8-byte aligned as in the ring and handled in batches of 512 as a drain hands them over): decoding (records.ts) ${c.decodeUs.toFixed(2)} µs a record, ` +
-      `building the event (callEventOf) ${c.buildUs.toFixed(2)} µs, JSON.stringify (what \`--json\` adds) ${c.jsonUs.toFixed(2)} µs. ` +
+      `(${c.bytesPerRecord.toFixed(0)} bytes a record, laid out 8-byte aligned as in the ring and handled in batches of 512 as a drain hands them over): reading a record in place (records.ts, the fields the ring sink counts) ${c.readUs.toFixed(2)} µs a record, ` +
+      `reading it and building its event (callEventOf) ${c.buildUs.toFixed(2)} µs, JSON.stringify (what \`--json\` adds) ${c.jsonUs.toFixed(2)} µs. ` +
       `addr2line: ${c.uniquePcs} distinct call sites in the run, so after the first lookups every event is a cache hit; ` +
       `first lookup (spawning addr2line) ${ms(c.addr2lineFirstMs)} ms, a cache miss afterwards ${c.addr2lineEachUs.toFixed(0)} µs (median).`,
   ].join('\n');
@@ -945,7 +926,7 @@ async function main(): Promise<void> {
   if (!everything && process.argv.includes('--write')) throw new Error('--write records a full run only: drop --only');
   const setup = await prepare();
   const results = Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(CONFIGS.map((c) => [c.id, [] as Sample[]]))])) as Results;
-  const capture: RawRecord[] = [];
+  const capture: Buffer[] = [];
   const floods = Object.fromEntries(FLOOD_CONFIGS.map((c) => [c.id, [] as FloodSample[]])) as Record<FloodConfigId, FloodSample[]>;
   let startup: StartupRow[];
   let costs: NodeCosts | null;

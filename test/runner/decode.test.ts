@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { exitReason, previewText, sockaddrText, typeName, msgFlagNames, errnoName } from '../../src/core/runner/names';
-import { HEADER_SIZE, decodeRecord } from '../../src/core/runner/records';
+import { HEADER_SIZE, TracerRecord } from '../../src/core/runner/records';
+import { callEventOf } from '../../src/core/runner/callEvents';
 import { planArguments } from '../../src/core/runner/programArgs';
 
 function sockaddrIn6(addr: number[], port: number): Buffer {
@@ -35,22 +36,36 @@ test('names for types, flags, errno, exit reasons, data previews', () => {
   assert.equal(previewText(Buffer.from('a\n\0\\')), 'a\\n\\x00\\\\');
 });
 
-test('a record decodes with its addresses, data and descriptors; bad lengths are refused', () => {
-  const rec = Buffer.alloc(HEADER_SIZE + 4);
-  rec.writeUInt16LE(rec.length, 0);
-  rec[2] = 1; // socket
+test('a record is read in place with its addresses, data and descriptors; bad lengths are refused', () => {
+  const peer = Buffer.from([2, 0, 0xc8, 0xd2, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  const data = Buffer.from('hi\n');
+  const rec = Buffer.alloc(HEADER_SIZE + peer.length + data.length + 4 + 3); // two records, the second one unaligned inside
+  const len = HEADER_SIZE + peer.length + data.length + 4;
+  rec.writeUInt16LE(len, 0);
+  rec[2] = 5; // accept
   rec.writeUInt32LE(42, 4);
-  rec.writeInt32LE(-1, 12);
-  rec.writeInt32LE(3, 24);
-  rec.writeInt32LE(3, 36);
+  rec.writeUInt32LE(43, 8);
+  rec.writeInt32LE(3, 12);
+  rec.writeInt32LE(4, 24);
+  rec.writeInt32LE(4, 36);
+  rec.writeUInt16LE(peer.length, 82);
+  rec.writeUInt16LE(data.length, 84);
   rec.writeUInt16LE(1, 86);
-  rec.writeInt32LE(7, HEADER_SIZE);
-  const both = Buffer.concat([rec, rec]);
-  const r = decodeRecord(both, rec.length, rec.length);
-  assert.deepEqual([r.call, r.pid, r.ret, r.newFd, r.fds], ['socket', 42, 3, 3, [7]]);
-  assert.throws(() => decodeRecord(both, 0, rec.length + 1), /does not add up/);
-  rec[2] = 200;
-  assert.throws(() => decodeRecord(rec, 0, rec.length), /unknown call id/);
+  peer.copy(rec, HEADER_SIZE);
+  data.copy(rec, HEADER_SIZE + peer.length);
+  rec.writeInt32LE(7, HEADER_SIZE + peer.length + data.length);
+  const both = Buffer.concat([Buffer.alloc(8), rec]);
+  const r = new TracerRecord().at(both, 8, len);
+  assert.deepEqual([r.call, r.pid, r.tid, r.fd, r.ret, r.newFd, r.localText(), r.peerText(), r.dataPreview(), r.fds()], ['accept', 42, 43, 3, 4, 4, null, '127.0.0.1:51410', 'hi\\n', [7]]);
+  const ev = callEventOf(r);
+  assert.equal(ev.peer, '127.0.0.1:51410');
+  assert.equal(ev.newFd, 4);
+  assert.equal(ev.data, 'hi\\n');
+  assert.throws(() => new TracerRecord().at(both, 8, len + 1), /does not add up/);
+  assert.throws(() => new TracerRecord().at(both, 8, len + 4), /does not fit/);
+  assert.throws(() => new TracerRecord().at(both, 10, HEADER_SIZE), /does not fit/);
+  both[10] = 200;
+  assert.throws(() => new TracerRecord().at(both, 8, len), /unknown call id/);
 });
 
 test('auto arguments: port from argv via the analysis core, host placeholders, argc', async () => {

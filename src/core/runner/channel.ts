@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RawRecord } from './records';
+import type { TracerRecord } from './records';
 import { EventRing, type RingOptions } from './ring';
 
 /** One traced process image's announcement connection (a process that exec()s connects anew). */
@@ -14,8 +14,10 @@ export interface TraceConnection {
 
 export interface ChannelHandlers {
   opened(conn: TraceConnection): void;
-  /** Records from the ring, in order (every process's own records in its call order). */
-  records(records: RawRecord[]): void;
+  /** A record from the ring, in order (every process's own records in its call order); the view is valid only during the call. */
+  record(record: TracerRecord): void;
+  /** After the records of one drain. */
+  drained(): void;
   /** The process ended (or exec()ed): it will publish nothing more from that image. */
   closed(conn: TraceConnection): void;
 }
@@ -74,14 +76,15 @@ export class EventChannel {
   }
 
   /**
-   * Hands every record published so far to `records`. `final`: no traced process is left, so slots reserved by
-   * one that was killed before publishing are skipped instead of waited for.
+   * Hands every record published so far to `record`, then calls `drained`. `final`: no traced process is left, so
+   * slots reserved by one that was killed before publishing are skipped instead of waited for.
    */
   drain(final = false): void {
     if (this.closed) return;
-    const records = this.ring.drain(final);
-    if (records.length) this.handlers.records(records);
+    if (this.ring.drain(this.onRecord, final)) this.handlers.drained();
   }
+
+  private readonly onRecord = (record: TracerRecord): void => this.handlers.record(record);
 
   /** Slots reserved and not yet handed over (as of the last drain). */
   get pending(): boolean {

@@ -124,12 +124,12 @@ export function exitReason(code: number | null, signal: string | null): string {
 
 export const isCrashSignal = (signal: string | null): boolean => signal !== null && CRASH_SIGNALS.has(signal);
 
-/** Printable text with \n, \r, \t, \\ and \xNN escapes. */
-export function previewText(b: Buffer): string {
+/** Printable text with \n, \r, \t, \\ and \xNN escapes, of b[start, end). */
+export function previewText(b: Buffer, start = 0, end = b.length): string {
   // printable runs are taken whole: most payloads are plain text with at most a line end to escape
   let s = '';
-  let run = 0;
-  for (let i = 0; i < b.length; i++) {
+  let run = start;
+  for (let i = start; i < end; i++) {
     const c = b[i];
     if (c >= 0x20 && c < 0x7f && c !== 0x5c) continue;
     if (i > run) s += b.toString('latin1', run, i);
@@ -140,7 +140,7 @@ export function previewText(b: Buffer): string {
     else if (c === 0x5c) s += '\\\\';
     else s += `\\x${c.toString(16).padStart(2, '0')}`;
   }
-  return run === 0 ? b.toString('latin1') : run < b.length ? s + b.toString('latin1', run) : s;
+  return run < end ? s + b.toString('latin1', run, end) : s;
 }
 
 function ipv6Text(b: Buffer, off: number): string {
@@ -169,29 +169,20 @@ function ipv6Text(b: Buffer, off: number): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
-/** A raw struct sockaddr as "0.0.0.0:9190", "[::1]:5000", "/tmp/sock", "@abstract", "(unnamed)". */
-export function sockaddrText(b: Buffer): string | null {
-  if (b.length < 2) return null;
-  const family = b.readUInt16LE(0);
-  if (family === 2 && b.length >= 8) return `${b[4]}.${b[5]}.${b[6]}.${b[7]}:${b.readUInt16BE(2)}`;
-  if (family === 10 && b.length >= 24) return `[${ipv6Text(b, 8)}]:${b.readUInt16BE(2)}`;
+/** The struct sockaddr in b[start, end) as people write it: "0.0.0.0:9190", "[::1]:5000", a Unix path; null for none. */
+export function sockaddrText(b: Buffer, start = 0, end = b.length): string | null {
+  const n = end - start;
+  if (n < 2) return null;
+  const family = b[start] | (b[start + 1] << 8);
+  const port = (b[start + 2] << 8) | b[start + 3];
+  if (family === 2 && n >= 8) return `${b[start + 4]}.${b[start + 5]}.${b[start + 6]}.${b[start + 7]}:${port}`;
+  if (family === 10 && n >= 24) return `[${ipv6Text(b, start + 8)}]:${port}`;
   if (family === 1) {
-    if (b.length <= 2) return '(unnamed)';
-    if (b[2] === 0) return `@${b.subarray(3).toString('latin1').replace(/\0+$/, '')}`;
-    const end = b.indexOf(0, 2);
-    return b.subarray(2, end < 0 ? b.length : end).toString('utf8');
+    if (n <= 2) return '(unnamed)';
+    if (b[start + 2] === 0) return `@${b.toString('latin1', start + 3, end).replace(/\0+$/, '')}`;
+    const nul = b.indexOf(0, start + 2);
+    return b.toString('utf8', start + 2, nul < 0 || nul > end ? end : nul);
   }
   if (family === 0) return null;
   return `(${familyName(family)})`;
-}
-
-/** The family of a raw struct sockaddr, or null. */
-export function sockaddrFamily(b: Buffer | null): number | null {
-  return b && b.length >= 2 ? b.readUInt16LE(0) : null;
-}
-
-/** The port of an IPv4/IPv6 sockaddr, or null. */
-export function sockaddrPort(b: Buffer | null): number | null {
-  const family = sockaddrFamily(b);
-  return b && (family === 2 || family === 10) && b.length >= 4 ? b.readUInt16BE(2) : null;
 }

@@ -1,8 +1,11 @@
 /**
- * Decodes the tracer's binary records (tracer/protocol.h); ring.ts hands them over in batches.
- * Keep HEADER_SIZE, the offsets and CALL_NAMES in step with protocol.h.
+ * Reads the tracer's binary records (tracer/protocol.h) where they lie in the ring's drain buffer: a record is
+ * visited through one reusable TracerRecord view, so draining allocates nothing per record; only what a consumer
+ * asks for (an address, a data preview) becomes a string. Keep HEADER_SIZE, the offsets and CALL_NAMES in step
+ * with protocol.h.
  */
 import * as os from 'node:os';
+import { previewText, sockaddrText } from './names';
 
 export const HEADER_SIZE = 88;
 
@@ -18,98 +21,156 @@ export type TracedCall = (typeof CALL_NAMES)[number];
 export const FLAG_READY = 1;
 export const FLAG_HAS_PC = 2;
 
-export interface RawRecord {
-  call: TracedCall;
-  flags: number;
-  pid: number;
-  tid: number;
-  fd: number;
-  /** CLOCK_MONOTONIC microseconds. */
-  tUs: number;
-  ret: number;
-  err: number;
-  newFd: number;
-  /** Offset into the main executable of the calling instruction; meaningful when flags & FLAG_HAS_PC. */
-  pc: number;
-  a: [number, number, number, number];
-  local: Buffer | null;
-  peer: Buffer | null;
-  data: Buffer | null;
-  fds: number[];
-}
-
 /** The tracer writes native words and every Linux target here (x86_64, aarch64) is little-endian. */
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 
-/** 32-bit views of the buffer last decoded from (the ring reuses one buffer): aligned fields are read as words. */
-let viewOf: Buffer | null = null;
-let i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
-let u32: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
-
-function wordsOf(b: Buffer): void {
-  if (viewOf === b) return;
-  viewOf = b;
-  const aligned = b.byteOffset % 4 === 0;
-  i32 = aligned ? new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) : new Int32Array(0);
-  u32 = aligned ? new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2) : new Uint32Array(0);
-}
-
 export class MalformedRecordError extends Error {}
 
-/** A copy of b[start, end): the ring's buffer is reused by the next drain. One typed array, no view in between. */
-function copyOf(b: Buffer, start: number, end: number): Buffer {
-  const n = end - start;
-  const out = Buffer.allocUnsafe(n);
-  // the parts are short (a sockaddr, at most 64 data bytes): a plain loop beats the native copy call
-  if (n <= 128) for (let i = 0; i < n; i++) out[i] = b[start + i];
-  else b.copy(out, 0, start, end);
-  return out;
-}
+/**
+ * One record of a buffer, read in place. `at()` points it at a record; everything read from it is valid until
+ * the next `at()` (the ring reuses its buffer), so a consumer keeps numbers and strings, never the view.
+ */
+export class TracerRecord {
+  private buf: Buffer = Buffer.alloc(0);
+  private i32: Int32Array = new Int32Array(0);
+  private u32: Uint32Array = new Uint32Array(0);
+  /** Word index of the record's first byte. */
+  private w = 0;
+  private off = 0;
+  /** Whole record, header included. */
+  len = 0;
 
-/** The record of `len` bytes at `off` (its buffers are copies: `b` may be reused). */
-export function decodeRecord(b: Buffer, off: number, len: number): RawRecord {
-  const callId = b[off + 2];
-  const call = CALL_NAMES[callId];
-  if (call === undefined) throw new MalformedRecordError(`unknown call id ${callId}`);
-  if (!LITTLE_ENDIAN) throw new MalformedRecordError('tracer records are little-endian; this host is not');
-  if (off < 0 || off + Math.max(len, HEADER_SIZE) > b.length) throw new MalformedRecordError(`record of ${len} bytes at ${off} runs past the buffer`);
-  wordsOf(b);
-  // fields are read as 32-bit words; a record that is not 4-byte aligned (never one from the ring) is copied first
-  const w = (b.byteOffset + off) % 4 === 0 && i32.length > 0 ? (off >>> 2) : -1;
-  if (w < 0) {
-    const aligned = Buffer.alloc(len); // never pooled: its own memory, offset 0
-    b.copy(aligned, 0, off, off + len);
-    return decodeRecord(aligned, 0, len);
+  /**
+   * Points the view at the record of `len` bytes at `off` in `buf`. The buffer must start 4-byte aligned in its
+   * memory and records at 4-byte offsets (the ring's slots are). Throws MalformedRecordError for a record that
+   * cannot be read.
+   */
+  at(buf: Buffer, off: number, len: number): this {
+    if (!LITTLE_ENDIAN) throw new MalformedRecordError('tracer records are little-endian; this host is not');
+    if (buf !== this.buf) this.use(buf);
+    if (off % 4 !== 0 || off < 0 || len < HEADER_SIZE || off + len > buf.length) {
+      throw new MalformedRecordError(`record of ${len} bytes at ${off} does not fit the buffer`);
+    }
+    if (CALL_NAMES[buf[off + 2]] === undefined) throw new MalformedRecordError(`unknown call id ${buf[off + 2]}`);
+    this.off = off;
+    this.w = off >>> 2;
+    this.len = len;
+    if (HEADER_SIZE + this.localLen + this.peerLen + this.dataLen + this.nfds * 4 !== len) {
+      throw new MalformedRecordError(`record length ${len} does not add up`);
+    }
+    return this;
   }
-  const localLen = u32[w + 20] & 0xffff;
-  const peerLen = u32[w + 20] >>> 16;
-  const dataLen = u32[w + 21] & 0xffff;
-  const nfds = u32[w + 21] >>> 16;
-  let p = off + HEADER_SIZE;
-  if (HEADER_SIZE + localLen + peerLen + dataLen + nfds * 4 !== len) throw new MalformedRecordError(`record length ${len} does not add up`);
-  const local = localLen ? copyOf(b, p, p + localLen) : null;
-  p += localLen;
-  const peer = peerLen ? copyOf(b, p, p + peerLen) : null;
-  p += peerLen;
-  const data = dataLen ? copyOf(b, p, p + dataLen) : null;
-  p += dataLen;
-  const fds: number[] = [];
-  for (let i = 0; i < nfds; i++, p += 4) fds.push(b.readInt32LE(p));
-  return {
-    call,
-    flags: b[off + 3],
-    pid: u32[w + 1],
-    tid: u32[w + 2],
-    fd: i32[w + 3],
-    tUs: u32[w + 5] * 4294967296 + u32[w + 4],
-    ret: i32[w + 7] * 4294967296 + u32[w + 6],
-    err: i32[w + 8],
-    newFd: i32[w + 9],
-    pc: u32[w + 11] * 4294967296 + u32[w + 10],
-    a: [i32[w + 13] * 4294967296 + u32[w + 12], i32[w + 15] * 4294967296 + u32[w + 14], i32[w + 17] * 4294967296 + u32[w + 16], i32[w + 19] * 4294967296 + u32[w + 18]],
-    local,
-    peer,
-    data,
-    fds,
-  };
+
+  private use(buf: Buffer): void {
+    if (buf.byteOffset % 4 !== 0) throw new MalformedRecordError('record buffers must be 4-byte aligned');
+    this.buf = buf;
+    this.i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+    this.u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+  }
+
+  get call(): TracedCall {
+    return CALL_NAMES[this.buf[this.off + 2]];
+  }
+
+  get flags(): number {
+    return this.buf[this.off + 3];
+  }
+
+  get pid(): number {
+    return this.u32[this.w + 1];
+  }
+
+  get tid(): number {
+    return this.u32[this.w + 2];
+  }
+
+  get fd(): number {
+    return this.i32[this.w + 3];
+  }
+
+  /** CLOCK_MONOTONIC microseconds. */
+  get tUs(): number {
+    return this.u32[this.w + 5] * 4294967296 + this.u32[this.w + 4];
+  }
+
+  get ret(): number {
+    return this.i32[this.w + 7] * 4294967296 + this.u32[this.w + 6];
+  }
+
+  get err(): number {
+    return this.i32[this.w + 8];
+  }
+
+  get newFd(): number {
+    return this.i32[this.w + 9];
+  }
+
+  /** Offset into the main executable of the calling instruction; meaningful when flags & FLAG_HAS_PC. */
+  get pc(): number {
+    return this.u32[this.w + 11] * 4294967296 + this.u32[this.w + 10];
+  }
+
+  /** The call-specific numbers a[0..3] (see docs/runner.md). */
+  arg(i: 0 | 1 | 2 | 3): number {
+    const w = this.w + 12 + i * 2;
+    return this.i32[w + 1] * 4294967296 + this.u32[w];
+  }
+
+  get localLen(): number {
+    return this.u32[this.w + 20] & 0xffff;
+  }
+
+  get peerLen(): number {
+    return this.u32[this.w + 20] >>> 16;
+  }
+
+  get dataLen(): number {
+    return this.u32[this.w + 21] & 0xffff;
+  }
+
+  get nfds(): number {
+    return this.u32[this.w + 21] >>> 16;
+  }
+
+  /** "0.0.0.0:9190", "[::1]:5000", a Unix path; null when the record has no local address. */
+  localText(): string | null {
+    const n = this.localLen;
+    const start = this.off + HEADER_SIZE;
+    return n ? sockaddrText(this.buf, start, start + n) : null;
+  }
+
+  peerText(): string | null {
+    const n = this.peerLen;
+    const start = this.off + HEADER_SIZE + this.localLen;
+    return n ? sockaddrText(this.buf, start, start + n) : null;
+  }
+
+  /** The data bytes as escaped printable text (a payload preview), or null when there are none. */
+  dataPreview(): string | null {
+    const n = this.dataLen;
+    const start = this.off + HEADER_SIZE + this.localLen + this.peerLen;
+    return n ? previewText(this.buf, start, start + n) : null;
+  }
+
+  /** The data bytes as UTF-8 (the executable path of a hello record). */
+  dataText(): string {
+    const start = this.off + HEADER_SIZE + this.localLen + this.peerLen;
+    return this.buf.toString('utf8', start, start + this.dataLen);
+  }
+
+  /** A copy of the whole record, to keep past the view's next `at()`. */
+  bytes(): Buffer {
+    return Buffer.from(this.buf.subarray(this.off, this.off + this.len));
+  }
+
+  /** The descriptors the record lists (select/poll/epoll_wait, socketpair). */
+  fds(): number[] {
+    const n = this.nfds;
+    const start = (this.off + HEADER_SIZE + this.localLen + this.peerLen + this.dataLen) >>> 2;
+    const out: number[] = [];
+    // the descriptor list starts 4-byte aligned only when the variable parts before it add up to a multiple of 4
+    if ((this.localLen + this.peerLen + this.dataLen) % 4 === 0) for (let i = 0; i < n; i++) out.push(this.i32[start + i]);
+    else for (let i = 0, p = this.off + this.len - n * 4; i < n; i++, p += 4) out.push(this.buf.readInt32LE(p));
+    return out;
+  }
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HEADER_SIZE, decodeRecord, type RawRecord } from './records';
+import { HEADER_SIZE, TracerRecord } from './records';
 
 /**
  * The shared-memory ring the preloaded tracer writes its records into (layout: `struct sl_ring_header` in
@@ -52,6 +52,8 @@ export class EventRing {
   private readonly readyWords: Uint32Array;
   /** Reused by every drain: a fresh large buffer each time would make V8 collect garbage far more often. */
   private readonly dataBuf: Buffer;
+  /** The view every record of a drain is handed over in. */
+  private readonly record = new TracerRecord();
   private tail = 0;
   private head = 0;
   private closed = false;
@@ -111,12 +113,13 @@ export class EventRing {
   }
 
   /**
-   * The records published since the last drain, in reservation order (each process's call order). Stops at the
-   * first slot reserved but not yet published; with `final` (no producer is left), such slots are skipped.
+   * Hands each record published since the last drain to `visit`, in reservation order (each process's call
+   * order), through one view valid only during that call. Stops at the first slot reserved but not yet
+   * published; with `final` (no producer is left), such slots are skipped. Returns how many records it visited.
    */
-  drain(final = false): RawRecord[] {
-    const out: RawRecord[] = [];
-    if (this.closed) return out;
+  drain(visit: (record: TracerRecord) => void, final = false): number {
+    let visited = 0;
+    if (this.closed) return visited;
     for (;;) {
       this.head = this.readU64(OFF_HEAD);
       const count = Math.min(this.head - this.tail, this.slots);
@@ -143,7 +146,8 @@ export class EventRing {
           continue;
         }
         try {
-          out.push(decodeRecord(data, off, len)); // copies what it keeps: the next drain reuses the buffer
+          visit(this.record.at(data, off, len));
+          visited++;
         } catch {
           this.malformed++;
         }
@@ -156,7 +160,7 @@ export class EventRing {
       fs.writeSync(this.fd, this.word, 0, 8, OFF_TAIL);
       if (i < count || this.head - this.tail <= 0) break;
     }
-    return out;
+    return visited;
   }
 
   /** Slots reserved and not yet consumed, as of the last drain. */

@@ -13,7 +13,7 @@ import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from '
 import { isProblem, problemOf } from './problems';
 import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
 import { AutoArgumentsError, autoArguments } from './programArgs';
-import type { RawRecord } from './records';
+import { FLAG_HAS_PC, type TracerRecord } from './records';
 import { SourceLines } from './sourceLines';
 import { tcpExchange, udpExchange, type ClientReport, type ClientResult } from './testClient';
 import { ensureTracer } from './tracerBuild';
@@ -62,11 +62,6 @@ export interface RunResult {
   error?: string;
 }
 
-interface QueueEntry {
-  ev: SockLensEvent;
-  pending: number;
-}
-
 interface ListenAddress {
   host: string;
   port: number;
@@ -109,8 +104,10 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private readonly options: RunOptions;
   private readonly startUs = nowUs();
   private seq = 0;
-  private readonly queue: QueueEntry[] = [];
+  private readonly queue: SockLensEvent[] = [];
   private queueHead = 0;
+  /** Queued events still waiting for something (a source line, who holds a port), with how many things. */
+  private readonly waits = new Map<SockLensEvent, number>();
   private child: ChildProcessWithoutNullStreams | null = null;
   private channel: EventChannel | null = null;
   private lines: SourceLines | null = null;
@@ -215,19 +212,34 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
 
   // ---- event queue: events leave in arrival order; a call waits for its source line ----
 
-  private enqueue(ev: SockLensEvent, pending = 0): QueueEntry {
-    const entry = { ev, pending };
-    this.queue.push(entry);
-    return entry;
+  private enqueue<E extends SockLensEvent>(ev: E): E {
+    this.queue.push(ev);
+    return ev;
+  }
+
+  private hold(ev: SockLensEvent): void {
+    this.waits.set(ev, (this.waits.get(ev) ?? 0) + 1);
+  }
+
+  private release(ev: SockLensEvent): void {
+    const n = (this.waits.get(ev) ?? 0) - 1;
+    if (n > 0) this.waits.set(ev, n);
+    else this.waits.delete(ev);
   }
 
   private flush(): void {
-    while (this.queueHead < this.queue.length && this.queue[this.queueHead].pending === 0) {
-      const { ev } = this.queue[this.queueHead++];
+    while (this.queueHead < this.queue.length) {
+      const ev = this.queue[this.queueHead];
+      if (this.waits.size > 0 && this.waits.has(ev)) break;
+      this.queueHead++;
       ev.seq = ++this.seq;
       this.emit('event', ev);
     }
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+    // let go of emitted events at once: kept until a later splice, they would outlive young-generation collections
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0;
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue.splice(0, this.queueHead);
       this.queueHead = 0;
     }
@@ -262,7 +274,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       this.binary = compiled.binary;
       this.channel = await EventChannel.open({
         opened: (conn) => this.openConns.set(conn.id, conn),
-        records: (records) => this.onRecords(records),
+        record: (record) => this.onRecord(record),
+        drained: () => this.flush(),
         closed: (conn) => this.onConnClosed(conn),
       });
       let args: string[];
@@ -446,13 +459,12 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   }
 
   private hasPending(): boolean {
-    for (let i = this.queueHead; i < this.queue.length; i++) if (this.queue[i].pending > 0) return true;
-    return false;
+    return this.waits.size > 0;
   }
 
   /** At the very end: events still waiting for a source line go out without one. */
   private flushAll(): void {
-    for (let i = this.queueHead; i < this.queue.length; i++) this.queue[i].pending = 0;
+    this.waits.clear();
     this.flush();
   }
 
@@ -462,23 +474,18 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.openConns.delete(conn.id);
   }
 
-  private onRecords(records: RawRecord[]): void {
+  /** One record of a drain (the channel calls flush after the last one). */
+  private onRecord(r: TracerRecord): void {
     if (this.ended) return;
-    for (const r of records) {
-      if (r.call === 'hello') {
-        this.onHello(r);
-        continue;
-      }
-      this.onCall(r);
-    }
-    this.flush();
+    if (r.call === 'hello') this.onHello(r);
+    else this.onCall(r);
   }
 
-  private onHello(r: RawRecord): void {
+  private onHello(r: TracerRecord): void {
     this.seenPids.add(r.pid);
-    const exe = r.data ? r.data.toString('utf8') : '';
+    const exe = r.dataText();
     this.exeOfPid.set(r.pid, exe === this.binary);
-    const ppid = r.a[0];
+    const ppid = r.arg(0);
     const parentTypes = this.sockTypes.get(ppid);
     if (parentTypes && !this.sockTypes.has(r.pid)) this.sockTypes.set(r.pid, new Map(parentTypes));
     if (r.pid !== this.pid) {
@@ -486,26 +493,26 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
   }
 
-  private onCall(r: RawRecord): void {
-    const ev = callEventOf(r);
+  private onCall(r: TracerRecord): void {
+    const ev = this.enqueue(callEventOf(r));
     ev.t = Math.max(0, r.tUs - this.startUs);
-    const entry = this.enqueue(ev);
     this.trackSockets(ev, r);
-    if (r.call === 'fork' && r.ret > 0) this.expectedPids.add(r.ret);
+    if (ev.call === 'fork' && ev.ret > 0) this.expectedPids.add(ev.ret);
     const lines = this.lines;
     const problem = isProblem(ev) ? this.problemEntry(ev) : null;
-    if ((r.flags & 2) && lines && this.exeOfPid.get(r.pid)) {
-      const known = lines.cached(r.pc);
+    if ((r.flags & FLAG_HAS_PC) && lines && this.exeOfPid.get(ev.pid)) {
+      const pc = r.pc;
+      const known = lines.cached(pc);
       if (known !== undefined) this.setSrc(ev, known);
       else {
-        entry.pending++;
-        if (problem) problem.entry.pending++;
-        void lines.lookup(r.pc).then((loc) => {
+        this.hold(ev);
+        if (problem) this.hold(problem.ev);
+        void lines.lookup(pc).then((loc) => {
           this.setSrc(ev, loc);
-          entry.pending = 0;
+          this.release(ev);
           if (problem) {
             problem.fill();
-            problem.entry.pending--;
+            this.release(problem.ev);
           }
           this.flush();
         });
@@ -522,37 +529,36 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   }
 
   /** The problem event that follows a failed call; for EADDRINUSE it waits for who holds the port. */
-  private problemEntry(ev: CallEvent): { entry: QueueEntry; fill: () => void } {
-    const entry = this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: ev.t, kind: 'problem', code: ev.errno ?? 'unknown', message: { en: '', ko: '' } });
+  private problemEntry(call: CallEvent): { ev: SockLensEvent; fill: () => void } {
+    const ev = this.enqueue<SockLensEvent>({ v: EVENT_SCHEMA_VERSION, seq: 0, t: call.t, kind: 'problem', code: call.errno ?? 'unknown', message: { en: '', ko: '' } });
     let holders: Awaited<ReturnType<typeof portHolders>> | undefined;
     const fill = (): void => {
-      const details = problemOf(ev, holders);
-      Object.assign(entry.ev, details);
+      Object.assign(ev, problemOf(call, holders));
     };
-    const port = ev.errno === 'EADDRINUSE' && ev.local ? splitAddress(ev.local)?.port : undefined;
+    const port = call.errno === 'EADDRINUSE' && call.local ? splitAddress(call.local)?.port : undefined;
     if (port !== undefined) {
-      entry.pending++;
-      const udp = isDatagramType(this.sockTypes.get(ev.pid)?.get(ev.fd ?? -1) ?? 0);
+      this.hold(ev);
+      const udp = isDatagramType(this.sockTypes.get(call.pid)?.get(call.fd ?? -1) ?? 0);
       void portHolders(port, udp).then((h) => {
         holders = h;
         fill();
-        entry.pending--;
+        this.release(ev);
         this.flush();
       });
     }
-    return { entry, fill };
+    return { ev, fill };
   }
 
-  private trackSockets(ev: CallEvent, r: RawRecord): void {
+  private trackSockets(ev: CallEvent, r: TracerRecord): void {
     let types = this.sockTypes.get(ev.pid);
     if (!types) this.sockTypes.set(ev.pid, (types = new Map()));
     if (ev.ret < 0) return;
     switch (r.call) {
       case 'socket':
-        types.set(r.newFd, r.a[1]);
+        types.set(r.newFd, r.arg(1));
         break;
       case 'socketpair':
-        for (const fd of r.fds) types.set(fd, r.a[1]);
+        for (const fd of r.fds()) types.set(fd, r.arg(1));
         break;
       case 'accept':
       case 'accept4':
@@ -594,7 +600,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     return null;
   }
 
-  private maybeStartAutoClient(ev: CallEvent, r: RawRecord): void {
+  private maybeStartAutoClient(ev: CallEvent, r: TracerRecord): void {
     const req = this.options.client;
     if (!req || this.autoClientStarted || ev.ret < 0) return;
     const udpBind = r.call === 'bind' && isDatagramType(this.sockTypes.get(ev.pid)?.get(r.fd) ?? 0);
