@@ -15,7 +15,8 @@
  * `listen` event of examples/hello_server.c (cold cache, tracer cached, everything cached), and offline costs
  * of the Node side (decoding, event building, JSON, addr2line). Prints tables; --write records them in the
  * "Trace" section of docs/benchmarks.md. Options: --repeats N (default 5), --seconds S (cap per measurement, default 1),
- * --only a,b (some configurations, "flood", "startup"; not with --write).
+ * --only a,b (some configurations, "flood", "startup"; not with --write), --workload pingpong|connect (one of the two;
+ * not with --write).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -88,6 +89,15 @@ function selection(): { configs: ConfigId[]; flood: boolean; startup: boolean; e
     everything: false,
   };
 }
+
+/** --workload: measure just one workload. */
+const onlyWorkload = ((): WorkloadId | null => {
+  const i = process.argv.indexOf('--workload');
+  if (i === -1) return null;
+  const id = WORKLOADS.find((w) => w.id === process.argv[i + 1])?.id;
+  if (!id) throw new Error(`--workload: one of ${WORKLOADS.map((w) => w.id).join(', ')}`);
+  return id;
+})();
 
 /** Configurations whose consumer is this Node process. */
 const NODE_CONSUMERS: ConfigId[] = ['nodedecode', 'runner'];
@@ -753,11 +763,16 @@ function measuredConfigs(results: Results): (typeof CONFIGS)[number][] {
   return CONFIGS.filter((c) => WORKLOADS.some((w) => results[w.id][c.id].length > 0));
 }
 
+function measuredWorkloads(results: Results): (typeof WORKLOADS)[number][] {
+  return WORKLOADS.filter((w) => results[w.id].untraced.length > 0);
+}
+
 function throughputTable(results: Results): string {
-  const head = `| configuration | ${WORKLOADS.map((w) => `${w.label}: req/s (× untraced)`).join(' | ')} | events lost | order violations |`;
-  const sep = `| --- | ${WORKLOADS.map(() => '---:').join(' | ')} | ---: | ---: |`;
+  const workloads = measuredWorkloads(results);
+  const head = `| configuration | ${workloads.map((w) => `${w.label}: req/s (× untraced)`).join(' | ')} | events lost | order violations |`;
+  const sep = `| --- | ${workloads.map(() => '---:').join(' | ')} | ---: | ---: |`;
   const rows = measuredConfigs(results).map((c) => {
-    const cells = WORKLOADS.map((w) => {
+    const cells = workloads.map((w) => {
       const rps = medianOf(results[w.id][c.id], (s) => s.rps)!;
       const base = medianOf(results[w.id].untraced, (s) => s.rps)!;
       const range = results[w.id][c.id].map((s) => s.rps / base);
@@ -827,7 +842,7 @@ function costTable(results: Results): string {
   const head = '| configuration | workload | echo server CPU µs/request | Node CPU µs/request (in kernel) | ring bytes/request | consumer reads/request | events/s end to end | drain after last reply |';
   const sep = '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows: string[] = [];
-  for (const w of WORKLOADS) {
+  for (const w of measuredWorkloads(results)) {
     for (const c of measuredConfigs(results)) {
       if (c.id === 'strace') continue;
       const s = results[w.id][c.id];
@@ -923,7 +938,7 @@ async function main(): Promise<void> {
   checkStrace();
   const began = performance.now();
   const { configs, flood: withFlood, startup: withStartup, everything } = selection();
-  if (!everything && process.argv.includes('--write')) throw new Error('--write records a full run only: drop --only');
+  if ((!everything || onlyWorkload) && process.argv.includes('--write')) throw new Error('--write records a full run only: drop --only and --workload');
   const setup = await prepare();
   const results = Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(CONFIGS.map((c) => [c.id, [] as Sample[]]))])) as Results;
   const capture: Buffer[] = [];
@@ -934,7 +949,7 @@ async function main(): Promise<void> {
   try {
     // repeats interleave the configurations so that load from elsewhere on the machine spreads over all of them
     for (let rep = 0; rep < REPEATS; rep++) {
-      for (const w of WORKLOADS) {
+      for (const w of WORKLOADS.filter((w) => !onlyWorkload || w.id === onlyWorkload)) {
         for (const c of configs) {
           const sample = await measure(c, w.id, w.requests, setup, null);
           results[w.id][c].push(sample);

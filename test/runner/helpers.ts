@@ -72,19 +72,28 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 }
 
 /** Connects, sends `text`, resolves with everything received until the server closes or goes quiet (bounded). */
-export function exchange(port: number, text: string, host = '127.0.0.1', quietMs = 300): Promise<string> {
+export async function exchange(port: number, text: string, host = '127.0.0.1', quietMs = 300): Promise<string> {
+  return (await exchangeFrom(port, text, host, quietMs)).reply;
+}
+
+/** exchange(), also telling the client's own port (what the server sees as its peer's). */
+export function exchangeFrom(port: number, text: string, host = '127.0.0.1', quietMs = 300): Promise<{ reply: string; clientPort: number }> {
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host, port });
     let got = '';
+    let clientPort = 0;
     let quiet: NodeJS.Timeout | undefined;
     const overall = setTimeout(() => done(), 5000);
     const done = (): void => {
       clearTimeout(overall);
       if (quiet) clearTimeout(quiet);
       sock.destroy();
-      resolve(got);
+      resolve({ reply: got, clientPort });
     };
-    sock.on('connect', () => sock.write(text));
+    sock.on('connect', () => {
+      clientPort = sock.localPort ?? 0;
+      sock.write(text);
+    });
     sock.on('data', (d) => {
       got += d.toString();
       if (quiet) clearTimeout(quiet);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import type { SockLensEvent } from '../../src/core/protocol/events';
 import { canBind, portReleased } from '../../src/core/runner/ports';
 import { liveGroupMembers } from '../../src/core/runner/processGroup';
-import { exchange, fixture, record, startServer, type Recorder } from './helpers';
+import { exchange, exchangeFrom, fixture, freePort, record, startServer, type Recorder } from './helpers';
 
 async function stopAndCheck(r: Recorder, port: number, host = '127.0.0.1', reuseaddr = true): Promise<void> {
   const result = await r.run.stop();
@@ -94,10 +94,14 @@ test('select server over IPv6: waiting and ready events with descriptor lists', 
   await stopAndCheck(r, port, '::1');
 });
 
-test('epoll server: fcntl O_NONBLOCK, epoll_ctl and ready descriptors', async () => {
+test('epoll server: fcntl O_NONBLOCK, epoll_ctl and ready descriptors; accept(fd, NULL, NULL) still reports both addresses', async () => {
   const { r, port } = await startServer('epoll_server.c');
-  assert.equal(await exchange(port, 'epoll'), 'epoll');
+  const { reply, clientPort } = await exchangeFrom(port, 'epoll');
+  assert.equal(reply, 'epoll');
   await r.waitForCall('close', (c) => c.fd === 5);
+  const accept = r.calls().find((c) => c.call === 'accept')!;
+  assert.equal(accept.local, `127.0.0.1:${port}`); // the listening socket's own address: no getsockname() needed
+  assert.equal(accept.peer, `127.0.0.1:${clientPort}`); // from the accept itself, into the tracer's buffer
   const fcntl = r.calls().find((c) => c.call === 'fcntl')!;
   assert.equal(fcntl.args.command, 'F_SETFL');
   assert.equal(fcntl.args.nonblocking, true);
@@ -109,6 +113,19 @@ test('epoll server: fcntl O_NONBLOCK, epoll_ctl and ready descriptors', async ()
   assert.equal(ready[0].fd, 4);
   assert.ok(ready.some((c) => c.readyFds?.join() === '5'));
   await stopAndCheck(r, port);
+});
+
+test('a descriptor number reused for a wildcard listener: accept reports the address the connection came to', async () => {
+  const [first, second] = [await freePort(), await freePort()];
+  const r = record({ source: fixture('relisten.c'), args: [String(first), String(second)] });
+  await r.waitForCall('listen', (c) => c.ret === 0 && c.local === `0.0.0.0:${second}`);
+  const { reply, clientPort } = await exchangeFrom(second, 'again');
+  assert.equal(reply, 'again');
+  const accept = await r.waitForCall('accept');
+  assert.equal(accept.fd, 3);
+  assert.equal(accept.local, `127.0.0.1:${second}`);
+  assert.equal(accept.peer, `127.0.0.1:${clientPort}`);
+  assert.equal((await r.run.done).exitCode, 0);
 });
 
 test('UDP echo with the built-in datagram client after bind', async () => {
