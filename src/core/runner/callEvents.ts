@@ -78,6 +78,12 @@ export function callEventOf(r: TracerRecord): CallEvent {
     ret,
     errno: ret < 0 && err ? errnoName(err) : null,
     args: decodeArgs(r, call),
+    local: undefined,
+    peer: undefined,
+    bytes: undefined,
+    data: undefined,
+    newFd: undefined,
+    src: undefined,
   };
   const local = r.localText();
   const peer = r.peerText();

@@ -169,13 +169,31 @@ function ipv6Text(b: Buffer, off: number): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
+/**
+ * "a.b.c.d:" for IPv4 addresses seen recently: a connection's address repeats in its events and loopback servers
+ * see one or two addresses, so the text is built once instead of through a chain of intermediate strings.
+ */
+const ipv4Prefixes = new Map<number, string>();
+const IPV4_PREFIX_LIMIT = 256;
+
+function ipv4Prefix(b: Buffer, off: number): string {
+  const key = ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
+  let text = ipv4Prefixes.get(key);
+  if (text === undefined) {
+    text = `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}:`;
+    if (ipv4Prefixes.size >= IPV4_PREFIX_LIMIT) ipv4Prefixes.clear();
+    ipv4Prefixes.set(key, text);
+  }
+  return text;
+}
+
 /** The struct sockaddr in b[start, end) as people write it: "0.0.0.0:9190", "[::1]:5000", a Unix path; null for none. */
 export function sockaddrText(b: Buffer, start = 0, end = b.length): string | null {
   const n = end - start;
   if (n < 2) return null;
   const family = b[start] | (b[start + 1] << 8);
   const port = (b[start + 2] << 8) | b[start + 3];
-  if (family === 2 && n >= 8) return `${b[start + 4]}.${b[start + 5]}.${b[start + 6]}.${b[start + 7]}:${port}`;
+  if (family === 2 && n >= 8) return ipv4Prefix(b, start + 4) + port;
   if (family === 10 && n >= 24) return `[${ipv6Text(b, start + 8)}]:${port}`;
   if (family === 1) {
     if (n <= 2) return '(unnamed)';

@@ -104,8 +104,10 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private readonly options: RunOptions;
   private readonly startUs = nowUs();
   private seq = 0;
-  private readonly queue: SockLensEvent[] = [];
+  /** Events in arrival order; emitted ones are cleared from their slot, and the array keeps its capacity. */
+  private readonly queue: (SockLensEvent | undefined)[] = [];
   private queueHead = 0;
+  private queueTail = 0;
   /** Queued events still waiting for something (a source line, who holds a port), with how many things. */
   private readonly waits = new Map<SockLensEvent, number>();
   private child: ChildProcessWithoutNullStreams | null = null;
@@ -119,7 +121,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private readonly seenPids = new Set<number>();
   /** Whether the process's current image is the compiled program (an exec'd one keeps its pid, not its binary). */
   private readonly exeOfPid = new Map<number, boolean>();
-  private readonly sockTypes = new Map<number, Map<number, number>>();
+  /** Per process, the socket type (SOCK_STREAM, SOCK_DGRAM …) of each open socket descriptor, 0 for none. */
+  private readonly sockTypes = new Map<number, number[]>();
   private readonly lastSrc = new Map<number, SourceLocation>();
   private readonly listenAddrs: ListenAddress[] = [];
   private exitInfo: { code: number | null; signal: string | null } | null = null;
@@ -213,7 +216,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   // ---- event queue: events leave in arrival order; a call waits for its source line ----
 
   private enqueue<E extends SockLensEvent>(ev: E): E {
-    this.queue.push(ev);
+    this.queue[this.queueTail++] = ev;
     return ev;
   }
 
@@ -228,19 +231,22 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   }
 
   private flush(): void {
-    while (this.queueHead < this.queue.length) {
-      const ev = this.queue[this.queueHead];
+    const queue = this.queue;
+    while (this.queueHead < this.queueTail) {
+      const ev = queue[this.queueHead]!;
       if (this.waits.size > 0 && this.waits.has(ev)) break;
-      this.queueHead++;
+      // let go of emitted events at once: still referenced, they would outlive young-generation collections
+      queue[this.queueHead++] = undefined;
       ev.seq = ++this.seq;
       this.emit('event', ev);
     }
-    // let go of emitted events at once: kept until a later splice, they would outlive young-generation collections
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
+    if (this.queueHead === this.queueTail) {
       this.queueHead = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.queueHead);
+      this.queueTail = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queueTail) {
+      queue.copyWithin(0, this.queueHead, this.queueTail);
+      queue.fill(undefined, this.queueTail - this.queueHead, this.queueTail);
+      this.queueTail -= this.queueHead;
       this.queueHead = 0;
     }
   }
@@ -487,7 +493,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.exeOfPid.set(r.pid, exe === this.binary);
     const ppid = r.arg(0);
     const parentTypes = this.sockTypes.get(ppid);
-    if (parentTypes && !this.sockTypes.has(r.pid)) this.sockTypes.set(r.pid, new Map(parentTypes));
+    if (parentTypes && !this.sockTypes.has(r.pid)) this.sockTypes.set(r.pid, [...parentTypes]);
     if (r.pid !== this.pid) {
       this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, r.tUs - this.startUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] });
     }
@@ -538,7 +544,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const port = call.errno === 'EADDRINUSE' && call.local ? splitAddress(call.local)?.port : undefined;
     if (port !== undefined) {
       this.hold(ev);
-      const udp = isDatagramType(this.sockTypes.get(call.pid)?.get(call.fd ?? -1) ?? 0);
+      const udp = isDatagramType(this.socketType(call.pid, call.fd ?? -1));
       void portHolders(port, udp).then((h) => {
         holders = h;
         fill();
@@ -549,35 +555,40 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     return { ev, fill };
   }
 
+  private socketType(pid: number, fd: number): number {
+    return (fd >= 0 && this.sockTypes.get(pid)?.[fd]) || 0;
+  }
+
   private trackSockets(ev: CallEvent, r: TracerRecord): void {
     let types = this.sockTypes.get(ev.pid);
-    if (!types) this.sockTypes.set(ev.pid, (types = new Map()));
+    if (!types) this.sockTypes.set(ev.pid, (types = []));
     if (ev.ret < 0) return;
+    const newFd = r.newFd;
     switch (r.call) {
       case 'socket':
-        types.set(r.newFd, r.arg(1));
+        types[newFd] = r.arg(1);
         break;
       case 'socketpair':
-        for (const fd of r.fds()) types.set(fd, r.arg(1));
+        for (const fd of r.fds()) types[fd] = r.arg(1);
         break;
       case 'accept':
       case 'accept4':
-        types.set(r.newFd, 1);
+        types[newFd] = 1;
         break;
       case 'dup':
       case 'dup2':
       case 'dup3':
       case 'fcntl':
-        if (r.newFd >= 0 && types.has(r.fd)) types.set(r.newFd, types.get(r.fd)!);
+        if (newFd >= 0 && r.fd >= 0 && types[r.fd]) types[newFd] = types[r.fd];
         break;
       case 'close':
-        types.delete(r.fd);
+        if (r.fd >= 0) types[r.fd] = 0;
         break;
       case 'listen':
         this.noteListening(ev.local, false);
         break;
       case 'bind':
-        if (isDatagramType(types.get(r.fd) ?? 0)) this.noteListening(ev.local, true);
+        if (isDatagramType(this.socketType(ev.pid, r.fd))) this.noteListening(ev.local, true);
         break;
     }
   }
@@ -603,7 +614,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private maybeStartAutoClient(ev: CallEvent, r: TracerRecord): void {
     const req = this.options.client;
     if (!req || this.autoClientStarted || ev.ret < 0) return;
-    const udpBind = r.call === 'bind' && isDatagramType(this.sockTypes.get(ev.pid)?.get(r.fd) ?? 0);
+    const udpBind = r.call === 'bind' && isDatagramType(this.socketType(ev.pid, r.fd));
     if (r.call !== 'listen' && !udpBind) return;
     this.autoClientStarted = true;
     const parsed = ev.local ? splitAddress(ev.local) : null;
