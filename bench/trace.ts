@@ -763,6 +763,15 @@ function measuredConfigs(results: Results): (typeof CONFIGS)[number][] {
   return CONFIGS.filter((c) => WORKLOADS.some((w) => results[w.id][c.id].length > 0));
 }
 
+/**
+ * Each round's requests per second over the untraced run of the same round: the machine's speed drifts over
+ * minutes (other virtual machines on the host), and a round's runs are seconds apart.
+ */
+function roundRatios(results: Results, w: WorkloadId, c: ConfigId): number[] {
+  const base = results[w].untraced;
+  return results[w][c].map((s, i) => s.rps / base[i].rps);
+}
+
 function measuredWorkloads(results: Results): (typeof WORKLOADS)[number][] {
   return WORKLOADS.filter((w) => results[w.id].untraced.length > 0);
 }
@@ -774,9 +783,8 @@ function throughputTable(results: Results): string {
   const rows = measuredConfigs(results).map((c) => {
     const cells = workloads.map((w) => {
       const rps = medianOf(results[w.id][c.id], (s) => s.rps)!;
-      const base = medianOf(results[w.id].untraced, (s) => s.rps)!;
-      const range = results[w.id][c.id].map((s) => s.rps / base);
-      return `${rps.toFixed(0)} (**${(rps / base).toFixed(2)}×**, ${Math.min(...range).toFixed(2)}–${Math.max(...range).toFixed(2)})`;
+      const ratios = roundRatios(results, w.id, c.id);
+      return `${rps.toFixed(0)} (**${median(ratios).toFixed(2)}×**, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
     });
     const all = WORKLOADS.flatMap((w) => results[w.id][c.id]);
     const decoded = all.some((s) => s.missing !== null);
@@ -810,7 +818,7 @@ function perEventCosts(results: Results): string {
 
 /** The conclusions the tables support, with this run's figures. */
 function reading(results: Results, startup: StartupRow[], costs: NodeCosts | null): string {
-  const ratio = (w: WorkloadId, c: ConfigId): number => medianOf(results[w][c], (s) => s.rps)! / medianOf(results[w].untraced, (s) => s.rps)!;
+  const ratio = (w: WorkloadId, c: ConfigId): number => median(roundRatios(results, w, c));
   const both = (c: ConfigId): string => WORKLOADS.map((w) => `${ratio(w.id, c).toFixed(2)}×`).join(' / ');
   const runner = WORKLOADS.map((w) => `${ratio(w.id, 'runner').toFixed(2)}× (${w.id})`).join(' and ');
   const lost = WORKLOADS.reduce((n, w) => n + results[w.id].runner.reduce((m, s) => m + (s.missing ?? 0), 0), 0);
@@ -825,12 +833,15 @@ function reading(results: Results, startup: StartupRow[], costs: NodeCosts | nul
       `no system call per record and nobody woken per record; Node drains it every ${DRAIN_INTERVAL_MS} ms with a handful of preads ` +
       `(tracer → ring with Node decoding: ${both('nodedecode')})` +
       (costs ? `; reading a record in place and building its event cost ${costs.buildUs.toFixed(2)} µs a record measured offline` : '') +
-      '. What is left is Node\'s CPU per event competing with the server and the load client for the 2 cores: a CPU profile of ' +
-      'the runner under the new-connection load (node --cpu-prof) puts the largest single parts in the preads that copy the slots ' +
-      'out of the ring (about 128 bytes and one ready word a record, most likely slowed by the producer\'s cache lines moving to Node\'s core) and in garbage ' +
-      'collection of the per-event objects (record, event, arguments, queue entry), with decoding, event building and emitting after them. ' +
-      '(History: the first transport, one sendto() per record over a Unix socket with the reader woken for nearly every record, ' +
-      'had the runner at 0.34× / 0.23×.) ' +
+      '. What is left is the consumer competing with the server and the load client for the 2 cores of a virtual machine ' +
+      'where one system call costs about 1 µs and one wake-up of an idle Node process about 40 µs of CPU. Measured here: ' +
+      'the same code costs several times more per event in the live run than in the offline timing above (the caches are ' +
+      'cold after the other processes ran, and the 2 vCPUs are busy), so what counts is how little runs per event: records are ' +
+      'read in place through one view (no copy, no intermediate object), an event is one object with every field declared ' +
+      'up front plus its arguments and strings (IPv4 address texts come from a small cache), and the tracer answers accept() ' +
+      'without getsockname()/getpeername() when it can (the peer address from the accept itself, the local one from the ' +
+      'listening socket bound to one address). (History: one sendto() per record over a Unix socket, 0.34× / 0.23×; ' +
+      'the ring drained every 4 ms into copied records, 1.08× / 0.85×.) ' +
       (Number.isFinite(gap)
         ? `addr2line is off the hot path (a handful of call sites, cached), but starting it sits in front of the first event of every run: ` +
           `with everything cached the listen event arrived ${ms(gap)} ms (median) after the program called listen().`
@@ -991,7 +1002,8 @@ async function main(): Promise<void> {
     `Command: \`npm run bench:trace\` (${os.cpus().length} cores, load average ${load.toFixed(1)} at the end, Node ${process.version}, ` +
       `${execFileSync('strace', ['-V'], { encoding: 'utf8' }).split('\n')[0]}; whole run ${((performance.now() - began) / 1000).toFixed(0)} s). ` +
       'The machine is shared with other engineers\' builds and tests, so absolute numbers are noisy; the ratios come from ' +
-      `interleaved runs (median of ${REPEATS}, min–max of the ratio in brackets).`,
+      `interleaved rounds: in each round every configuration runs once, a round's ratio is its requests per second over the untraced run's of the same round, ` +
+      `and the table gives the median of ${REPEATS} rounds' ratios (their min–max in brackets).`,
     '',
     `Server: bench/fixtures/echo_server.c compiled by the runner (-g -O0), single-threaded, 127.0.0.1. Load: bench/fixtures/load_client.c ` +
       `(gcc -O2, a separate process, ${MESSAGE_SIZE}-byte messages), ${WORKLOADS.map((w) => `${w.label} up to ${w.requests.toLocaleString('en')} requests`).join(', ')}, ` +

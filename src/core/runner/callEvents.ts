@@ -4,65 +4,58 @@ import {
   epollEventNames, epollOpName, errnoName, familyName, fcntlCommandName, fileFlagNames, levelName, msgFlagNames,
   optionName, protocolName, shutdownName, socketFlagNames, typeName,
 } from './names';
-import { FLAG_READY, type TracedCall, type TracerRecord } from './records';
+import { CALL_NAMES, FLAG_READY, type TracedCall, type TracerRecord } from './records';
 
-const DATA_CALLS = new Set<TracedCall>(['send', 'sendto', 'sendmsg', 'recv', 'recvfrom', 'recvmsg', 'read', 'write', 'readv', 'writev']);
-const WAIT_CALLS = new Set<TracedCall>(['select', 'poll', 'epoll_wait']);
+/** Per call id (CALL_NAMES order): whether its return value counts bytes moved, whether it is a wait. */
+const MOVES_BYTES = CALL_NAMES.map((c) => ['send', 'sendto', 'sendmsg', 'recv', 'recvfrom', 'recvmsg', 'read', 'write', 'readv', 'writev'].includes(c));
+const WAITS = CALL_NAMES.map((c) => c === 'select' || c === 'poll' || c === 'epoll_wait');
 
-function decodeArgs(r: TracerRecord, call: TracedCall): Record<string, ArgValue> {
-  switch (call) {
-    case 'socket':
-    case 'socketpair':
-      return { family: familyName(r.arg(0)), type: typeName(r.arg(1)), protocol: protocolName(r.arg(2)) };
-    case 'listen':
-      return { backlog: r.arg(0) };
-    case 'accept4':
-      return { flags: socketFlagNames(r.arg(0)) };
-    case 'send':
-    case 'sendto':
-    case 'recv':
-    case 'recvfrom':
-      return { length: r.arg(0), flags: msgFlagNames(r.arg(1)) };
-    case 'sendmsg':
-    case 'recvmsg':
-      return { flags: msgFlagNames(r.arg(1)) };
-    case 'read':
-    case 'write':
-      return { length: r.arg(0) };
-    case 'readv':
-    case 'writev':
-      return { iovcnt: r.arg(0) };
-    case 'shutdown':
-      return { how: shutdownName(r.arg(0)) };
-    case 'setsockopt':
-      return { level: levelName(r.arg(0)), option: optionName(r.arg(0), r.arg(1)), value: r.arg(3) >= 4 ? r.arg(2) : null, optlen: r.arg(3) };
-    case 'dup2':
-      return { newfd: r.arg(0) };
-    case 'dup3':
-      return { newfd: r.arg(0), flags: r.arg(1) ? 'O_CLOEXEC' : '0' };
-    case 'fcntl':
-      return r.arg(0) === 4
-        ? { command: fcntlCommandName(r.arg(0)), flags: fileFlagNames(r.arg(1)), nonblocking: (r.arg(1) & 0o4000) !== 0 }
-        : { command: fcntlCommandName(r.arg(0)), minFd: r.arg(1) };
-    case 'fork':
-      return { child: r.ret > 0 ? r.ret : null };
-    case 'select':
-      return { nfds: r.arg(2), timeoutMs: (r.flags & FLAG_READY) === 0 ? r.arg(1) : null };
-    case 'poll':
-    case 'epoll_wait':
-      return { timeoutMs: r.arg(1) };
-    case 'epoll_ctl':
-      return { op: epollOpName(r.arg(0)), epfd: r.arg(1), events: epollEventNames(r.arg(2)) };
-    case 'exit':
-      return r.arg(1) ? { code: null, returnedFromMain: true } : { code: r.arg(0) };
-    default:
-      return {};
-  }
-}
+type ArgsOf = (r: TracerRecord) => Record<string, ArgValue>;
+const socketArgs: ArgsOf = (r) => ({ family: familyName(r.arg(0)), type: typeName(r.arg(1)), protocol: protocolName(r.arg(2)) });
+const lengthAndFlags: ArgsOf = (r) => ({ length: r.arg(0), flags: msgFlagNames(r.arg(1)) });
+const msgFlags: ArgsOf = (r) => ({ flags: msgFlagNames(r.arg(1)) });
+const length: ArgsOf = (r) => ({ length: r.arg(0) });
+const iovcnt: ArgsOf = (r) => ({ iovcnt: r.arg(0) });
+const timeout: ArgsOf = (r) => ({ timeoutMs: r.arg(1) });
+
+/** How each call's numbers a[0..3] read as named arguments; calls not listed have none. */
+const ARGS: Partial<Record<TracedCall, ArgsOf>> = {
+  socket: socketArgs,
+  socketpair: socketArgs,
+  listen: (r) => ({ backlog: r.arg(0) }),
+  accept4: (r) => ({ flags: socketFlagNames(r.arg(0)) }),
+  send: lengthAndFlags,
+  sendto: lengthAndFlags,
+  recv: lengthAndFlags,
+  recvfrom: lengthAndFlags,
+  sendmsg: msgFlags,
+  recvmsg: msgFlags,
+  read: length,
+  write: length,
+  readv: iovcnt,
+  writev: iovcnt,
+  shutdown: (r) => ({ how: shutdownName(r.arg(0)) }),
+  setsockopt: (r) => ({ level: levelName(r.arg(0)), option: optionName(r.arg(0), r.arg(1)), value: r.arg(3) >= 4 ? r.arg(2) : null, optlen: r.arg(3) }),
+  dup2: (r) => ({ newfd: r.arg(0) }),
+  dup3: (r) => ({ newfd: r.arg(0), flags: r.arg(1) ? 'O_CLOEXEC' : '0' }),
+  fcntl: (r): Record<string, ArgValue> =>
+    r.arg(0) === 4
+      ? { command: fcntlCommandName(r.arg(0)), flags: fileFlagNames(r.arg(1)), nonblocking: (r.arg(1) & 0o4000) !== 0 }
+      : { command: fcntlCommandName(r.arg(0)), minFd: r.arg(1) },
+  fork: (r) => ({ child: r.ret > 0 ? r.ret : null }),
+  select: (r) => ({ nfds: r.arg(2), timeoutMs: (r.flags & FLAG_READY) === 0 ? r.arg(1) : null }),
+  poll: timeout,
+  epoll_wait: timeout,
+  epoll_ctl: (r) => ({ op: epollOpName(r.arg(0)), epfd: r.arg(1), events: epollEventNames(r.arg(2)) }),
+  exit: (r): Record<string, ArgValue> => (r.arg(1) ? { code: null, returnedFromMain: true } : { code: r.arg(0) }),
+};
+const noArgs: ArgsOf = () => ({});
+const ARGS_BY_ID: ArgsOf[] = CALL_NAMES.map((c) => ARGS[c] ?? noArgs);
 
 /** A call event from the record `r` points at, without `seq`, `t` and `src` (the runner adds those). */
 export function callEventOf(r: TracerRecord): CallEvent {
-  const call = r.call;
+  const id = r.callId;
+  const call = CALL_NAMES[id];
   const ret = r.ret;
   const err = r.err;
   const flags = r.flags;
@@ -77,7 +70,7 @@ export function callEventOf(r: TracerRecord): CallEvent {
     fd: r.fd >= 0 ? r.fd : null,
     ret,
     errno: ret < 0 && err ? errnoName(err) : null,
-    args: decodeArgs(r, call),
+    args: ARGS_BY_ID[id](r),
     local: undefined,
     peer: undefined,
     bytes: undefined,
@@ -89,13 +82,13 @@ export function callEventOf(r: TracerRecord): CallEvent {
   const peer = r.peerText();
   if (local) ev.local = local;
   if (peer) ev.peer = peer;
-  if (ret >= 0 && DATA_CALLS.has(call)) ev.bytes = ret;
+  if (ret >= 0 && MOVES_BYTES[id]) ev.bytes = ret;
   const data = call !== 'hello' ? r.dataPreview() : null;
   if (data !== null) ev.data = data;
   const newFd = r.newFd;
   if (newFd >= 0) ev.newFd = newFd;
   if (call === 'socketpair' && r.nfds === 2) ev.fds = r.fds();
-  if (WAIT_CALLS.has(call)) {
+  if (WAITS[id]) {
     const ready = (flags & FLAG_READY) !== 0;
     const fds = r.fds();
     ev.phase = ready ? 'ready' : 'waiting';

@@ -23,7 +23,7 @@ export interface ChannelHandlers {
 }
 
 /** How often the ring is drained while the run is live. */
-export const DRAIN_INTERVAL_MS = 4;
+export const DRAIN_INTERVAL_MS = 16;
 
 /**
  * The tracer's way to the runner: records go into a shared-memory ring (ring.ts), drained every few

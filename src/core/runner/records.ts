@@ -72,6 +72,11 @@ export class TracerRecord {
     return CALL_NAMES[this.buf[this.off + 2]];
   }
 
+  /** The call's index in CALL_NAMES (`enum sl_call`). */
+  get callId(): number {
+    return this.buf[this.off + 2];
+  }
+
   get flags(): number {
     return this.buf[this.off + 3];
   }

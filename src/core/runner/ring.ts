@@ -18,7 +18,7 @@ const OFF_HEAD = 64;
 const OFF_TAIL = 128;
 
 export interface RingOptions {
-  /** A power of two (default 4096: small enough to stay in the caches, several drains' worth at 1M events/s). */
+  /** A power of two (default 16384: one 16 ms drain interval's worth at a million events a second). */
   slots?: number;
   /** Bytes, a power of two at least the record header (default 128: most records fit one slot; longer ones take several). */
   slotSize?: number;
@@ -76,7 +76,7 @@ export class EventRing {
 
   /** A fresh ring file, owned by this (runner) process. */
   static create(options: RingOptions = {}): EventRing {
-    const slots = options.slots ?? 4096;
+    const slots = options.slots ?? 16384;
     const slotSize = options.slotSize ?? 128;
     if (!isPowerOfTwo(slots) || !isPowerOfTwo(slotSize) || slotSize < HEADER_SIZE) {
       throw new Error(`ring: slots (${slots}) and slot size (${slotSize}) must be powers of two, the slot at least ${HEADER_SIZE} bytes`);
