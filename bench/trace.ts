@@ -26,7 +26,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { autoArguments, compileProgram, ensureTracer, startRun, type Run } from '../src/core/runner';
 import { callEventOf } from '../src/core/runner/callEvents';
-import { DRAIN_INTERVAL_MS } from '../src/core/runner/channel';
+import { DRAIN_BUSY_MS, DRAIN_QUIET_MS, drainRepeatedly } from '../src/core/runner/channel';
 import { FLAG_HAS_PC, TracerRecord } from '../src/core/runner/records';
 import { EventRing } from '../src/core/runner/ring';
 import { SourceLines } from '../src/core/runner/sourceLines';
@@ -64,7 +64,7 @@ type WorkloadId = (typeof WORKLOADS)[number]['id'];
 const CONFIGS = [
   { id: 'untraced', label: 'untraced' },
   { id: 'nosink', label: 'tracer, no ring (hooks only)' },
-  { id: 'nodedecode', label: `tracer → ring, Node drains every ${DRAIN_INTERVAL_MS} ms and reads each record` },
+  { id: 'nodedecode', label: `tracer → ring, Node drains it as the runner does and reads each record` },
   { id: 'runner', label: '**SockLens runner** (startRun, every event consumed)' },
   { id: 'strace', label: 'strace -f -e trace=network,close' },
 ] as const;
@@ -336,21 +336,20 @@ function ringSink(capture: Buffer[] | null, onRecord?: (r: TracerRecord) => void
   const ring = EventRing.create();
   const counts = new CallCounts();
   let bytes = 0;
-  const take = (final: boolean): void => {
+  const take = (final: boolean): number =>
     ring.drain((r) => {
       bytes += r.len;
       counts.add(r.call, r.ret, r.pid, r.tUs);
       onRecord?.(r);
       if (capture && capture.length < 100_000) capture.push(r.bytes());
     }, final);
-  };
-  const timer = setInterval(() => take(false), DRAIN_INTERVAL_MS);
+  const drains = drainRepeatedly(() => take(false));
   return {
     ring,
     bytes: () => bytes,
     counts,
     close: () => {
-      clearInterval(timer);
+      drains.stop();
       take(true);
       ring.close();
     },
@@ -809,7 +808,7 @@ function perEventCosts(results: Results): string {
     return (
       `- ${w.label} (${perRequest.toFixed(1)} events a request): in the traced program, the hooks ${us((cpu('nosink') - cpu('untraced')) / perRequest)} an event, ` +
       `writing the record into the ring ${us((cpu('nodedecode') - cpu('nosink')) / perRequest)}. ` +
-      `In Node: draining the ring and decoding ${us((node('nodedecode') - node('untraced')) / perRequest)} CPU an event (timer wake-ups included, the benchmark's own CPU in the untraced row taken off), ` +
+      `In Node: draining the ring and reading each record ${us((node('nodedecode') - node('untraced')) / perRequest)} CPU an event (timer wake-ups included, the benchmark's own CPU in the untraced row taken off), ` +
       `and the runner's work on top (events, queue, emit) ${us((node('runner') - node('nodedecode')) / perRequest)} an event.`
     );
   });
@@ -830,8 +829,8 @@ function reading(results: Results, startup: StartupRow[], costs: NodeCosts | nul
       `${met ? 'met' : '**not met**'}.`,
     '',
     `Reading the tables: the hooks themselves cost little (no ring: ${both('nosink')}). Records go into a shared-memory ring with ` +
-      `no system call per record and nobody woken per record; Node drains it every ${DRAIN_INTERVAL_MS} ms with a handful of preads ` +
-      `(tracer → ring with Node decoding: ${both('nodedecode')})` +
+      `no system call per record and nobody woken per record; Node drains it with a handful of preads, ${DRAIN_QUIET_MS} ms after a quiet drain and ${DRAIN_BUSY_MS} ms after a busy one ` +
+      `(tracer → ring, Node reading each record: ${both('nodedecode')})` +
       (costs ? `; reading a record in place and building its event cost ${costs.buildUs.toFixed(2)} µs a record measured offline` : '') +
       '. What is left is the consumer competing with the server and the load client for the 2 cores of a virtual machine ' +
       'where one system call costs about 1 µs and one wake-up of an idle Node process about 40 µs of CPU. Measured here: ' +
