@@ -822,11 +822,12 @@ function reading(results: Results, startup: StartupRow[], costs: NodeCosts | nul
   const runner = WORKLOADS.map((w) => `${ratio(w.id, 'runner').toFixed(2)}× (${w.id})`).join(' and ');
   const lost = WORKLOADS.reduce((n, w) => n + results[w.id].runner.reduce((m, s) => m + (s.missing ?? 0), 0), 0);
   const met = WORKLOADS.every((w) => ratio(w.id, 'runner') >= 0.9) && lost === 0;
+  const lowest = Math.min(...WORKLOADS.flatMap((w) => roundRatios(results, w.id, 'runner')));
   const cached = startup.find((r) => r.label === 'everything cached');
   const gap = cached ? median(cached.samples.map((s) => s.listenMs - s.listenCalledMs)) : NaN;
   return [
     `Target from issue 3: ≥ 0.9× untraced on both workloads with zero lost events. This run: the runner at ${runner}, ${lost} events lost — ` +
-      `${met ? 'met' : '**not met**'}.`,
+      `${met ? 'met' : '**not met**'}${met && lowest < 0.9 ? ` by the medians; single rounds went as low as ${lowest.toFixed(2)}× on this shared machine, so the margin is thin` : ''}.`,
     '',
     `Reading the tables: the hooks themselves cost little (no ring: ${both('nosink')}). Records go into a shared-memory ring with ` +
       `no system call per record and nobody woken per record; Node drains it with a handful of preads, ${DRAIN_QUIET_MS} ms after a quiet drain and ${DRAIN_BUSY_MS} ms after a busy one ` +
