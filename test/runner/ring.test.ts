@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventChannel, type TraceConnection } from '../../src/core/runner/channel';
 import { compileProgram } from '../../src/core/runner/compiler';
@@ -135,4 +136,27 @@ test('a runner that stops draining: producers wait on a full ring, and closing i
   ring.close();
   assert.equal(fs.existsSync(path.dirname(ringFile)), false);
   assert.equal(await exited, 0);
+});
+
+test('a ring left by a killed runner is removed when the next ring is made; a live runner keeps its own', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-rings-'));
+  try {
+    const live = EventRing.create({ dir });
+    const orphan = EventRing.create({ dir });
+    // the orphan's runner: a process that has ended (its pid is gone)
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.on('close', resolve));
+    const fd = fs.openSync(orphan.path, 'r+');
+    const pid = Buffer.alloc(4);
+    pid.writeUInt32LE(gone.pid!, 0);
+    fs.writeSync(fd, pid, 0, 4, 16);
+    fs.closeSync(fd);
+    const next = EventRing.create({ dir });
+    assert.equal(fs.existsSync(orphan.path), false, 'the orphaned ring is gone');
+    assert.equal(fs.existsSync(live.path), true, 'the live ring stays');
+    for (const ring of [live, orphan, next]) ring.close();
+    assert.deepEqual(fs.readdirSync(dir), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

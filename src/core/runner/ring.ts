@@ -16,6 +16,8 @@ const HEADER_BYTES = 4096;
 const OFF_CLOSED = 20;
 const OFF_HEAD = 64;
 const OFF_TAIL = 128;
+const RING_DIR_PREFIX = 'socklens-ring-';
+const RING_FILE = 'events.ring';
 
 export interface RingOptions {
   /** A power of two (default 16384: one 16 ms drain interval's worth at a million events a second). */
@@ -32,6 +34,43 @@ function defaultDir(): string {
     return '/dev/shm';
   } catch {
     return os.tmpdir();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Removes ring folders in `dir` left by runners that were killed before they could (their pid is gone). */
+function removeStaleRings(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(RING_DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const folder = path.join(dir, name);
+    try {
+      const header = Buffer.alloc(20);
+      const fd = fs.openSync(path.join(folder, RING_FILE), 'r');
+      try {
+        fs.readSync(fd, header, 0, header.length, 0);
+      } finally {
+        fs.closeSync(fd);
+      }
+      // a ring still being set up has no magic yet; a live (or recycled) pid keeps its ring
+      const pid = header.readUInt32LE(16);
+      if (header.readUInt32LE(0) !== RING_MAGIC || pid === 0 || isAlive(pid)) continue;
+      fs.rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // gone already, or not ours to read
+    }
   }
 }
 
@@ -81,8 +120,10 @@ export class EventRing {
     if (!isPowerOfTwo(slots) || !isPowerOfTwo(slotSize) || slotSize < HEADER_SIZE) {
       throw new Error(`ring: slots (${slots}) and slot size (${slotSize}) must be powers of two, the slot at least ${HEADER_SIZE} bytes`);
     }
-    const dir = fs.mkdtempSync(path.join(options.dir ?? defaultDir(), 'socklens-ring-'));
-    const file = path.join(dir, 'events.ring');
+    const parent = options.dir ?? defaultDir();
+    removeStaleRings(parent);
+    const dir = fs.mkdtempSync(path.join(parent, RING_DIR_PREFIX));
+    const file = path.join(dir, RING_FILE);
     const fd = fs.openSync(file, 'wx+', 0o600);
     const ring = new EventRing(file, fd, slots, slotSize);
     fs.ftruncateSync(fd, ring.dataOff + slots * slotSize);
