@@ -138,7 +138,7 @@ test('a runner that stops draining: producers wait on a full ring, and closing i
   assert.equal(await exited, 0);
 });
 
-test('a ring left by a killed runner is removed when the next ring is made; a live runner keeps its own', async () => {
+test('a killed runner\'s ring and announcement folder are removed when the next run opens its channel; live ones stay', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-rings-'));
   try {
     const live = EventRing.create({ dir });
@@ -156,6 +156,16 @@ test('a ring left by a killed runner is removed when the next ring is made; a li
     assert.equal(fs.existsSync(live.path), true, 'the live ring stays');
     for (const ring of [live, orphan, next]) ring.close();
     assert.deepEqual(fs.readdirSync(dir), []);
+    // the announcement socket's folder carries the runner's pid in its name
+    const orphanChannel = path.join(os.tmpdir(), `socklens-chan-${gone.pid}-test`);
+    fs.mkdirSync(orphanChannel);
+    const channel = await EventChannel.open({ opened: () => undefined, record: () => undefined, drained: () => undefined, closed: () => undefined });
+    try {
+      assert.equal(fs.existsSync(orphanChannel), false, 'the orphaned announcement folder is gone');
+      assert.match(path.basename(path.dirname(channel.path)), new RegExp(`^socklens-chan-${process.pid}-`));
+    } finally {
+      channel.close();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

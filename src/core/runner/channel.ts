@@ -2,8 +2,27 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isAlive } from './processGroup';
 import type { TracerRecord } from './records';
 import { EventRing, type RingOptions } from './ring';
+
+/** The announcement socket's folder: socklens-chan-<runner pid>-XXXXXX in the temp folder. */
+const CHANNEL_DIR_PREFIX = 'socklens-chan-';
+
+/** Removes announcement folders of runners that were killed before they could (their pid is gone). */
+function removeStaleChannels(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(CHANNEL_DIR_PREFIX) ? Number(name.slice(CHANNEL_DIR_PREFIX.length).split('-')[0]) : NaN;
+    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+}
 
 /** One traced process image's announcement connection (a process that exec()s connects anew). */
 export interface TraceConnection {
@@ -75,7 +94,8 @@ export class EventChannel {
   }
 
   static async open(handlers: ChannelHandlers, ringOptions?: RingOptions): Promise<EventChannel> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-'));
+    removeStaleChannels(os.tmpdir());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${CHANNEL_DIR_PREFIX}${process.pid}-`));
     const ring = EventRing.create(ringOptions);
     const server = net.createServer();
     const channel = new EventChannel(dir, server, ring, handlers);

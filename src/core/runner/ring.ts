@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isAlive } from './processGroup';
 import { HEADER_SIZE, TracerRecord } from './records';
 
 /**
@@ -34,15 +35,6 @@ function defaultDir(): string {
     return '/dev/shm';
   } catch {
     return os.tmpdir();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
