@@ -9,10 +9,13 @@ enum sl_call {
   SL_HELLO = 0, SL_SOCKET, SL_SOCKETPAIR, SL_BIND, SL_LISTEN, SL_ACCEPT, SL_ACCEPT4, SL_CONNECT,
   SL_SEND, SL_SENDTO, SL_SENDMSG, SL_RECV, SL_RECVFROM, SL_RECVMSG, SL_READ, SL_WRITE, SL_READV, SL_WRITEV,
   SL_CLOSE, SL_SHUTDOWN, SL_SETSOCKOPT, SL_DUP, SL_DUP2, SL_DUP3, SL_FCNTL, SL_FORK, SL_SELECT, SL_POLL,
-  SL_EPOLL_WAIT, SL_EPOLL_CTL, SL_EXIT
+  SL_EPOLL_WAIT, SL_EPOLL_CTL, SL_EXIT,
+  /* appended: existing ids keep their numbers */
+  SL_PPOLL, SL_PSELECT, SL_EPOLL_PWAIT, SL_EPOLL_PWAIT2, SL_SENDMMSG, SL_RECVMMSG, SL_SENDFILE
 };
 
-#define SL_FLAG_READY 1u   /* select/poll/epoll_wait: after the call (else: waiting, before it) */
+/* select/pselect, poll/ppoll, epoll_wait/epoll_pwait/epoll_pwait2: after the call (else: waiting, before it) */
+#define SL_FLAG_READY 1u
 #define SL_FLAG_HAS_PC 2u  /* pc is an offset into the main executable */
 
 struct sl_header {

@@ -14,6 +14,7 @@
 #include <link.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -40,6 +42,10 @@ ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags);
 ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags, struct sockaddr *addr, socklen_t *alen);
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen);
 int __poll_chk(struct pollfd *pfds, nfds_t n, int timeout, size_t fdslen);
+int __ppoll_chk(struct pollfd *pfds, nfds_t n, const struct timespec *ts, const sigset_t *mask, size_t fdslen);
+/* glibc 2.35 and later; declared here too so the tracer still builds against an older glibc (where no program can
+ * call it). */
+int epoll_pwait2(int epfd, struct epoll_event *events, int max, const struct timespec *ts, const sigset_t *mask);
 
 #define EXPORT __attribute__((visibility("default")))
 #define MAX_TRACKED_FD 65536
@@ -645,6 +651,46 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
   return r;
 }
 
+/* sendmmsg/recvmmsg: one record per call. ret is the number of messages; a[0] vlen, a[1] flags, a[2] the bytes of
+ * the messages moved (their msg_len, set by the kernel); the peer and preview are the first message's. */
+static void report_mmsg(int call, int fd, const struct mmsghdr *v, unsigned int vlen, int flags, int r, int err,
+                        const void *ra) {
+  struct ev e;
+  ev_init(&e, call, fd, ra);
+  e.h.a[0] = vlen; e.h.a[1] = flags;
+  if (r > 0) {
+    int64_t total = 0;
+    for (int i = 0; i < r; i++) total += v[i].msg_len;
+    e.h.a[2] = total;
+    msg_details(&e, &v[0].msg_hdr, (long)v[0].msg_len);
+  } else if (call == SL_SENDMMSG && v && vlen > 0) {
+    msg_details(&e, &v[0].msg_hdr, -1); /* where it was going, no preview */
+  }
+  ev_send(&e, r, err);
+}
+
+EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags) {
+  ENTER(sendmmsg)(fd, v, vlen, flags);
+  in_hook = 1;
+  int r = r_sendmmsg(fd, v, vlen, flags);
+  int err = errno;
+  report_mmsg(SL_SENDMMSG, fd, v, vlen, flags, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags, struct timespec *ts) {
+  ENTER(recvmmsg)(fd, v, vlen, flags, ts);
+  in_hook = 1;
+  int r = r_recvmmsg(fd, v, vlen, flags, ts);
+  int err = errno;
+  report_mmsg(SL_RECVMMSG, fd, v, vlen, flags, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
 EXPORT ssize_t read(int fd, void *buf, size_t n) {
   REAL(read)
   if (in_hook || !is_sock(fd)) return r_read(fd, buf, n);
@@ -715,6 +761,42 @@ EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt) {
   ssize_t r = r_writev(fd, iov, cnt);
   int err = errno;
   report_iov(SL_WRITEV, fd, iov, cnt, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+/* sendfile(64) to a socket: a[0] in_fd, a[1] count, a[3] 1 when an offset pointer was passed and then a[2] the offset
+ * it started from (the call advances *offset by what it sent; it is not read before the call, where a bad pointer
+ * must fail with EFAULT, not crash here). No preview: the bytes never pass through the program. */
+static void report_sendfile(int out, int in, size_t count, int has_off, int64_t off_after, long r, int err,
+                            const void *ra) {
+  struct ev e;
+  ev_init(&e, SL_SENDFILE, out, ra);
+  e.h.a[0] = in; e.h.a[1] = (int64_t)count; e.h.a[3] = has_off;
+  if (has_off && r >= 0) e.h.a[2] = off_after - r;
+  ev_send(&e, r, err);
+}
+
+EXPORT ssize_t sendfile(int out, int in, off_t *off, size_t count) {
+  REAL(sendfile)
+  if (in_hook || !is_sock(out)) return r_sendfile(out, in, off, count);
+  in_hook = 1;
+  ssize_t r = r_sendfile(out, in, off, count);
+  int err = errno;
+  report_sendfile(out, in, count, off != NULL, off && r >= 0 ? (int64_t)*off : 0, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT ssize_t sendfile64(int out, int in, off64_t *off, size_t count) {
+  REAL(sendfile64)
+  if (in_hook || !is_sock(out)) return r_sendfile64(out, in, off, count);
+  in_hook = 1;
+  ssize_t r = r_sendfile64(out, in, off, count);
+  int err = errno;
+  report_sendfile(out, in, count, off != NULL, off && r >= 0 ? (int64_t)*off : 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -871,6 +953,13 @@ EXPORT pid_t fork(void) {
   return r;
 }
 
+/* ---- waits: a "waiting" record before the call (what is watched), a "ready" record after it ---- */
+
+/* Milliseconds of a timespec timeout, -1 for none (wait for ever). */
+static int64_t timespec_ms(const struct timespec *ts) {
+  return ts ? (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000 : -1;
+}
+
 static int set_fds(int nfds, const fd_set *set, int *out, int n) {
   if (!set) return n;
   for (int fd = 0; fd < nfds && fd < FD_SETSIZE && n < SL_MAX_FDS; fd++)
@@ -878,83 +967,117 @@ static int set_fds(int nfds, const fd_set *set, int *out, int n) {
   return n;
 }
 
-EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
-  ENTER(select)(nfds, rd, wr, ex, tv);
-  in_hook = 1;
-  int fds[SL_MAX_FDS], n;
+/* select/pselect: the read set is listed first (a[0] of them), then the write set; a[1] timeout (waiting only),
+ * a[2] nfds, a[3] 1 when a signal mask was passed. Ready: the sets as the call left them, when it returned > 0. */
+static void report_select(int call, int ready, int nfds, const fd_set *rd, const fd_set *wr, int64_t timeout,
+                          int mask, int r, int err, const void *ra) {
+  int fds[SL_MAX_FDS], n = 0;
   struct ev e;
-  ev_init(&e, SL_SELECT, -1, RA);
-  n = set_fds(nfds, rd, fds, 0);
-  e.h.a[0] = n; /* the first a[0] fds are watched for reading, the rest for writing */
-  n = set_fds(nfds, wr, fds, n);
-  e.h.a[1] = tv ? (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000 : -1;
-  e.h.a[2] = nfds;
-  e.fds = fds; e.h.nfds = (uint16_t)n;
-  ev_send(&e, 0, 0);
-  int r = r_select(nfds, rd, wr, ex, tv);
-  int err = errno;
-  ev_init(&e, SL_SELECT, -1, RA);
-  e.h.flags |= SL_FLAG_READY;
-  n = 0;
-  if (r > 0) {
+  ev_init(&e, call, -1, ra);
+  if (!ready || r > 0) {
     n = set_fds(nfds, rd, fds, 0);
     e.h.a[0] = n;
     n = set_fds(nfds, wr, fds, n);
   }
+  if (ready) e.h.flags |= SL_FLAG_READY;
+  else e.h.a[1] = timeout;
   e.h.a[2] = nfds;
+  e.h.a[3] = mask;
   e.fds = fds; e.h.nfds = (uint16_t)n;
   ev_send(&e, r, err);
+}
+
+EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
+  ENTER(select)(nfds, rd, wr, ex, tv);
+  in_hook = 1;
+  int64_t timeout = tv ? (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000 : -1;
+  report_select(SL_SELECT, 0, nfds, rd, wr, timeout, 0, 0, 0, RA);
+  int r = r_select(nfds, rd, wr, ex, tv);
+  int err = errno;
+  report_select(SL_SELECT, 1, nfds, rd, wr, 0, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
 }
 
-static int report_poll(struct pollfd *pfds, nfds_t n, int timeout, int (*call)(struct pollfd *, nfds_t, int, size_t),
-                       size_t fdslen, const void *ra) {
-  int fds[SL_MAX_FDS], k = 0;
-  struct ev e;
-  ev_init(&e, SL_POLL, -1, ra);
-  for (nfds_t i = 0; i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0) fds[k++] = pfds[i].fd;
-  e.h.a[1] = timeout;
-  e.fds = fds; e.h.nfds = (uint16_t)k;
-  ev_send(&e, 0, 0);
-  int r = call(pfds, n, timeout, fdslen);
+EXPORT int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *ts, const sigset_t *mask) {
+  ENTER(pselect)(nfds, rd, wr, ex, ts, mask);
+  in_hook = 1;
+  report_select(SL_PSELECT, 0, nfds, rd, wr, timespec_ms(ts), mask != NULL, 0, 0, RA);
+  int r = r_pselect(nfds, rd, wr, ex, ts, mask);
   int err = errno;
-  ev_init(&e, SL_POLL, -1, ra);
-  e.h.flags |= SL_FLAG_READY;
-  k = 0;
-  for (nfds_t i = 0; r > 0 && i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0 && pfds[i].revents) fds[k++] = pfds[i].fd;
-  e.h.a[1] = timeout;
-  e.fds = fds; e.h.nfds = (uint16_t)k;
-  ev_send(&e, r, err);
+  report_select(SL_PSELECT, 1, nfds, rd, wr, 0, mask != NULL, r, err, RA);
+  in_hook = 0;
   errno = err;
   return r;
 }
 
-static int call_poll(struct pollfd *p, nfds_t n, int timeout, size_t fdslen) {
-  (void)fdslen;
-  REAL(poll)
-  return r_poll(p, n, timeout);
+/* poll/ppoll: the descriptors watched (waiting) or those with revents (ready); a[1] timeout, a[3] 1 when a signal
+ * mask was passed. */
+static void report_poll(int call, int ready, const struct pollfd *pfds, nfds_t n, int64_t timeout, int mask, int r,
+                        int err, const void *ra) {
+  int fds[SL_MAX_FDS], k = 0;
+  struct ev e;
+  ev_init(&e, call, -1, ra);
+  if (ready) {
+    e.h.flags |= SL_FLAG_READY;
+    for (nfds_t i = 0; r > 0 && i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0 && pfds[i].revents) fds[k++] = pfds[i].fd;
+  } else {
+    for (nfds_t i = 0; i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0) fds[k++] = pfds[i].fd;
+  }
+  e.h.a[1] = timeout;
+  e.h.a[3] = mask;
+  e.fds = fds; e.h.nfds = (uint16_t)k;
+  ev_send(&e, r, err);
 }
 
 EXPORT int poll(struct pollfd *pfds, nfds_t n, int timeout) {
   ENTER(poll)(pfds, n, timeout);
   in_hook = 1;
-  int r = report_poll(pfds, n, timeout, call_poll, 0, RA);
+  report_poll(SL_POLL, 0, pfds, n, timeout, 0, 0, 0, RA);
+  int r = r_poll(pfds, n, timeout);
+  int err = errno;
+  report_poll(SL_POLL, 1, pfds, n, timeout, 0, r, err, RA);
   in_hook = 0;
+  errno = err;
   return r;
-}
-
-static int call_poll_chk(struct pollfd *p, nfds_t n, int timeout, size_t fdslen) {
-  REAL(__poll_chk)
-  return r___poll_chk(p, n, timeout, fdslen);
 }
 
 EXPORT int __poll_chk(struct pollfd *pfds, nfds_t n, int timeout, size_t fdslen) {
   ENTER(__poll_chk)(pfds, n, timeout, fdslen);
   in_hook = 1;
-  int r = report_poll(pfds, n, timeout, call_poll_chk, fdslen, RA);
+  report_poll(SL_POLL, 0, pfds, n, timeout, 0, 0, 0, RA);
+  int r = r___poll_chk(pfds, n, timeout, fdslen);
+  int err = errno;
+  report_poll(SL_POLL, 1, pfds, n, timeout, 0, r, err, RA);
   in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int ppoll(struct pollfd *pfds, nfds_t n, const struct timespec *ts, const sigset_t *mask) {
+  ENTER(ppoll)(pfds, n, ts, mask);
+  in_hook = 1;
+  int64_t timeout = timespec_ms(ts);
+  report_poll(SL_PPOLL, 0, pfds, n, timeout, mask != NULL, 0, 0, RA);
+  int r = r_ppoll(pfds, n, ts, mask);
+  int err = errno;
+  report_poll(SL_PPOLL, 1, pfds, n, timeout, mask != NULL, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int __ppoll_chk(struct pollfd *pfds, nfds_t n, const struct timespec *ts, const sigset_t *mask, size_t fdslen) {
+  ENTER(__ppoll_chk)(pfds, n, ts, mask, fdslen);
+  in_hook = 1;
+  int64_t timeout = timespec_ms(ts);
+  report_poll(SL_PPOLL, 0, pfds, n, timeout, mask != NULL, 0, 0, RA);
+  int r = r___ppoll_chk(pfds, n, ts, mask, fdslen);
+  int err = errno;
+  report_poll(SL_PPOLL, 1, pfds, n, timeout, mask != NULL, r, err, RA);
+  in_hook = 0;
+  errno = err;
   return r;
 }
 
@@ -972,23 +1095,56 @@ EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
   return r;
 }
 
+/* epoll_wait/epoll_pwait/epoll_pwait2 on epfd: a[1] timeout, a[3] 1 when a signal mask was passed; ready: the
+ * returned events whose data.fd is a known socket (data is the program's own union; the usual `ev.data.fd = fd`
+ * shows that way). */
+static void report_epoll_wait(int call, int ready, int epfd, const struct epoll_event *events, int64_t timeout,
+                              int mask, int r, int err, const void *ra) {
+  int fds[SL_MAX_FDS], k = 0;
+  struct ev e;
+  ev_init(&e, call, epfd, ra);
+  if (ready) {
+    e.h.flags |= SL_FLAG_READY;
+    for (int i = 0; i < r && k < SL_MAX_FDS; i++) if (is_sock(events[i].data.fd)) fds[k++] = events[i].data.fd;
+    e.fds = fds; e.h.nfds = (uint16_t)k;
+  }
+  e.h.a[1] = timeout;
+  e.h.a[3] = mask;
+  ev_send(&e, r, err);
+}
+
 EXPORT int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout) {
   ENTER(epoll_wait)(epfd, events, max, timeout);
   in_hook = 1;
-  struct ev e;
-  int fds[SL_MAX_FDS], k = 0;
-  ev_init(&e, SL_EPOLL_WAIT, epfd, RA);
-  e.h.a[1] = timeout;
-  ev_send(&e, 0, 0);
+  report_epoll_wait(SL_EPOLL_WAIT, 0, epfd, events, timeout, 0, 0, 0, RA);
   int r = r_epoll_wait(epfd, events, max, timeout);
   int err = errno;
-  ev_init(&e, SL_EPOLL_WAIT, epfd, RA);
-  e.h.flags |= SL_FLAG_READY;
-  e.h.a[1] = timeout;
-  /* data is the program's own union; the usual `ev.data.fd = fd` shows as a known socket here */
-  for (int i = 0; i < r && k < SL_MAX_FDS; i++) if (is_sock(events[i].data.fd)) fds[k++] = events[i].data.fd;
-  e.fds = fds; e.h.nfds = (uint16_t)k;
-  ev_send(&e, r, err);
+  report_epoll_wait(SL_EPOLL_WAIT, 1, epfd, events, timeout, 0, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int epoll_pwait(int epfd, struct epoll_event *events, int max, int timeout, const sigset_t *mask) {
+  ENTER(epoll_pwait)(epfd, events, max, timeout, mask);
+  in_hook = 1;
+  report_epoll_wait(SL_EPOLL_PWAIT, 0, epfd, events, timeout, mask != NULL, 0, 0, RA);
+  int r = r_epoll_pwait(epfd, events, max, timeout, mask);
+  int err = errno;
+  report_epoll_wait(SL_EPOLL_PWAIT, 1, epfd, events, timeout, mask != NULL, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int epoll_pwait2(int epfd, struct epoll_event *events, int max, const struct timespec *ts, const sigset_t *mask) {
+  ENTER(epoll_pwait2)(epfd, events, max, ts, mask);
+  in_hook = 1;
+  int64_t timeout = timespec_ms(ts);
+  report_epoll_wait(SL_EPOLL_PWAIT2, 0, epfd, events, timeout, mask != NULL, 0, 0, RA);
+  int r = r_epoll_pwait2(epfd, events, max, ts, mask);
+  int err = errno;
+  report_epoll_wait(SL_EPOLL_PWAIT2, 1, epfd, events, timeout, mask != NULL, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;

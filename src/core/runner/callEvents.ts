@@ -6,9 +6,14 @@ import {
 } from './names';
 import { CALL_NAMES, FLAG_READY, type TracedCall, type TracerRecord } from './records';
 
-/** Per call id (CALL_NAMES order): whether its return value counts bytes moved, whether it is a wait. */
-const MOVES_BYTES = CALL_NAMES.map((c) => ['send', 'sendto', 'sendmsg', 'recv', 'recvfrom', 'recvmsg', 'read', 'write', 'readv', 'writev'].includes(c));
-const WAITS = CALL_NAMES.map((c) => c === 'select' || c === 'poll' || c === 'epoll_wait');
+/**
+ * Per call id (CALL_NAMES order): whether its return value counts bytes moved, whether it counts messages with the
+ * bytes in a[2] (sendmmsg/recvmmsg), whether it is a wait, whether its descriptors are a read set then a write set.
+ */
+const MOVES_BYTES = CALL_NAMES.map((c) => ['send', 'sendto', 'sendmsg', 'recv', 'recvfrom', 'recvmsg', 'read', 'write', 'readv', 'writev', 'sendfile'].includes(c));
+const COUNTS_MESSAGES = CALL_NAMES.map((c) => c === 'sendmmsg' || c === 'recvmmsg');
+const WAITS = CALL_NAMES.map((c) => ['select', 'pselect', 'poll', 'ppoll', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2'].includes(c));
+const TWO_SETS = CALL_NAMES.map((c) => c === 'select' || c === 'pselect');
 
 type ArgsOf = (r: TracerRecord) => Record<string, ArgValue>;
 const socketArgs: ArgsOf = (r) => ({ family: familyName(r.arg(0)), type: typeName(r.arg(1)), protocol: protocolName(r.arg(2)) });
@@ -17,6 +22,16 @@ const msgFlags: ArgsOf = (r) => ({ flags: msgFlagNames(r.arg(1)) });
 const length: ArgsOf = (r) => ({ length: r.arg(0) });
 const iovcnt: ArgsOf = (r) => ({ iovcnt: r.arg(0) });
 const timeout: ArgsOf = (r) => ({ timeoutMs: r.arg(1) });
+/** ppoll, epoll_pwait(2): as poll/epoll_wait, and whether a signal mask was passed. */
+const timeoutAndMask: ArgsOf = (r) => ({ timeoutMs: r.arg(1), sigmask: r.arg(3) !== 0 });
+const MSG_WAITFORONE = 0x10000;
+/** recvmmsg's own MSG_WAITFORONE, then the usual message flags. */
+function mmsgFlagNames(n: number): string {
+  if (!(n & MSG_WAITFORONE)) return msgFlagNames(n);
+  const rest = n & ~MSG_WAITFORONE;
+  return rest ? `${msgFlagNames(rest)}|MSG_WAITFORONE` : 'MSG_WAITFORONE';
+}
+const mmsgArgs: ArgsOf = (r) => ({ vlen: r.arg(0), flags: mmsgFlagNames(r.arg(1)) });
 
 /** How each call's numbers a[0..3] read as named arguments; calls not listed have none. */
 const ARGS: Partial<Record<TracedCall, ArgsOf>> = {
@@ -44,8 +59,17 @@ const ARGS: Partial<Record<TracedCall, ArgsOf>> = {
       : { command: fcntlCommandName(r.arg(0)), minFd: r.arg(1) },
   fork: (r) => ({ child: r.ret > 0 ? r.ret : null }),
   select: (r) => ({ nfds: r.arg(2), timeoutMs: (r.flags & FLAG_READY) === 0 ? r.arg(1) : null }),
+  pselect: (r) => ({ nfds: r.arg(2), timeoutMs: (r.flags & FLAG_READY) === 0 ? r.arg(1) : null, sigmask: r.arg(3) !== 0 }),
   poll: timeout,
+  ppoll: timeoutAndMask,
   epoll_wait: timeout,
+  epoll_pwait: timeoutAndMask,
+  epoll_pwait2: timeoutAndMask,
+  sendmmsg: mmsgArgs,
+  recvmmsg: mmsgArgs,
+  // offset: where in the file it started (the pointer's value before the call); null for NULL (the file position)
+  sendfile: (r): Record<string, ArgValue> =>
+    r.arg(3) === 0 ? { inFd: r.arg(0), count: r.arg(1), offset: null } : r.ret >= 0 ? { inFd: r.arg(0), count: r.arg(1), offset: r.arg(2) } : { inFd: r.arg(0), count: r.arg(1) },
   epoll_ctl: (r) => ({ op: epollOpName(r.arg(0)), epfd: r.arg(1), events: epollEventNames(r.arg(2)) }),
   exit: (r): Record<string, ArgValue> => (r.arg(1) ? { code: null, returnedFromMain: true } : { code: r.arg(0) }),
 };
@@ -83,6 +107,7 @@ export function callEventOf(r: TracerRecord): CallEvent {
   if (local) ev.local = local;
   if (peer) ev.peer = peer;
   if (ret >= 0 && MOVES_BYTES[id]) ev.bytes = ret;
+  else if (ret >= 0 && COUNTS_MESSAGES[id]) ev.bytes = r.arg(2);
   const data = call !== 'hello' ? r.dataPreview() : null;
   if (data !== null) ev.data = data;
   const newFd = r.newFd;
@@ -93,7 +118,7 @@ export function callEventOf(r: TracerRecord): CallEvent {
     const fds = r.fds();
     ev.phase = ready ? 'ready' : 'waiting';
     // select lists the read set first (a[0] of them), then the write set
-    const split = call === 'select' && fds.length > r.arg(0) ? r.arg(0) : fds.length;
+    const split = TWO_SETS[id] && fds.length > r.arg(0) ? r.arg(0) : fds.length;
     const reads = split < fds.length ? fds.slice(0, split) : fds;
     const writes = split < fds.length ? fds.slice(split) : null;
     if (ready) {

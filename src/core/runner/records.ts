@@ -15,6 +15,8 @@ export const CALL_NAMES = [
   'send', 'sendto', 'sendmsg', 'recv', 'recvfrom', 'recvmsg', 'read', 'write', 'readv', 'writev',
   'close', 'shutdown', 'setsockopt', 'dup', 'dup2', 'dup3', 'fcntl', 'fork', 'select', 'poll',
   'epoll_wait', 'epoll_ctl', 'exit',
+  // appended: existing ids keep their numbers
+  'ppoll', 'pselect', 'epoll_pwait', 'epoll_pwait2', 'sendmmsg', 'recvmmsg', 'sendfile',
 ] as const;
 export type TracedCall = (typeof CALL_NAMES)[number];
 

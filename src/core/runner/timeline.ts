@@ -33,6 +33,7 @@ const WORDS = {
     thread: 'thread', heldBy: 'held by', client: 'client', connectedTo: 'connected to', sent: 'sent', received: 'received',
     closed: 'closed', stopped: 'stopped', timeout: ' (timeout)', portInUse: ' — a port is still in use',
     exitedCode: 'exited with code {code}', killed: 'ended by {signal}', crashed: 'crashed: {signal}',
+    messages: '{n} messages', oneMessage: '1 message', to: 'to', offset: 'offset',
   },
   ko: {
     bytes: '바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
@@ -41,6 +42,7 @@ const WORDS = {
     thread: '스레드', heldBy: '포트 사용', client: '클라이언트', connectedTo: '연결:', sent: '보냄', received: '받음',
     closed: '닫음', stopped: '멈춤', timeout: ' (시간 제한)', portInUse: ' — 포트가 아직 사용 중입니다',
     exitedCode: '끝남 (종료 코드 {code})', killed: '{signal} 신호로 끝남', crashed: '비정상 종료: {signal}',
+    messages: '메시지 {n}개', oneMessage: '메시지 1개', to: '받는 곳', offset: '오프셋',
   },
 } as const;
 type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
@@ -84,6 +86,11 @@ function result(ev: CallEvent, p: Painter, w: Words): string {
       return p.green(`fds ${(ev.fds ?? []).join(', ')}`);
     case 'fork':
       return p.green(`${w.child} ${ev.ret}`);
+    case 'sendmmsg':
+    case 'recvmmsg': {
+      const messages = ev.ret === 1 ? w.oneMessage : fill(w.messages, { n: ev.ret });
+      return `${messages}, ${ev.bytes ?? 0} ${w.bytes}${ev.data && ev.call === 'recvmmsg' ? ` ${quote(ev.data)}` : ''}`;
+    }
     default:
       if (ev.bytes !== undefined) return `${ev.bytes} ${w.bytes}${ev.data && /^(recv|read)/.test(ev.call) ? ` ${quote(ev.data)}` : ''}`;
       return String(ev.ret);
@@ -127,6 +134,15 @@ export function describeCall(ev: CallEvent, p: Painter, sourceLine = '', lang: L
     case 'recvfrom':
       inner = `${fd}, ${a.length}${a.flags && a.flags !== '0' ? `, ${a.flags}` : ''}`;
       break;
+    case 'sendmmsg':
+      inner = `${fd}, ${ev.data !== undefined ? quote(ev.data) : '…'}, ${a.vlen}${a.flags !== '0' ? `, ${a.flags}` : ''}`;
+      break;
+    case 'recvmmsg':
+      inner = `${fd}, ${a.vlen}${a.flags !== '0' ? `, ${a.flags}` : ''}`;
+      break;
+    case 'sendfile':
+      inner = `${fd}, ${a.inFd}, ${a.offset === null ? 'NULL' : a.offset === undefined ? '…' : `${w.offset} ${a.offset}`}, ${a.count}`;
+      break;
     case 'setsockopt':
       inner = `${fd}, ${a.level}, ${a.option}, ${a.value ?? '…'}`;
       break;
@@ -149,9 +165,13 @@ export function describeCall(ev: CallEvent, p: Painter, sourceLine = '', lang: L
     case 'exit':
       return a.returnedFromMain ? w.returnFromMain : `exit(${a.code})`;
     case 'select':
+    case 'pselect':
     case 'poll':
-    case 'epoll_wait': {
-      const head = ev.call === 'epoll_wait' ? `epoll_wait(${fd})` : `${ev.call}()`;
+    case 'ppoll':
+    case 'epoll_wait':
+    case 'epoll_pwait':
+    case 'epoll_pwait2': {
+      const head = ev.call.startsWith('epoll') ? `${ev.call}(${fd})` : `${ev.call}()`;
       if (ev.phase === 'waiting') {
         const fds = [...(ev.watchFds ?? []), ...(ev.watchWriteFds ?? [])];
         return `${head} ${p.dim(`${fds.length ? `${w.waitingOn} ${fds.join(' ')}` : w.waiting}…`)}`;
@@ -166,7 +186,8 @@ export function describeCall(ev: CallEvent, p: Painter, sourceLine = '', lang: L
   let text = `${ev.call}(${inner}) → ${result(ev, p, w)}`;
   if (ev.call === 'listen' && !ev.errno && ev.local) text += p.dim(`  ${w.listeningOn} ${ev.local}`);
   if (ev.call === 'connect' && !ev.errno && ev.local) text += p.dim(`  ${w.from} ${ev.local}`);
-  if (ev.call === 'recvfrom' && ev.peer) text += p.dim(`  ${w.from} ${ev.peer}`);
+  if ((ev.call === 'recvfrom' || ev.call === 'recvmmsg') && ev.peer) text += p.dim(`  ${w.from} ${ev.peer}`);
+  if (ev.call === 'sendmmsg' && ev.peer) text += p.dim(`  ${w.to} ${ev.peer}`);
   return text;
 }
 
