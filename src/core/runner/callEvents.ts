@@ -32,6 +32,11 @@ function mmsgFlagNames(n: number): string {
   return rest ? `${msgFlagNames(rest)}|MSG_WAITFORONE` : 'MSG_WAITFORONE';
 }
 const mmsgArgs: ArgsOf = (r) => ({ vlen: r.arg(0), flags: mmsgFlagNames(r.arg(1)) });
+/** offset: where in the file it started; null when NULL was passed (the file's own position); unknown after a failure. */
+const sendfileArgs: ArgsOf = (r): Record<string, ArgValue> => {
+  if (r.arg(3) === 0) return { inFd: r.arg(0), count: r.arg(1), offset: null };
+  return r.ret >= 0 ? { inFd: r.arg(0), count: r.arg(1), offset: r.arg(2) } : { inFd: r.arg(0), count: r.arg(1) };
+};
 
 /** How each call's numbers a[0..3] read as named arguments; calls not listed have none. */
 const ARGS: Partial<Record<TracedCall, ArgsOf>> = {
@@ -67,9 +72,7 @@ const ARGS: Partial<Record<TracedCall, ArgsOf>> = {
   epoll_pwait2: timeoutAndMask,
   sendmmsg: mmsgArgs,
   recvmmsg: mmsgArgs,
-  // offset: where in the file it started (the pointer's value before the call); null for NULL (the file position)
-  sendfile: (r): Record<string, ArgValue> =>
-    r.arg(3) === 0 ? { inFd: r.arg(0), count: r.arg(1), offset: null } : r.ret >= 0 ? { inFd: r.arg(0), count: r.arg(1), offset: r.arg(2) } : { inFd: r.arg(0), count: r.arg(1) },
+  sendfile: sendfileArgs,
   epoll_ctl: (r) => ({ op: epollOpName(r.arg(0)), epfd: r.arg(1), events: epollEventNames(r.arg(2)) }),
   exit: (r): Record<string, ArgValue> => (r.arg(1) ? { code: null, returnedFromMain: true } : { code: r.arg(0) }),
 };
