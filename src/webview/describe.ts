@@ -41,7 +41,7 @@ function callArgs(ev: CallEvent): string[] {
   const parts: string[] = [];
   if (ev.fd !== null) parts.push(`fd ${ev.fd}`);
   if (ev.call === 'bind' && ev.local !== undefined) parts.push(ev.local);
-  if ((ev.call === 'connect' || ev.call === 'sendto') && ev.peer !== undefined) parts.push(ev.peer);
+  if ((ev.call === 'connect' || ev.call === 'sendto' || ev.call === 'sendmmsg') && ev.peer !== undefined) parts.push(ev.peer);
   for (const [name, value] of Object.entries(ev.args)) {
     parts.push(ADDRESS_ARGS.has(name) ? String(value) : `${name}=${String(value)}`);
   }

@@ -158,8 +158,8 @@ export const MAX_PROBLEMS = 200;
 /** A test client keeps its latest lines only: a flooding server must not grow memory without bound. */
 export const MAX_CLIENT_LINES = 500;
 
-const SEND_CALLS = new Set(['send', 'sendto', 'sendmsg', 'write', 'writev']);
-const RECV_CALLS = new Set(['recv', 'recvfrom', 'recvmsg', 'read', 'readv']);
+const SEND_CALLS = new Set(['send', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile', 'write', 'writev']);
+const RECV_CALLS = new Set(['recv', 'recvfrom', 'recvmsg', 'recvmmsg', 'read', 'readv']);
 const ACCEPT_CALLS = new Set(['accept', 'accept4']);
 const DUP_CALLS = new Set(['dup', 'dup2', 'dup3', 'fcntl']);
 
@@ -439,7 +439,8 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
       if (SEND_CALLS.has(ev.call)) fdRow.bytesOut += amount;
       else if (RECV_CALLS.has(ev.call)) {
         fdRow.bytesIn += amount;
-        if (ev.ret === 0 && fdRow.role !== 'udp') fdRow.state = 'peer-closed';
+        // 0 bytes from a stream: the peer closed its side (recvmmsg counts messages, not bytes)
+        if (ev.ret === 0 && ev.call !== 'recvmmsg' && fdRow.role !== 'udp') fdRow.state = 'peer-closed';
       }
       if (fdRow.role === 'udp' && ev.local !== undefined && fdRow.local === undefined) {
         fdRow.local = ev.local;

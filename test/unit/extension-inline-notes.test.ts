@@ -31,6 +31,9 @@ test('data transfer, close, waits and plain results', () => {
   assert.equal(inlineNoteText(call('connect', { fd: 3, peer: '127.0.0.1:9190' }), 'en'), '→ connected to 127.0.0.1:9190');
   assert.equal(inlineNoteText(call('select', { phase: 'waiting' }), 'en'), '⧗ waiting…');
   assert.equal(inlineNoteText(call('select', { phase: 'ready', ret: 2, readyFds: [3, 5] }), 'en'), '→ 2 ready');
+  assert.equal(inlineNoteText(call('ppoll', { phase: 'waiting' }), 'en'), '⧗ waiting…');
+  assert.equal(inlineNoteText(call('epoll_pwait', { phase: 'ready', ret: 1, readyFds: [5] }), 'en'), '→ 1 ready');
+  assert.equal(inlineNoteText(call('sendmmsg', { fd: 4, ret: 2, bytes: 11 }), 'en'), '→ sent 11 bytes');
   assert.equal(inlineNoteText(call('setsockopt', { fd: 3 }), 'en'), '→ ok');
   assert.equal(inlineNoteText(call('socketpair', { fds: [3, 4] }), 'en'), '→ fd 3, 4');
 });

@@ -138,6 +138,20 @@ test('UDP sockets, client connect, dup and socketpair', () => {
   assert.deepEqual([byFd.get(6)!.state, byFd.get(7)!.state], ['open', 'open']);
 });
 
+test('batched and file sends count their bytes, not their return value: sendmmsg, recvmmsg, sendfile', () => {
+  const model = createModel();
+  applyEvents(model, [
+    callEvent(1, { call: 'socket', ret: 3, newFd: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' } }),
+    callEvent(2, { call: 'connect', fd: 3, peer: '127.0.0.1:9190', local: '127.0.0.1:45000' }),
+    callEvent(3, { call: 'sendmmsg', fd: 3, ret: 2, bytes: 11, args: { vlen: 2, flags: '0' } }),
+    callEvent(4, { call: 'sendfile', fd: 3, ret: 6, bytes: 6, args: { inFd: 5, count: 6, offset: 0 } }),
+    callEvent(5, { call: 'recvmmsg', fd: 3, ret: 0, bytes: 0, args: { vlen: 2, flags: 'MSG_DONTWAIT' } }),
+  ]);
+  const row = model.rows.find((r) => r.fd === 3)!;
+  assert.equal(row.bytesOut, 17);
+  assert.equal(row.state, 'connected', 'no message is not the peer closing');
+});
+
 test('routine errnos are not problems nor failed steps, and problems are bounded', () => {
   const model = createModel();
   applyEvents(model, [callEvent(1, { call: 'accept', fd: 3, ret: -1, errno: 'EAGAIN' })]);

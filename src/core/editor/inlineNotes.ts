@@ -13,9 +13,9 @@ export interface InlineNote {
 }
 
 const ACCEPTS = new Set(['accept', 'accept4']);
-const SENDS = new Set(['send', 'sendto', 'sendmsg', 'write']);
-const RECEIVES = new Set(['recv', 'recvfrom', 'recvmsg', 'read']);
-const WAITS = new Set(['select', 'poll', 'epoll_wait']);
+const SENDS = new Set(['send', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile', 'write', 'writev']);
+const RECEIVES = new Set(['recv', 'recvfrom', 'recvmsg', 'recvmmsg', 'read', 'readv']);
+const WAITS = new Set(['select', 'pselect', 'poll', 'ppoll', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
 
 interface Words {
   bound(address: string): string;

@@ -55,7 +55,7 @@ export interface CallEvent extends EventBase {
   /** Both descriptors of socketpair. */
   fds?: number[];
   src?: SourceLocation;
-  /** For select/poll/epoll_wait: "waiting" before the call, "ready" after. */
+  /** For select/poll/epoll_wait and their variants (pselect, ppoll, epoll_pwait, epoll_pwait2): "waiting" before the call, "ready" after. */
   phase?: 'waiting' | 'ready';
   /** Waiting phase: the descriptors watched (for select: the read set). */
   watchFds?: number[];
