@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventChannel, type TraceConnection } from '../../src/core/runner/channel';
+import { DRAIN_BUSY_MS, EventChannel, drainRepeatedly, type TraceConnection } from '../../src/core/runner/channel';
 import { compileProgram } from '../../src/core/runner/compiler';
 import type { TracedCall, TracerRecord } from '../../src/core/runner/records';
 import { EventRing } from '../../src/core/runner/ring';
@@ -169,4 +169,18 @@ test('a killed runner\'s ring and announcement folder are removed when the next 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('drains repeat quickly while quiet, and stop() holds even when a drain stops them itself', async () => {
+  let calls = 0;
+  let stopNow: (() => void) | null = null;
+  const drains = drainRepeatedly(() => {
+    calls++;
+    if (calls === 3) stopNow?.();
+    return 0;
+  });
+  stopNow = () => drains.stop();
+  assert.ok(await waitFor(() => calls >= 3, 5000, 2), 'quiet drains come every few milliseconds');
+  await new Promise((resolve) => setTimeout(resolve, DRAIN_BUSY_MS * 4));
+  assert.equal(calls, 3, 'no drain after stop()');
 });

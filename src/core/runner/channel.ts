@@ -54,21 +54,28 @@ const BUSY_RECORDS = 256;
 /** Calls `drain` (how many records it took) again and again, spaced as above, until stopped. Never keeps Node alive. */
 export function drainRepeatedly(drain: () => number): { stop(): void } {
   let timer: NodeJS.Timeout;
+  let stopped = false;
   const tick = (): void => {
     let records = 0;
     try {
       records = drain();
     } finally {
-      timer = setTimeout(tick, records >= BUSY_RECORDS ? DRAIN_BUSY_MS : DRAIN_QUIET_MS).unref();
+      // a drain's consumer may have stopped the repetition itself
+      if (!stopped) timer = setTimeout(tick, records >= BUSY_RECORDS ? DRAIN_BUSY_MS : DRAIN_QUIET_MS).unref();
     }
   };
   timer = setTimeout(tick, DRAIN_QUIET_MS).unref();
-  return { stop: () => clearTimeout(timer) };
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
 }
 
 /**
  * The tracer's way to the runner: records go into a shared-memory ring (ring.ts), drained every few
- * milliseconds; each traced process also announces its pid on a Unix socket and keeps that connection open
+ * milliseconds (drainRepeatedly); each traced process also announces its pid on a Unix socket and keeps that connection open
  * until it ends, so the runner knows which traced processes are alive (also those that left the group).
  */
 export class EventChannel {
