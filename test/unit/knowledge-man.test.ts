@@ -26,6 +26,33 @@ const ERRNO_EXCEPTIONS: Record<string, { errors: string[]; reason: string }> = {
   gai_strerror: { errors: [], reason: 'cannot fail; the EAI_ codes on getaddrinfo(3) are its input, not its errors' },
 };
 
+/**
+ * Functions whose page documents errors for several functions at once, or defers to another page. `alsoFrom`:
+ * pages the ERRORS section points to ("Errors are as for sendmsg(2)"), whose tags count as this function's
+ * too; `omit`: tags the page gives to a sibling function only ("(dup3()) flags contain an invalid value").
+ * The rest of the check stays exact, and the rules are themselves checked against the pages.
+ */
+const ERRNO_RULES: Record<string, { alsoFrom?: string[]; omit?: string[]; reason: string }> = {
+  sendmmsg: { alsoFrom: ['sendmsg(2)'], reason: 'sendmmsg(2): "Errors are as for sendmsg(2)"' },
+  recvmmsg: { alsoFrom: ['recvmsg(2)'], reason: 'recvmmsg(2): "Errors are as for recvmsg(2)", plus its own EINVAL' },
+  readv: { alsoFrom: ['read(2)'], omit: ['EOPNOTSUPP'], reason: 'readv(2) defers to read(2) for readv(); EOPNOTSUPP is about the flags of preadv2()/pwritev2()' },
+  writev: { alsoFrom: ['write(2)'], omit: ['EOPNOTSUPP'], reason: 'readv(2) defers to write(2) for writev(); EOPNOTSUPP is about the flags of preadv2()/pwritev2()' },
+  dup: { omit: ['EBUSY', 'EINTR', 'EINVAL'], reason: 'dup(2) gives EBUSY and EINTR to dup2()/dup3() and EINVAL to dup3() only' },
+  dup2: { omit: ['EINVAL'], reason: 'dup(2) tags EINVAL "(dup3())" only' },
+};
+
+/** The errno names a function's page documents for it, after its rule (if any). */
+function expectedErrnos(name: string, page: ManPage, pages: Map<string, ManPage | Error>): string[] {
+  const rule = ERRNO_RULES[name];
+  const names = new Set(documentedErrnos(page));
+  for (const e of rule?.omit ?? []) names.delete(e);
+  for (const ref of rule?.alsoFrom ?? []) {
+    const other = pages.get(ref);
+    if (other && !(other instanceof Error)) for (const e of documentedErrnos(other)) names.add(e);
+  }
+  return [...names].sort();
+}
+
 function loadFunctions(): { file: string; entry: FunctionEntry }[] {
   if (!fs.existsSync(dir)) return [];
   return fs
@@ -45,7 +72,8 @@ const functions = loadFunctions();
 
 /** Every page the function files name, loaded once before the tests run, a few at a time (2 shared cores). */
 async function loadPages(): Promise<Map<string, ManPage | Error>> {
-  const refs = [...new Set(functions.map((f) => f.entry.man).filter((m): m is string => typeof m === 'string'))];
+  const named = functions.map((f) => f.entry.man).filter((m): m is string => typeof m === 'string');
+  const refs = [...new Set([...named, ...Object.values(ERRNO_RULES).flatMap((r) => r.alsoFrom ?? [])])];
   const pages = new Map<string, ManPage | Error>();
   const worker = async (): Promise<void> => {
     for (let ref = refs.shift(); ref !== undefined; ref = refs.shift()) {
@@ -110,11 +138,12 @@ test('errors equal the errno names the man page documents', async () => {
     const page = pages.get(entry.man);
     if (!page || page instanceof Error) continue;
     const exception = ERRNO_EXCEPTIONS[entry.name];
-    const expected = exception ? [...exception.errors].sort() : documentedErrnos(page);
+    const expected = exception ? [...exception.errors].sort() : expectedErrnos(entry.name, page, pages);
     const actual = Array.isArray(entry.errors) ? [...entry.errors].map(String).sort() : [];
     const missing = expected.filter((e) => !actual.includes(e));
     const extra = actual.filter((e) => !expected.includes(e));
-    const source = exception ? `the exception list (${exception.reason})` : entry.man;
+    const rule = ERRNO_RULES[entry.name];
+    const source = exception ? `the exception list (${exception.reason})` : rule ? `${entry.man} with its rule (${rule.reason})` : entry.man;
     if (missing.length) problems.push(`${file}: missing ${missing.join(', ')} (listed by ${source})`);
     if (extra.length) problems.push(`${file}: ${extra.join(', ')} not listed by ${source}`);
   }
@@ -133,4 +162,27 @@ test('the exception list only names functions that exist and still need it', asy
       problems.push(`${name}: the man page already lists exactly ${exception.errors.join(', ') || 'nothing'}; drop the exception`);
   }
   report('stale exceptions', problems);
+});
+
+test('the errno rules point at pages the ERRORS sections name, and omit only tags those pages have', async () => {
+  const pages = await pagesReady;
+  const problems: string[] = [];
+  for (const [name, rule] of Object.entries(ERRNO_RULES)) {
+    const fn = functions.find((f) => f.entry.name === name);
+    if (!fn) {
+      problems.push(`${name}: a rule for a function without a knowledge/functions file`);
+      continue;
+    }
+    const page = pages.get(fn.entry.man);
+    if (!page || page instanceof Error) continue;
+    const errors = (page.sections.get('ERRORS') ?? '').replace(/\s+/g, ' ');
+    for (const ref of rule.alsoFrom ?? []) {
+      if (!errors.includes(ref)) problems.push(`${name}: ${fn.entry.man} ERRORS does not refer to ${ref}`);
+      const other = pages.get(ref);
+      if (other instanceof Error) problems.push(`${name}: ${other.message}`);
+    }
+    const tags = documentedErrnos(page);
+    for (const e of rule.omit ?? []) if (!tags.includes(e)) problems.push(`${name}: omits ${e}, which ${fn.entry.man} does not tag; drop it from the rule`);
+  }
+  report('errno rules that no longer match the pages', problems);
 });
