@@ -1,0 +1,53 @@
+/**
+ * Every function in the knowledge base is picked up by the analysis once it has a file: a call of it is listed
+ * with its summary and its arguments matched to the parameter names, and hovering its name shows its card
+ * in English and in Korean. Guards against a query or filter that knows only some of the covered names (the
+ * calls the runner traces, such as ppoll, sendmmsg or sendfile, must be explained like the classic ones).
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { createAnalyzer, type Analyzer } from '../../src/core/analysis/index';
+import type { FunctionEntry } from '../../src/core/knowledge/schema';
+
+let analyzer: Analyzer;
+let functions: FunctionEntry[];
+/** One statement per line: `\tname(a1, a2, ...);`, the name starting at column 1 (0-based). */
+let text: string;
+/** First line of the calls (0-based). */
+const FIRST_LINE = 2;
+
+before(async () => {
+  analyzer = await createAnalyzer();
+  assert.ok(analyzer.available, `parser did not load: ${analyzer.loadError}`);
+  functions = [...analyzer.kb.functions.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const calls = functions.map((f) => `\t${f.name}(${f.params.map((_, i) => `a${i + 1}`).join(', ')});`);
+  text = ['int a1, a2, a3, a4, a5, a6;', 'void probe(void) {', ...calls, '}', ''].join('\n');
+});
+
+test('a call of every knowledge-base function is listed, with its arguments named after its parameters', () => {
+  const listed = analyzer.listCalls(text);
+  assert.deepEqual(listed.map((c) => c.name), functions.map((f) => f.name));
+  for (const [i, call] of listed.entries()) {
+    const entry = functions[i];
+    assert.equal(call.line, FIRST_LINE + i, `${entry.name}: line`);
+    assert.equal(call.summary, entry.en.summary, `${entry.name}: summary`);
+    assert.deepEqual(call.args.map((a) => a.param), entry.params.map((p) => p.name), `${entry.name}: parameters`);
+  }
+});
+
+test('hovering each function name shows its card in English and in Korean', () => {
+  const problems: string[] = [];
+  for (const [i, entry] of functions.entries()) {
+    for (const lang of ['en', 'ko'] as const) {
+      const got = analyzer.explainAt(text, FIRST_LINE + i, 1, lang);
+      if (got?.kind !== 'function' || got.name !== entry.name) {
+        problems.push(`${entry.name} (${lang}): got ${got ? `${got.kind} ${got.name}` : 'nothing'}`);
+        continue;
+      }
+      if (!got.markdown.includes(entry[lang].summary)) problems.push(`${entry.name} (${lang}): card lacks the summary`);
+      const last = entry.params.at(-1);
+      if (last && !got.markdown.includes(`*${last.name}*`)) problems.push(`${entry.name} (${lang}): card lacks the argument *${last.name}*`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
