@@ -100,9 +100,11 @@ export class EventRing {
     this.slotSize = slotSize;
     this.readyOff = HEADER_BYTES;
     this.dataOff = HEADER_BYTES + Math.ceil((slots * 8) / HEADER_BYTES) * HEADER_BYTES;
-    this.readyBuf = Buffer.alloc(slots * 8);
+    // written through now: zeroed memory from the allocator is mapped lazily, and each of its pages would otherwise
+    // fault the first time a drain reads into it, while the program runs
+    this.readyBuf = Buffer.allocUnsafeSlow(slots * 8).fill(0);
     this.readyWords = new Uint32Array(this.readyBuf.buffer, this.readyBuf.byteOffset, slots * 2);
-    this.dataBuf = Buffer.alloc(slots * slotSize);
+    this.dataBuf = Buffer.allocUnsafeSlow(slots * slotSize).fill(0);
   }
 
   /** A fresh ring file, owned by this (runner) process. */
