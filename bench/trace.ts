@@ -7,7 +7,8 @@
  *   preload, no ring  LD_PRELOAD tracer with no ring: the hooks' own cost (records built, never written)
  *   preload → ring, Node decode   records written into the shared-memory ring (src/core/runner/ring.ts), which
  *                     this Node process drains on the runner's timer, reading each record in place and counting, nothing more
- *   SockLens runner   startRun() with every event consumed: the real product path
+ *   SockLens runner   startRun() from dist/engine.js (the bundle the extension loads; `npm run bench:trace` builds it
+ *                     first) with every event consumed: the real product path
  *   strace            strace -f -e trace=network,close -o /dev/null
  *
  * The traced configurations that decode events check that none were lost: every request's accept, recv, send,
@@ -24,7 +25,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { autoArguments, compileProgram, ensureTracer, startRun, type Run } from '../src/core/runner';
+import { autoArguments, compileProgram, ensureTracer, type Run, type startRun as StartRun } from '../src/core/runner';
 import { callEventOf } from '../src/core/runner/callEvents';
 import { DRAIN_BUSY_MS, DRAIN_QUIET_MS, drainRepeatedly } from '../src/core/runner/channel';
 import { FLAG_HAS_PC, TracerRecord } from '../src/core/runner/records';
@@ -48,6 +49,13 @@ const REPEATS = Math.round(argValue('--repeats', 5));
 const MAX_SECONDS = argValue('--seconds', 1);
 
 const ROOT = path.join(__dirname, '..');
+
+/** The runner as the extension runs it: esbuild's bundle, not these sources through tsx. */
+const startRun = ((): typeof StartRun => {
+  const bundle = path.join(ROOT, 'dist', 'engine.js');
+  if (!fs.existsSync(bundle)) throw new Error('bench:trace: dist/engine.js is missing; run `npm run build` first (`npm run bench:trace` does)');
+  return (require(bundle) as { startRun: typeof StartRun }).startRun;
+})();
 const FIXTURES = path.join(__dirname, 'fixtures');
 const ECHO_SOURCE = path.join(FIXTURES, 'echo_server.c');
 const HELLO_SOURCE = path.join(ROOT, 'examples', 'hello_server.c');
