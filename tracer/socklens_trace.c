@@ -780,28 +780,28 @@ static void report_sendfile(int out, int in, size_t count, int has_off, int64_t 
   ev_send(&e, r, err);
 }
 
-EXPORT ssize_t sendfile(int out, int in, off_t *off, size_t count) {
-  REAL(sendfile)
-  if (in_hook || !is_sock(out)) return r_sendfile(out, in, off, count);
+/* sendfile and sendfile64 differ only in the real function they forward to (off_t is 64 bits on x86_64 and aarch64). */
+typedef ssize_t (*sendfile_fn)(int, int, off64_t *, size_t);
+
+static ssize_t traced_sendfile(sendfile_fn real, int out, int in, off64_t *off, size_t count, const void *ra) {
+  if (in_hook || !is_sock(out)) return real(out, in, off, count);
   in_hook = 1;
-  ssize_t r = r_sendfile(out, in, off, count);
+  ssize_t r = real(out, in, off, count);
   int err = errno;
-  report_sendfile(out, in, count, off != NULL, off && r >= 0 ? (int64_t)*off : 0, r, err, RA);
+  report_sendfile(out, in, count, off != NULL, off && r >= 0 ? (int64_t)*off : 0, r, err, ra);
   in_hook = 0;
   errno = err;
   return r;
 }
 
+EXPORT ssize_t sendfile(int out, int in, off_t *off, size_t count) {
+  REAL(sendfile)
+  return traced_sendfile((sendfile_fn)r_sendfile, out, in, (off64_t *)off, count, RA);
+}
+
 EXPORT ssize_t sendfile64(int out, int in, off64_t *off, size_t count) {
   REAL(sendfile64)
-  if (in_hook || !is_sock(out)) return r_sendfile64(out, in, off, count);
-  in_hook = 1;
-  ssize_t r = r_sendfile64(out, in, off, count);
-  int err = errno;
-  report_sendfile(out, in, count, off != NULL, off && r >= 0 ? (int64_t)*off : 0, r, err, RA);
-  in_hook = 0;
-  errno = err;
-  return r;
+  return traced_sendfile(r_sendfile64, out, in, off, count, RA);
 }
 
 EXPORT int close(int fd) {
