@@ -3,6 +3,7 @@
  * test clients. No DOM and no I/O, so the extension may use it too (status bar, inline results).
  * `applyEvent` mutates the model in place: 100k events must fold without copying the world each time.
  */
+import { MESSAGE_COUNT_CALLS, RECEIVE_CALLS, SEND_CALLS } from '../core/protocol/callKinds.js';
 import type { Bilingual, CallEvent, CompileDiagnostic, ProblemHolder, SockLensEvent, SourceLocation } from '../core/protocol/events.js';
 
 export type FdRole = 'socket' | 'listening' | 'connected' | 'udp' | 'client';
@@ -158,8 +159,6 @@ export const MAX_PROBLEMS = 200;
 /** A test client keeps its latest lines only: a flooding server must not grow memory without bound. */
 export const MAX_CLIENT_LINES = 500;
 
-const SEND_CALLS = new Set(['send', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile', 'write', 'writev']);
-const RECV_CALLS = new Set(['recv', 'recvfrom', 'recvmsg', 'recvmmsg', 'read', 'readv']);
 const ACCEPT_CALLS = new Set(['accept', 'accept4']);
 const DUP_CALLS = new Set(['dup', 'dup2', 'dup3', 'fcntl']);
 
@@ -437,10 +436,10 @@ function applyCall(model: PanelModel, ev: CallEvent): void {
       if (!fdRow) break;
       const amount = ev.bytes ?? Math.max(ev.ret, 0);
       if (SEND_CALLS.has(ev.call)) fdRow.bytesOut += amount;
-      else if (RECV_CALLS.has(ev.call)) {
+      else if (RECEIVE_CALLS.has(ev.call)) {
         fdRow.bytesIn += amount;
         // 0 bytes from a stream: the peer closed its side (recvmmsg counts messages, not bytes)
-        if (ev.ret === 0 && ev.call !== 'recvmmsg' && fdRow.role !== 'udp') fdRow.state = 'peer-closed';
+        if (ev.ret === 0 && !MESSAGE_COUNT_CALLS.has(ev.call) && fdRow.role !== 'udp') fdRow.state = 'peer-closed';
       }
       if (fdRow.role === 'udp' && ev.local !== undefined && fdRow.local === undefined) {
         fdRow.local = ev.local;

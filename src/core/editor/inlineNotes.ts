@@ -1,3 +1,4 @@
+import { RECEIVE_CALLS, SEND_CALLS, WAIT_CALLS } from '../protocol/callKinds';
 import type { CallEvent } from '../protocol/events';
 import type { Lang } from '../knowledge/schema';
 
@@ -13,9 +14,6 @@ export interface InlineNote {
 }
 
 const ACCEPTS = new Set(['accept', 'accept4']);
-const SENDS = new Set(['send', 'sendto', 'sendmsg', 'sendmmsg', 'sendfile', 'write', 'writev']);
-const RECEIVES = new Set(['recv', 'recvfrom', 'recvmsg', 'recvmmsg', 'read', 'readv']);
-const WAITS = new Set(['select', 'pselect', 'poll', 'ppoll', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
 
 interface Words {
   bound(address: string): string;
@@ -75,13 +73,13 @@ export function inlineNoteText(event: CallEvent, lang: Lang): string {
     return result(w.listening(backlog === null || backlog === undefined ? '' : String(backlog)));
   }
   if (call === 'connect') return result(event.peer ? w.connectedTo(event.peer) : w.ok);
-  if (SENDS.has(call)) return result(w.sent(String(event.bytes ?? event.ret)));
-  if (RECEIVES.has(call)) {
+  if (SEND_CALLS.has(call)) return result(w.sent(String(event.bytes ?? event.ret)));
+  if (RECEIVE_CALLS.has(call)) {
     const bytes = event.bytes ?? event.ret;
     return result(bytes === 0 ? w.peerClosed : w.received(String(bytes)));
   }
   if (call === 'close') return result(w.closed(String(event.fd ?? '?')));
-  if (WAITS.has(call)) return event.phase === 'waiting' ? `⧗ ${w.waiting}` : result(w.ready(String(event.readyFds?.length ?? event.ret)));
+  if (WAIT_CALLS.has(call)) return event.phase === 'waiting' ? `⧗ ${w.waiting}` : result(w.ready(String(event.readyFds?.length ?? event.ret)));
   if (call === 'fork') return event.ret > 0 ? result(w.child(String(event.ret))) : result('0');
   if (event.newFd !== undefined) return result(`fd ${event.newFd}`);
   return result(event.ret === 0 ? w.ok : String(event.ret));

@@ -1,4 +1,5 @@
 import type { ArgValue, CallEvent } from '../protocol/events';
+import { MESSAGE_COUNT_CALLS, RECEIVE_CALLS, SEND_CALLS, WAIT_CALLS } from '../protocol/callKinds';
 import { EVENT_SCHEMA_VERSION } from '../protocol/events';
 import {
   epollEventNames, epollOpName, errnoName, familyName, fcntlCommandName, fileFlagNames, levelName, msgFlagNames,
@@ -10,9 +11,9 @@ import { CALL_NAMES, FLAG_READY, type TracedCall, type TracerRecord } from './re
  * Per call id (CALL_NAMES order): whether its return value counts bytes moved, whether it counts messages with the
  * bytes in a[2] (sendmmsg/recvmmsg), whether it is a wait, whether its descriptors are a read set then a write set.
  */
-const MOVES_BYTES = CALL_NAMES.map((c) => ['send', 'sendto', 'sendmsg', 'recv', 'recvfrom', 'recvmsg', 'read', 'write', 'readv', 'writev', 'sendfile'].includes(c));
-const COUNTS_MESSAGES = CALL_NAMES.map((c) => c === 'sendmmsg' || c === 'recvmmsg');
-const WAITS = CALL_NAMES.map((c) => ['select', 'pselect', 'poll', 'ppoll', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2'].includes(c));
+const COUNTS_MESSAGES = CALL_NAMES.map((c) => MESSAGE_COUNT_CALLS.has(c));
+const MOVES_BYTES = CALL_NAMES.map((c) => (SEND_CALLS.has(c) || RECEIVE_CALLS.has(c)) && !MESSAGE_COUNT_CALLS.has(c));
+const WAITS = CALL_NAMES.map((c) => WAIT_CALLS.has(c));
 const TWO_SETS = CALL_NAMES.map((c) => c === 'select' || c === 'pselect');
 
 type ArgsOf = (r: TracerRecord) => Record<string, ArgValue>;
