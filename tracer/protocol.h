@@ -17,6 +17,9 @@ enum sl_call {
 /* select/pselect, poll/ppoll, epoll_wait/epoll_pwait/epoll_pwait2: after the call (else: waiting, before it) */
 #define SL_FLAG_READY 1u
 #define SL_FLAG_HAS_PC 2u  /* pc is an offset into the main executable */
+/* Memory one of the caller's pointers names could not be read without risking a fault (a bad pointer: the call
+ * itself fails with EFAULT): the address, value or descriptors it held are absent; a timeout read from it is -1. */
+#define SL_FLAG_UNREADABLE 4u
 
 struct sl_header {
   uint16_t len;        /* whole record, header included */

@@ -179,20 +179,24 @@ static void nap_us(long us) {
 static int ring_wait(struct sl_ring_header *h, uint64_t seq, uint64_t n) {
   uint64_t tail = __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
   if (seq + n - tail <= h->slots) return 1;
+  int saved = errno; /* a wait's "waiting" record is written before the real call: its errno must be the caller's */
   long waited_us = 0, nap = 50;
-  while (seq + n - tail > h->slots) {
-    if (__atomic_load_n(&h->closed, __ATOMIC_RELAXED)) return 0;
-    if (waited_us >= RING_GIVE_UP_MS * 1000L) return 0;
-    if ((waited_us / 100000) != ((waited_us + nap) / 100000) && h->runner_pid &&
-        syscall(SYS_kill, (pid_t)h->runner_pid, 0) < 0 && errno == ESRCH)
-      return 0;
+  int ok = 1;
+  while (ok && seq + n - tail > h->slots) {
+    if (__atomic_load_n(&h->closed, __ATOMIC_RELAXED) || waited_us >= RING_GIVE_UP_MS * 1000L ||
+        ((waited_us / 100000) != ((waited_us + nap) / 100000) && h->runner_pid &&
+         syscall(SYS_kill, (pid_t)h->runner_pid, 0) < 0 && errno == ESRCH)) {
+      ok = 0;
+      break;
+    }
     nap_us(nap);
     waited_us += nap;
     if (nap < 1000) nap *= 2;
     uint64_t now = __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
     if (now != tail) { tail = now; waited_us = 0; }
   }
-  return 1;
+  errno = saved;
+  return ok;
 }
 
 static void ring_write(const char *rec, size_t len) {
@@ -279,6 +283,74 @@ static void set_preview(struct ev *e, const void *buf, long n) {
     e->data = buf;
     e->h.data_len = (uint16_t)(n < SL_PREVIEW_MAX ? n : SL_PREVIEW_MAX);
   }
+}
+
+/* ---- the caller's memory ----
+ * After a successful call the hooks read what the kernel itself has just read or written (it checked it). Before a
+ * call, or after one that failed, a pointer may be bad, and the real call must fail with EFAULT as it would
+ * untraced rather than the hook fault: such memory is copied with process_vm_readv on this very process, which
+ * returns EFAULT instead of faulting. That is one system call (about 2 µs here), so only waits (their "waiting"
+ * record comes before the call) and failure paths pay it. Where the kernel refuses the call (a seccomp filter:
+ * EPERM, ENOSYS) nothing is read that way again and records go without that memory. */
+static int vm_read_refused;
+
+/* Copies the n regions remote[] into local[] (the same lengths); returns how many were copied whole, in order: a bad
+ * region ends the copy. errno is kept. */
+static int copy_in(const struct iovec *local, const struct iovec *remote, int n) {
+  size_t want = 0;
+  for (int i = 0; i < n; i++) want += remote[i].iov_len;
+  long got = 0;
+  if (want) {
+    if (__atomic_load_n(&vm_read_refused, __ATOMIC_RELAXED)) return 0;
+    int saved = errno;
+    got = syscall(SYS_process_vm_readv, cur_pid(), local, (unsigned long)n, remote, (unsigned long)n, 0UL);
+    if (got < 0 && (errno == EPERM || errno == ENOSYS)) __atomic_store_n(&vm_read_refused, 1, __ATOMIC_RELAXED);
+    errno = saved;
+    if (got < 0) got = 0;
+  }
+  int whole = 0;
+  for (; whole < n && (size_t)got >= remote[whole].iov_len; whole++) got -= (long)remote[whole].iov_len;
+  return whole;
+}
+
+/* 1 when len bytes at p were copied into out. */
+static int copy_in1(void *out, const void *p, size_t len) {
+  struct iovec local = { out, len }, remote = { (void *)p, len };
+  return copy_in(&local, &remote, 1) == 1;
+}
+
+/* An address the caller gave a call (bind: the record's local address, else its peer): read directly when the kernel
+ * has read it (checked: the call succeeded; the kernel copies all of it, and a longer one than a sockaddr_storage
+ * is EINVAL or cut to that size), else copied into *copy. */
+static void given_addr(struct ev *e, int local, int checked, const void *addr, socklen_t len,
+                       struct sockaddr_storage *copy) {
+  size_t n = len < sizeof *copy ? len : sizeof *copy;
+  if (!addr || !n) return;
+  if (!checked) {
+    if (!copy_in1(copy, addr, n)) { e->h.flags |= SL_FLAG_UNREADABLE; return; }
+    addr = copy;
+  }
+  if (local) { e->local = addr; e->h.local_len = (uint16_t)n; }
+  else { e->peer = addr; e->h.peer_len = (uint16_t)n; }
+}
+
+/* An address the kernel has just written into the caller's buffer, with the length it reported (recvfrom, recvmsg):
+ * the kernel wrote min(that length, the buffer's) bytes, and the buffer's own length is gone (overwritten). A
+ * sockaddr never spans 4 KiB blocks in practice; when it lies in one and does not start in the never-mapped first
+ * page, the block is mapped as a whole and is read directly; otherwise it is copied. */
+static void received_addr(struct ev *e, const void *addr, socklen_t len, struct sockaddr_storage *copy) {
+  size_t n = len < sizeof *copy ? len : sizeof *copy;
+  uintptr_t a = (uintptr_t)addr;
+  if (!addr || !n) return;
+  if (a >= 4096 && (a >> 12) == ((a + n - 1) >> 12)) {
+    e->peer = addr;
+  } else if (copy_in1(copy, addr, n)) {
+    e->peer = copy;
+  } else {
+    e->h.flags |= SL_FLAG_UNREADABLE;
+    return;
+  }
+  e->h.peer_len = (uint16_t)n;
 }
 
 static void send_hello(void) {
@@ -418,8 +490,9 @@ EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len) {
   int r = r_bind(fd, addr, len);
   int err = errno;
   struct ev e;
+  struct sockaddr_storage copy;
   ev_init(&e, SL_BIND, fd, RA);
-  if (addr) { e.local = addr; e.h.local_len = (uint16_t)len; }
+  given_addr(&e, 1, r == 0, addr, len, &copy);
   ev_send(&e, r, err);
   in_hook = 0;
   errno = err;
@@ -510,9 +583,10 @@ EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len) {
   int r = r_connect(fd, addr, len);
   int err = errno;
   struct ev e;
-  struct sockaddr_storage l;
+  struct sockaddr_storage l, copy;
   ev_init(&e, SL_CONNECT, fd, RA);
-  if (addr) { e.peer = addr; e.h.peer_len = (uint16_t)len; }
+  /* EINPROGRESS: the kernel has copied the address and started connecting */
+  given_addr(&e, 0, r == 0 || err == EINPROGRESS, addr, len, &copy);
   if (r == 0 || err == EINPROGRESS) local_name(fd, &e, &l);
   ev_send(&e, r, err);
   in_hook = 0;
@@ -541,9 +615,10 @@ EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct
   ssize_t r = r_sendto(fd, buf, n, flags, addr, alen);
   int err = errno;
   struct ev e;
+  struct sockaddr_storage copy;
   ev_init(&e, SL_SENDTO, fd, RA);
   e.h.a[0] = (int64_t)n; e.h.a[1] = flags;
-  if (addr) { e.peer = addr; e.h.peer_len = (uint16_t)alen; }
+  given_addr(&e, 0, r >= 0, addr, alen, &copy);
   set_preview(&e, buf, r);
   ev_send(&e, r, err);
   in_hook = 0;
@@ -551,13 +626,22 @@ EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct
   return r;
 }
 
-static void msg_details(struct ev *e, const struct msghdr *msg, long r) {
-  if (!msg) return;
-  if (msg->msg_name && msg->msg_namelen) { e->peer = msg->msg_name; e->h.peer_len = (uint16_t)msg->msg_namelen; }
+/* The peer and a preview of the first iovec's bytes of a message the kernel has just sent or received (r bytes): it
+ * has read msg and its iovecs, and read a sent name or written a received one. */
+static void msg_details(struct ev *e, const struct msghdr *msg, long r, int received, struct sockaddr_storage *copy) {
+  if (received) received_addr(e, msg->msg_name, msg->msg_namelen, copy);
+  else given_addr(e, 0, 1, msg->msg_name, msg->msg_namelen, copy);
   if (msg->msg_iovlen > 0 && msg->msg_iov) {
     long first = (long)msg->msg_iov[0].iov_len;
     set_preview(e, msg->msg_iov[0].iov_base, r < first ? r : first);
   }
+}
+
+/* Where a message that was not sent was going: its msghdr and name copied from the caller; no preview. */
+static void unsent_msg_details(struct ev *e, const struct msghdr *msg, struct sockaddr_storage *copy) {
+  struct msghdr m;
+  if (!copy_in1(&m, msg, sizeof m)) { e->h.flags |= SL_FLAG_UNREADABLE; return; }
+  given_addr(e, 0, 0, m.msg_name, m.msg_namelen, copy);
 }
 
 EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
@@ -566,9 +650,11 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
   ssize_t r = r_sendmsg(fd, msg, flags);
   int err = errno;
   struct ev e;
+  struct sockaddr_storage copy;
   ev_init(&e, SL_SENDMSG, fd, RA);
   e.h.a[1] = flags;
-  msg_details(&e, msg, r);
+  if (r >= 0) msg_details(&e, msg, r, 0, &copy);
+  else unsent_msg_details(&e, msg, &copy);
   ev_send(&e, r, err);
   in_hook = 0;
   errno = err;
@@ -608,9 +694,10 @@ EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
 static void report_recvfrom(int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr,
                             const socklen_t *alen, long r, int err, const void *ra) {
   struct ev e;
+  struct sockaddr_storage copy;
   ev_init(&e, SL_RECVFROM, fd, ra);
   e.h.a[0] = (int64_t)n; e.h.a[1] = flags;
-  if (r >= 0 && addr && alen && *alen) { e.peer = addr; e.h.peer_len = (uint16_t)*alen; }
+  if (r >= 0 && addr && alen) received_addr(&e, addr, *alen, &copy); /* the kernel wrote *alen when addr is set */
   set_preview(&e, buf, r);
   ev_send(&e, r, err);
 }
@@ -644,9 +731,10 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
   ssize_t r = r_recvmsg(fd, msg, flags);
   int err = errno;
   struct ev e;
+  struct sockaddr_storage copy;
   ev_init(&e, SL_RECVMSG, fd, RA);
   e.h.a[1] = flags;
-  if (r >= 0) msg_details(&e, msg, r);
+  if (r >= 0) msg_details(&e, msg, r, 1, &copy);
   ev_send(&e, r, err);
   in_hook = 0;
   errno = err;
@@ -658,15 +746,16 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
 static void report_mmsg(int call, int fd, const struct mmsghdr *v, unsigned int vlen, int flags, int r, int err,
                         const void *ra) {
   struct ev e;
+  struct sockaddr_storage copy;
   ev_init(&e, call, fd, ra);
   e.h.a[0] = vlen; e.h.a[1] = flags;
   if (r > 0) {
     int64_t total = 0;
     for (int i = 0; i < r; i++) total += v[i].msg_len;
     e.h.a[2] = total;
-    msg_details(&e, &v[0].msg_hdr, (long)v[0].msg_len);
-  } else if (call == SL_SENDMMSG && v && vlen > 0) {
-    msg_details(&e, &v[0].msg_hdr, -1); /* where it was going, no preview */
+    msg_details(&e, &v[0].msg_hdr, (long)v[0].msg_len, call == SL_RECVMMSG, &copy);
+  } else if (call == SL_SENDMMSG && vlen > 0) {
+    unsent_msg_details(&e, &v[0].msg_hdr, &copy);
   }
   ev_send(&e, r, err);
 }
@@ -737,7 +826,7 @@ static void report_iov(int call, int fd, const struct iovec *iov, int cnt, long 
   struct ev e;
   ev_init(&e, call, fd, ra);
   e.h.a[0] = cnt;
-  if (cnt > 0 && iov) {
+  if (r > 0 && cnt > 0 && iov) { /* only then has the kernel read the iovecs */
     long first = (long)iov[0].iov_len;
     set_preview(&e, iov[0].iov_base, r < first ? r : first);
   }
@@ -841,7 +930,12 @@ EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t le
   struct ev e;
   ev_init(&e, SL_SETSOCKOPT, fd, RA);
   e.h.a[0] = level; e.h.a[1] = name; e.h.a[3] = len;
-  if (val && len >= (socklen_t)sizeof(int)) e.h.a[2] = *(const int *)val;
+  if (val && len >= (socklen_t)sizeof(int)) {
+    int v;
+    if (r == 0) e.h.a[2] = *(const int *)val; /* the kernel has read it */
+    else if (copy_in1(&v, val, sizeof v)) e.h.a[2] = v;
+    else e.h.flags |= SL_FLAG_UNREADABLE;
+  }
   ev_send(&e, r, err);
   in_hook = 0;
   errno = err;
@@ -955,11 +1049,26 @@ EXPORT pid_t fork(void) {
   return r;
 }
 
-/* ---- waits: a "waiting" record before the call (what is watched), a "ready" record after it ---- */
+/* ---- waits: a "waiting" record before the call (what is watched), a "ready" record after it ----
+ * The "waiting" record reads the caller's sets, array and timeout before the kernel has checked them: it reads
+ * copies (copy_in). The "ready" record reads what the kernel has just written, directly. */
 
-/* Milliseconds of a timespec timeout, -1 for none (wait for ever). */
+/* Milliseconds of a timeout, -1 for none (wait for ever). */
 static int64_t timespec_ms(const struct timespec *ts) {
   return ts ? (int64_t)ts->tv_sec * 1000 + ts->tv_nsec / 1000000 : -1;
+}
+
+static int64_t timeval_ms(const struct timeval *tv) {
+  return tv ? (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000 : -1;
+}
+
+/* A timespec timeout the caller passed, copied: -1 for none, or when unreadable (flagged in *flags). */
+static int64_t copied_timespec_ms(const struct timespec *ts, uint8_t *flags) {
+  struct timespec t;
+  if (!ts) return -1;
+  if (copy_in1(&t, ts, sizeof t)) return timespec_ms(&t);
+  *flags |= SL_FLAG_UNREADABLE;
+  return -1;
 }
 
 static int set_fds(int nfds, const fd_set *set, int *out, int n) {
@@ -972,10 +1081,11 @@ static int set_fds(int nfds, const fd_set *set, int *out, int n) {
 /* select/pselect: the read set is listed first (a[0] of them), then the write set; a[1] timeout (waiting only),
  * a[2] nfds, a[3] 1 when a signal mask was passed. Ready: the sets as the call left them, when it returned > 0. */
 static void report_select(int call, int ready, int nfds, const fd_set *rd, const fd_set *wr, int64_t timeout,
-                          int mask, int r, int err, const void *ra) {
+                          int mask, uint8_t flags, int r, int err, const void *ra) {
   int fds[SL_MAX_FDS], n = 0;
   struct ev e;
   ev_init(&e, call, -1, ra);
+  e.h.flags |= flags;
   if (!ready || r > 0) {
     n = set_fds(nfds, rd, fds, 0);
     e.h.a[0] = n;
@@ -989,14 +1099,41 @@ static void report_select(int call, int ready, int nfds, const fd_set *rd, const
   ev_send(&e, r, err);
 }
 
+/* select/pselect's "waiting" record, from copies of the timeout (a timeval when tv, else a timespec) and of the read
+ * and write sets' first nfds bits (the kernel reads at least those), all in one copy. */
+static void report_select_waiting(int call, int nfds, const fd_set *rd, const fd_set *wr, const void *t, int tv,
+                                  int mask, const void *ra) {
+  union { struct timeval tv; struct timespec ts; } tc;
+  fd_set sets[2];
+  const fd_set *given[2] = { rd, wr }, *copied[2] = { NULL, NULL };
+  struct iovec local[3], remote[3];
+  size_t bits = nfds <= 0 ? 0 : nfds < FD_SETSIZE ? (size_t)nfds : FD_SETSIZE;
+  int n = 0;
+  if (t) {
+    local[n].iov_base = &tc; local[n].iov_len = tv ? sizeof tc.tv : sizeof tc.ts;
+    remote[n].iov_base = (void *)t; remote[n++].iov_len = local[0].iov_len;
+  }
+  for (int i = 0; i < 2; i++) {
+    if (!given[i]) continue;
+    FD_ZERO(&sets[i]);
+    local[n].iov_base = &sets[i]; local[n].iov_len = (bits + 7) / 8;
+    remote[n].iov_base = (void *)given[i]; remote[n++].iov_len = (bits + 7) / 8;
+    copied[i] = &sets[i];
+  }
+  int whole = copy_in(local, remote, n);
+  int64_t timeout = !t || whole < 1 ? -1 : tv ? timeval_ms(&tc.tv) : timespec_ms(&tc.ts);
+  uint8_t flags = 0;
+  if (whole < n) { flags = SL_FLAG_UNREADABLE; copied[0] = copied[1] = NULL; }
+  report_select(call, 0, nfds, copied[0], copied[1], timeout, mask, flags, 0, 0, ra);
+}
+
 EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
   ENTER(select)(nfds, rd, wr, ex, tv);
   in_hook = 1;
-  int64_t timeout = tv ? (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000 : -1;
-  report_select(SL_SELECT, 0, nfds, rd, wr, timeout, 0, 0, 0, RA);
+  report_select_waiting(SL_SELECT, nfds, rd, wr, tv, 1, 0, RA);
   int r = r_select(nfds, rd, wr, ex, tv);
   int err = errno;
-  report_select(SL_SELECT, 1, nfds, rd, wr, 0, 0, r, err, RA);
+  report_select(SL_SELECT, 1, nfds, rd, wr, 0, 0, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1005,10 +1142,10 @@ EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *
 EXPORT int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *ts, const sigset_t *mask) {
   ENTER(pselect)(nfds, rd, wr, ex, ts, mask);
   in_hook = 1;
-  report_select(SL_PSELECT, 0, nfds, rd, wr, timespec_ms(ts), mask != NULL, 0, 0, RA);
+  report_select_waiting(SL_PSELECT, nfds, rd, wr, ts, 0, mask != NULL, RA);
   int r = r_pselect(nfds, rd, wr, ex, ts, mask);
   int err = errno;
-  report_select(SL_PSELECT, 1, nfds, rd, wr, 0, mask != NULL, r, err, RA);
+  report_select(SL_PSELECT, 1, nfds, rd, wr, 0, mask != NULL, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1016,17 +1153,50 @@ EXPORT int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct ti
 
 /* poll/ppoll: the descriptors watched (waiting) or those with revents (ready); a[1] timeout, a[3] 1 when a signal
  * mask was passed. */
-static void report_poll(int call, int ready, const struct pollfd *pfds, nfds_t n, int64_t timeout, int mask, int r,
-                        int err, const void *ra) {
+#define POLL_BLOCK 128
+
+/* The "waiting" record, from copies of the caller's array (in blocks of POLL_BLOCK, until SL_MAX_FDS descriptors or
+ * MAX_TRACKED_FD entries) and of ppoll's timeout ts (with the first block); poll passes its timeout as timeout_ms
+ * and no ts. Returns the timeout, for the "ready" record. */
+static int64_t report_poll_waiting(int call, const struct pollfd *pfds, nfds_t n, int64_t timeout_ms,
+                                   const struct timespec *ts, int mask, const void *ra) {
+  int fds[SL_MAX_FDS], k = 0;
+  struct pollfd block[POLL_BLOCK];
+  struct timespec t;
+  struct iovec local[2], remote[2];
+  struct ev e;
+  int64_t timeout = ts ? -1 : timeout_ms;
+  ev_init(&e, call, -1, ra);
+  for (nfds_t done = 0;;) {
+    int m = 0;
+    if (ts && !done) {
+      local[m].iov_base = &t; local[m].iov_len = sizeof t;
+      remote[m].iov_base = (void *)ts; remote[m++].iov_len = sizeof t;
+    }
+    nfds_t cnt = n - done < POLL_BLOCK ? n - done : POLL_BLOCK;
+    local[m].iov_base = block; local[m].iov_len = cnt * sizeof *block;
+    remote[m].iov_base = (void *)((uintptr_t)pfds + done * sizeof *pfds); remote[m++].iov_len = cnt * sizeof *block;
+    int whole = copy_in(local, remote, m);
+    if (ts && !done && whole >= 1) timeout = timespec_ms(&t);
+    if (whole < m) { e.h.flags |= SL_FLAG_UNREADABLE; k = 0; break; }
+    for (nfds_t i = 0; i < cnt && k < SL_MAX_FDS; i++) if (block[i].fd >= 0) fds[k++] = block[i].fd;
+    done += cnt;
+    if (done >= n || done >= MAX_TRACKED_FD || k >= SL_MAX_FDS) break;
+  }
+  e.h.a[1] = timeout;
+  e.h.a[3] = mask;
+  e.fds = fds; e.h.nfds = (uint16_t)k;
+  ev_send(&e, 0, 0);
+  return timeout;
+}
+
+static void report_poll_ready(int call, const struct pollfd *pfds, nfds_t n, int64_t timeout, int mask, int r,
+                              int err, const void *ra) {
   int fds[SL_MAX_FDS], k = 0;
   struct ev e;
   ev_init(&e, call, -1, ra);
-  if (ready) {
-    e.h.flags |= SL_FLAG_READY;
-    for (nfds_t i = 0; r > 0 && i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0 && pfds[i].revents) fds[k++] = pfds[i].fd;
-  } else {
-    for (nfds_t i = 0; i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0) fds[k++] = pfds[i].fd;
-  }
+  e.h.flags |= SL_FLAG_READY;
+  for (nfds_t i = 0; r > 0 && i < n && k < SL_MAX_FDS; i++) if (pfds[i].fd >= 0 && pfds[i].revents) fds[k++] = pfds[i].fd;
   e.h.a[1] = timeout;
   e.h.a[3] = mask;
   e.fds = fds; e.h.nfds = (uint16_t)k;
@@ -1036,10 +1206,10 @@ static void report_poll(int call, int ready, const struct pollfd *pfds, nfds_t n
 EXPORT int poll(struct pollfd *pfds, nfds_t n, int timeout) {
   ENTER(poll)(pfds, n, timeout);
   in_hook = 1;
-  report_poll(SL_POLL, 0, pfds, n, timeout, 0, 0, 0, RA);
+  report_poll_waiting(SL_POLL, pfds, n, timeout, NULL, 0, RA);
   int r = r_poll(pfds, n, timeout);
   int err = errno;
-  report_poll(SL_POLL, 1, pfds, n, timeout, 0, r, err, RA);
+  report_poll_ready(SL_POLL, pfds, n, timeout, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1048,10 +1218,10 @@ EXPORT int poll(struct pollfd *pfds, nfds_t n, int timeout) {
 EXPORT int __poll_chk(struct pollfd *pfds, nfds_t n, int timeout, size_t fdslen) {
   ENTER(__poll_chk)(pfds, n, timeout, fdslen);
   in_hook = 1;
-  report_poll(SL_POLL, 0, pfds, n, timeout, 0, 0, 0, RA);
+  report_poll_waiting(SL_POLL, pfds, n, timeout, NULL, 0, RA);
   int r = r___poll_chk(pfds, n, timeout, fdslen);
   int err = errno;
-  report_poll(SL_POLL, 1, pfds, n, timeout, 0, r, err, RA);
+  report_poll_ready(SL_POLL, pfds, n, timeout, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1060,11 +1230,10 @@ EXPORT int __poll_chk(struct pollfd *pfds, nfds_t n, int timeout, size_t fdslen)
 EXPORT int ppoll(struct pollfd *pfds, nfds_t n, const struct timespec *ts, const sigset_t *mask) {
   ENTER(ppoll)(pfds, n, ts, mask);
   in_hook = 1;
-  int64_t timeout = timespec_ms(ts);
-  report_poll(SL_PPOLL, 0, pfds, n, timeout, mask != NULL, 0, 0, RA);
+  int64_t timeout = report_poll_waiting(SL_PPOLL, pfds, n, -1, ts, mask != NULL, RA);
   int r = r_ppoll(pfds, n, ts, mask);
   int err = errno;
-  report_poll(SL_PPOLL, 1, pfds, n, timeout, mask != NULL, r, err, RA);
+  report_poll_ready(SL_PPOLL, pfds, n, timeout, mask != NULL, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1073,11 +1242,10 @@ EXPORT int ppoll(struct pollfd *pfds, nfds_t n, const struct timespec *ts, const
 EXPORT int __ppoll_chk(struct pollfd *pfds, nfds_t n, const struct timespec *ts, const sigset_t *mask, size_t fdslen) {
   ENTER(__ppoll_chk)(pfds, n, ts, mask, fdslen);
   in_hook = 1;
-  int64_t timeout = timespec_ms(ts);
-  report_poll(SL_PPOLL, 0, pfds, n, timeout, mask != NULL, 0, 0, RA);
+  int64_t timeout = report_poll_waiting(SL_PPOLL, pfds, n, -1, ts, mask != NULL, RA);
   int r = r___ppoll_chk(pfds, n, ts, mask, fdslen);
   int err = errno;
-  report_poll(SL_PPOLL, 1, pfds, n, timeout, mask != NULL, r, err, RA);
+  report_poll_ready(SL_PPOLL, pfds, n, timeout, mask != NULL, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1090,7 +1258,14 @@ EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
   int err = errno;
   struct ev e;
   ev_init(&e, SL_EPOLL_CTL, fd, RA);
-  e.h.a[0] = op; e.h.a[1] = epfd; e.h.a[2] = event ? (int64_t)event->events : 0;
+  e.h.a[0] = op; e.h.a[1] = epfd;
+  if (event) {
+    uint32_t events;
+    /* the kernel reads the event of a successful ADD or MOD; a DEL's it ignores */
+    if (r == 0 && op != EPOLL_CTL_DEL) e.h.a[2] = event->events;
+    else if (copy_in1(&events, &event->events, sizeof events)) e.h.a[2] = events;
+    else e.h.flags |= SL_FLAG_UNREADABLE;
+  }
   ev_send(&e, r, err);
   in_hook = 0;
   errno = err;
@@ -1101,10 +1276,11 @@ EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
  * returned events whose data.fd is a known socket (data is the program's own union; the usual `ev.data.fd = fd`
  * shows that way). */
 static void report_epoll_wait(int call, int ready, int epfd, const struct epoll_event *events, int64_t timeout,
-                              int mask, int r, int err, const void *ra) {
+                              int mask, uint8_t flags, int r, int err, const void *ra) {
   int fds[SL_MAX_FDS], k = 0;
   struct ev e;
   ev_init(&e, call, epfd, ra);
+  e.h.flags |= flags;
   if (ready) {
     e.h.flags |= SL_FLAG_READY;
     for (int i = 0; i < r && k < SL_MAX_FDS; i++) if (is_sock(events[i].data.fd)) fds[k++] = events[i].data.fd;
@@ -1118,10 +1294,10 @@ static void report_epoll_wait(int call, int ready, int epfd, const struct epoll_
 EXPORT int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout) {
   ENTER(epoll_wait)(epfd, events, max, timeout);
   in_hook = 1;
-  report_epoll_wait(SL_EPOLL_WAIT, 0, epfd, events, timeout, 0, 0, 0, RA);
+  report_epoll_wait(SL_EPOLL_WAIT, 0, epfd, events, timeout, 0, 0, 0, 0, RA);
   int r = r_epoll_wait(epfd, events, max, timeout);
   int err = errno;
-  report_epoll_wait(SL_EPOLL_WAIT, 1, epfd, events, timeout, 0, r, err, RA);
+  report_epoll_wait(SL_EPOLL_WAIT, 1, epfd, events, timeout, 0, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1130,10 +1306,10 @@ EXPORT int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout
 EXPORT int epoll_pwait(int epfd, struct epoll_event *events, int max, int timeout, const sigset_t *mask) {
   ENTER(epoll_pwait)(epfd, events, max, timeout, mask);
   in_hook = 1;
-  report_epoll_wait(SL_EPOLL_PWAIT, 0, epfd, events, timeout, mask != NULL, 0, 0, RA);
+  report_epoll_wait(SL_EPOLL_PWAIT, 0, epfd, events, timeout, mask != NULL, 0, 0, 0, RA);
   int r = r_epoll_pwait(epfd, events, max, timeout, mask);
   int err = errno;
-  report_epoll_wait(SL_EPOLL_PWAIT, 1, epfd, events, timeout, mask != NULL, r, err, RA);
+  report_epoll_wait(SL_EPOLL_PWAIT, 1, epfd, events, timeout, mask != NULL, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1142,11 +1318,12 @@ EXPORT int epoll_pwait(int epfd, struct epoll_event *events, int max, int timeou
 EXPORT int epoll_pwait2(int epfd, struct epoll_event *events, int max, const struct timespec *ts, const sigset_t *mask) {
   ENTER(epoll_pwait2)(epfd, events, max, ts, mask);
   in_hook = 1;
-  int64_t timeout = timespec_ms(ts);
-  report_epoll_wait(SL_EPOLL_PWAIT2, 0, epfd, events, timeout, mask != NULL, 0, 0, RA);
+  uint8_t flags = 0;
+  int64_t timeout = copied_timespec_ms(ts, &flags);
+  report_epoll_wait(SL_EPOLL_PWAIT2, 0, epfd, events, timeout, mask != NULL, flags, 0, 0, RA);
   int r = r_epoll_pwait2(epfd, events, max, ts, mask);
   int err = errno;
-  report_epoll_wait(SL_EPOLL_PWAIT2, 1, epfd, events, timeout, mask != NULL, r, err, RA);
+  report_epoll_wait(SL_EPOLL_PWAIT2, 1, epfd, events, timeout, mask != NULL, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events';
+import { fixture, record } from './helpers';
+
+const SOURCE = fixture('bad_pointers.c');
+const sourceLines = readFileSync(SOURCE, 'utf8').split('\n');
+
+/** The 1-based line of the fixture holding `text` (exactly one). */
+function lineOf(text: string): number {
+  const found = sourceLines.flatMap((l, i) => (l.includes(text) ? [i + 1] : []));
+  assert.equal(found.length, 1, `one line with ${text}`);
+  return found[0];
+}
+
+test('bad pointers: every call fails (or succeeds) as untraced, the program never crashes, the events say so', async () => {
+  const r = record({ source: SOURCE, args: [] });
+  const result = await r.run.done;
+  assert.equal(result.signal, null);
+  assert.equal(result.exitCode, 0);
+  const stdout = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' }> => e.kind === 'stdout').map((e) => e.text);
+  const compiled = r.events.find((e) => e.kind === 'compile-finished') as Extract<SockLensEvent, { kind: 'compile-finished' }>;
+  const untraced = spawnSync(compiled.binary!, [], { encoding: 'utf8', timeout: 15000 });
+  assert.equal(untraced.signal, null);
+  assert.equal(untraced.status, 0);
+  assert.deepEqual(stdout, untraced.stdout.trim().split('\n'));
+  assert.equal(stdout.at(-1), 'done');
+  assert.ok(stdout.length > 60, `${stdout.length} calls`);
+
+  // each printed call ("<line> <call> <ret> <errno>") has its event: the same result and errno
+  const calls = r.calls();
+  const at = (line: number, call: string): CallEvent[] => calls.filter((c) => c.src?.line === line && c.call === call);
+  for (const printed of stdout.slice(0, -1)) {
+    const [line, call, ret, errno] = printed.split(' ');
+    const done = at(Number(line), call).filter((c) => c.phase !== 'waiting');
+    assert.equal(done.length, 1, `one ${call} event at line ${line}`);
+    assert.deepEqual([done[0].ret, done[0].errno], [Number(ret), errno === '-' ? null : errno], printed);
+  }
+  assert.ok(stdout.filter((l) => l.endsWith(' EFAULT')).length >= 40);
+
+  // a wait given a bad array or set is reported waiting on nothing, then failing
+  for (const [text, call] of [['poll(BAD, 1, 0)', 'poll'], ['__ppoll_chk(BAD', 'ppoll'], ['select(4, NULL, BAD', 'select'], ['pselect(4, BAD', 'pselect']]) {
+    const [waiting, ready] = at(lineOf(text), call);
+    assert.deepEqual([waiting.phase, waiting.watchFds, ready.phase, ready.errno], ['waiting', [], 'ready', 'EFAULT'], text);
+  }
+  // good waits still list what they watch and what is ready (sp[0], writable)
+  const [pollWaiting, pollReady] = at(lineOf('poll(&ok, 1, 0)'), 'poll');
+  const sp0 = pollWaiting.watchFds?.[0];
+  assert.equal(typeof sp0, 'number');
+  assert.deepEqual([pollWaiting.watchFds, pollReady.readyFds], [[sp0], [sp0]]);
+  const [selWaiting, selReady] = at(lineOf('select(sp[0] + 1'), 'select');
+  assert.deepEqual([selWaiting.watchFds, selWaiting.watchWriteFds, selReady.readyFds, selReady.readyWriteFds], [[], [sp0], [], [sp0]]);
+  assert.equal(selWaiting.args.timeoutMs, 0);
+
+  // a failed call given good pointers still shows its address or value (read safely after the failure)
+  const loopback = /^127\.0\.0\.1:\d+$/;
+  const inUse = at(lineOf('bind(fresh, (struct sockaddr *)&ua'), 'bind')[0];
+  assert.equal(inUse.errno, 'EADDRINUSE');
+  assert.match(inUse.local ?? '', loopback);
+  assert.match(at(lineOf('sendto(NO_FD, "x", 1, 0, (struct sockaddr *)&ua'), 'sendto')[0].peer ?? '', loopback);
+  assert.match(at(lineOf('sendmsg(NO_FD, &to_ua'), 'sendmsg')[0].peer ?? '', loopback);
+  assert.equal(at(lineOf('SO_REUSEADDR, &one'), 'setsockopt')[0].args.value, 1);
+  assert.equal(at(lineOf('EPOLL_CTL_DEL, sp[0], &('), 'epoll_ctl')[0].args.events, 'EPOLLOUT');
+  // ... and a bad one shows none
+  assert.equal(at(lineOf('bind(fresh, BAD, sizeof'), 'bind')[0].local, undefined);
+  assert.equal(at(lineOf('connect(tcp, BAD'), 'connect')[0].peer, undefined);
+  assert.equal(at(lineOf('sendmsg(udp, &bad_name'), 'sendmsg')[0].peer, undefined);
+  assert.equal(at(lineOf('EPOLL_CTL_DEL, sp[0], BAD'), 'epoll_ctl')[0].args.events, '0');
+
+  // received addresses the kernel could not write whole (a zero-length buffer; 28 bytes into 16 before unmapped memory)
+  for (const [text, call] of [['BAD, &zero', 'recvfrom'], ['recvfrom(udp6', 'recvfrom'], ['recvmsg(udp6', 'recvmsg'], ['recvmmsg(udp6', 'recvmmsg']]) {
+    const [ev] = at(lineOf(text), call);
+    assert.deepEqual([ev.ret, ev.peer], [1, undefined], text);
+  }
+});
