@@ -46,6 +46,13 @@ function argValue(name: string, fallback: number): number {
   return value;
 }
 const REPEATS = Math.round(argValue('--repeats', 5));
+/**
+ * Rounds run first and left out of the medians: V8 compiles the runner's per-event code during the first run of a
+ * process, and throws some of it away once in the next run, at the paths the first run took before V8 collected
+ * type feedback (measured: the first two runs' consumer CPU per event 2–6× the later ones'). A long-lived
+ * extension host pays this once; the report gives these rounds' ratios too.
+ */
+const WARMUP_ROUNDS = 2;
 const MAX_SECONDS = argValue('--seconds', 1);
 
 const ROOT = path.join(__dirname, '..');
@@ -643,8 +650,8 @@ async function nodeCosts(captured: Buffer[], binary: string): Promise<NodeCosts 
     r.copy(bytes, end);
     end += aligned(r.length);
   }
-  const view = new TracerRecord();
-  const at = (off: number): TracerRecord => view.at(bytes, off, bytes.readUInt16LE(off));
+  const view = new TracerRecord(bytes);
+  const at = (off: number): TracerRecord => view.at(off, bytes.readUInt16LE(off));
   const total = captured.reduce((n, r) => n + r.length, 0);
   // timed in drain-sized batches whose results are dropped, as in the runner: keeping every result of a pass alive
   // would time the garbage collector promoting them instead
@@ -777,6 +784,19 @@ function measuredConfigs(results: Results): (typeof CONFIGS)[number][] {
 function roundRatios(results: Results, w: WorkloadId, c: ConfigId): number[] {
   const base = results[w].untraced;
   return results[w][c].map((s, i) => s.rps / base[i].rps);
+}
+
+/** The warm-up rounds, left out of the medians, in a sentence. */
+function warmupText(warmups: Results): string {
+  const parts = measuredWorkloads(warmups).flatMap((w) =>
+    CONFIGS.filter((c) => c.id !== 'untraced' && warmups[w.id][c.id].length > 0).map(
+      (c) => `${c.id === 'runner' ? 'the runner' : c.id} ${roundRatios(warmups, w.id, c.id).map((r) => `${r.toFixed(2)}×`).join(', ')} (${w.id})`,
+    ),
+  );
+  if (!parts.length) return '';
+  return `Before them, ${WARMUP_ROUNDS} warm-up rounds ran and are not counted: V8 compiles the runner's per-event code during the ` +
+    'first run of a process and discards some of it once in the second, at paths the first run took before type feedback was collected ' +
+    `(a long-lived extension host pays this once). Their ratios: ${parts.join('; ')}.`;
 }
 
 function measuredWorkloads(results: Results): (typeof WORKLOADS)[number][] {
@@ -959,7 +979,9 @@ async function main(): Promise<void> {
   const { configs, flood: withFlood, startup: withStartup, everything } = selection();
   if ((!everything || onlyWorkload) && process.argv.includes('--write')) throw new Error('--write records a full run only: drop --only and --workload');
   const setup = await prepare();
-  const results = Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(CONFIGS.map((c) => [c.id, [] as Sample[]]))])) as Results;
+  const emptyResults = (): Results => Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(CONFIGS.map((c) => [c.id, [] as Sample[]]))])) as Results;
+  const results = emptyResults();
+  const warmups = emptyResults();
   const capture: Buffer[] = [];
   const floods = Object.fromEntries(FLOOD_CONFIGS.map((c) => [c.id, [] as FloodSample[]])) as Record<FloodConfigId, FloodSample[]>;
   let startup: StartupRow[];
@@ -967,12 +989,12 @@ async function main(): Promise<void> {
   const autoArgs = { firstMs: 0, nextMs: 0, tracerBuildMs: 0 };
   try {
     // repeats interleave the configurations so that load from elsewhere on the machine spreads over all of them
-    for (let rep = 0; rep < REPEATS; rep++) {
+    for (let rep = -WARMUP_ROUNDS; rep < REPEATS; rep++) {
       for (const w of WORKLOADS.filter((w) => !onlyWorkload || w.id === onlyWorkload)) {
         for (const c of configs) {
           const sample = await measure(c, w.id, w.requests, setup, null);
-          results[w.id][c].push(sample);
-          console.error(`${rep + 1}/${REPEATS} ${w.id.padEnd(8)} ${c.padEnd(11)} ${sample.rps.toFixed(0).padStart(6)} req/s` +
+          (rep < 0 ? warmups : results)[w.id][c].push(sample);
+          console.error(`${rep < 0 ? `warm-up ${rep + WARMUP_ROUNDS + 1}` : `${rep + 1}/${REPEATS}`} ${w.id.padEnd(8)} ${c.padEnd(11)} ${sample.rps.toFixed(0).padStart(6)} req/s` +
             (sample.missing !== null ? `, ${sample.missing} events missing` : '') +
             (sample.readsPerRequest !== null ? `, ${sample.readsPerRequest.toFixed(2)} reads a request` : ''));
         }
@@ -1011,7 +1033,7 @@ async function main(): Promise<void> {
       `${execFileSync('strace', ['-V'], { encoding: 'utf8' }).split('\n')[0]}; whole run ${((performance.now() - began) / 1000).toFixed(0)} s). ` +
       'The machine is shared with other engineers\' builds and tests, so absolute numbers are noisy; the ratios come from ' +
       `interleaved rounds: in each round every configuration runs once, a round's ratio is its requests per second over the untraced run's of the same round, ` +
-      `and the table gives the median of ${REPEATS} rounds' ratios (their min–max in brackets).`,
+      `and the table gives the median of ${REPEATS} rounds' ratios (their min–max in brackets). ${warmupText(warmups)}`,
     '',
     `Server: bench/fixtures/echo_server.c compiled by the runner (-g -O0), single-threaded, 127.0.0.1. Load: bench/fixtures/load_client.c ` +
       `(gcc -O2, a separate process, ${MESSAGE_SIZE}-byte messages), ${WORKLOADS.map((w) => `${w.label} up to ${w.requests.toLocaleString('en')} requests`).join(', ')}, ` +

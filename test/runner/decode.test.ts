@@ -55,17 +55,17 @@ test('a record is read in place with its addresses, data and descriptors; bad le
   data.copy(rec, HEADER_SIZE + peer.length);
   rec.writeInt32LE(7, HEADER_SIZE + peer.length + data.length);
   const both = Buffer.concat([Buffer.alloc(8), rec]);
-  const r = new TracerRecord().at(both, 8, len);
+  const r = new TracerRecord(both).at(8, len);
   assert.deepEqual([r.call, r.pid, r.tid, r.fd, r.ret, r.newFd, r.localText(), r.peerText(), r.dataPreview(), r.fds()], ['accept', 42, 43, 3, 4, 4, null, '127.0.0.1:51410', 'hi\\n', [7]]);
   const ev = callEventOf(r);
   assert.equal(ev.peer, '127.0.0.1:51410');
   assert.equal(ev.newFd, 4);
   assert.equal(ev.data, 'hi\\n');
-  assert.throws(() => new TracerRecord().at(both, 8, len + 1), /does not add up/);
-  assert.throws(() => new TracerRecord().at(both, 8, len + 4), /does not fit/);
-  assert.throws(() => new TracerRecord().at(both, 10, HEADER_SIZE), /does not fit/);
+  assert.throws(() => new TracerRecord(both).at(8, len + 1), /does not add up/);
+  assert.throws(() => new TracerRecord(both).at(8, len + 4), /does not fit/);
+  assert.throws(() => new TracerRecord(both).at(10, HEADER_SIZE), /does not fit/);
   both[10] = 200;
-  assert.throws(() => new TracerRecord().at(both, 8, len), /unknown call id/);
+  assert.throws(() => new TracerRecord(both).at(8, len), /unknown call id/);
 });
 
 test('auto arguments: port from argv via the analysis core, host placeholders, argc', async () => {

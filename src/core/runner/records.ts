@@ -33,9 +33,9 @@ export class MalformedRecordError extends Error {}
  * the next `at()` (the ring reuses its buffer), so a consumer keeps numbers and strings, never the view.
  */
 export class TracerRecord {
-  private buf: Buffer = Buffer.alloc(0);
-  private i32: Int32Array = new Int32Array(0);
-  private u32: Uint32Array = new Uint32Array(0);
+  private readonly buf: Buffer;
+  private readonly i32: Int32Array;
+  private readonly u32: Uint32Array;
   /** Word index of the record's first byte. */
   private w = 0;
   private off = 0;
@@ -43,13 +43,23 @@ export class TracerRecord {
   len = 0;
 
   /**
-   * Points the view at the record of `len` bytes at `off` in `buf`. The buffer must start 4-byte aligned in its
-   * memory and records at 4-byte offsets (the ring's slots are). Throws MalformedRecordError for a record that
-   * cannot be read.
+   * A view over `buf`, which must start 4-byte aligned in its memory (the ring's drain buffer does). One view per
+   * buffer: optimized code that met one buffer is not thrown away when the next run brings another.
    */
-  at(buf: Buffer, off: number, len: number): this {
+  constructor(buf: Buffer) {
     if (!LITTLE_ENDIAN) throw new MalformedRecordError('tracer records are little-endian; this host is not');
-    if (buf !== this.buf) this.use(buf);
+    if (buf.byteOffset % 4 !== 0) throw new MalformedRecordError('record buffers must be 4-byte aligned');
+    this.buf = buf;
+    this.i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+    this.u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
+  }
+
+  /**
+   * Points the view at the record of `len` bytes at `off`, a 4-byte multiple (the ring's slots are). Throws
+   * MalformedRecordError for a record that cannot be read.
+   */
+  at(off: number, len: number): this {
+    const buf = this.buf;
     if (off % 4 !== 0 || off < 0 || len < HEADER_SIZE || off + len > buf.length) {
       throw new MalformedRecordError(`record of ${len} bytes at ${off} does not fit the buffer`);
     }
@@ -61,13 +71,6 @@ export class TracerRecord {
       throw new MalformedRecordError(`record length ${len} does not add up`);
     }
     return this;
-  }
-
-  private use(buf: Buffer): void {
-    if (buf.byteOffset % 4 !== 0) throw new MalformedRecordError('record buffers must be 4-byte aligned');
-    this.buf = buf;
-    this.i32 = new Int32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
-    this.u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
   }
 
   get call(): TracedCall {

@@ -84,7 +84,7 @@ export class EventRing {
   /** Reused by every drain: a fresh large buffer each time would make V8 collect garbage far more often. */
   private readonly dataBuf: Buffer;
   /** The view every record of a drain is handed over in. */
-  private readonly record = new TracerRecord();
+  private readonly record: TracerRecord;
   private tail = 0;
   private head = 0;
   private closed = false;
@@ -105,6 +105,7 @@ export class EventRing {
     this.readyBuf = Buffer.allocUnsafeSlow(slots * 8).fill(0);
     this.readyWords = new Uint32Array(this.readyBuf.buffer, this.readyBuf.byteOffset, slots * 2);
     this.dataBuf = Buffer.allocUnsafeSlow(slots * slotSize).fill(0);
+    this.record = new TracerRecord(this.dataBuf);
   }
 
   /** A fresh ring file, owned by this (runner) process. */
@@ -181,7 +182,7 @@ export class EventRing {
           continue;
         }
         try {
-          visit(this.record.at(data, off, len));
+          visit(this.record.at(off, len));
           visited++;
         } catch {
           this.malformed++;

@@ -119,11 +119,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /** Processes whose tracer stream must be read to the end: the main one and every child a fork() reported. */
   private readonly expectedPids = new Set<number>();
   private readonly seenPids = new Set<number>();
-  /** Whether the process's current image is the compiled program (an exec'd one keeps its pid, not its binary). */
-  private readonly exeOfPid = new Map<number, boolean>();
-  /** Per process, the socket type (SOCK_STREAM, SOCK_DGRAM …) of each open socket descriptor, 0 for none. */
-  private readonly sockTypes = new Map<number, number[]>();
-  private readonly lastSrc = new Map<number, SourceLocation>();
+  /** What the runner keeps per traced process, from its hello record on. */
+  private readonly processes = new Map<number, TracedProcess>();
   private readonly listenAddrs: ListenAddress[] = [];
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private exitedEmitted = false;
@@ -366,7 +363,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.exitedPushed = true;
     if (isCrashSignal(signal)) {
       const words = exitReason(code, signal);
-      const src = this.lastSrc.get(pid);
+      const src = this.processes.get(pid)?.lastSrc;
       this.pushRunner({
         kind: 'problem',
         code: 'crash',
@@ -490,31 +487,42 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private onHello(r: TracerRecord): void {
     this.seenPids.add(r.pid);
     const exe = r.dataText();
-    this.exeOfPid.set(r.pid, exe === this.binary);
     const ppid = r.arg(0);
-    const parentTypes = this.sockTypes.get(ppid);
-    if (parentTypes && !this.sockTypes.has(r.pid)) this.sockTypes.set(r.pid, [...parentTypes]);
+    const known = this.processes.get(r.pid);
+    const proc = known ?? this.processOf(r.pid);
+    proc.isProgram = exe === this.binary;
+    // a forked child starts with its parent's descriptors; an exec'd image keeps its own
+    const parent = this.processes.get(ppid);
+    if (parent && !known) proc.sockTypes = parent.sockTypes.slice();
     if (r.pid !== this.pid) {
       this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, r.tUs - this.startUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] });
     }
   }
 
+  /** The process's state, made on its first record (its hello, unless that was lost). */
+  private processOf(pid: number): TracedProcess {
+    let proc = this.processes.get(pid);
+    if (!proc) this.processes.set(pid, (proc = { isProgram: false, sockTypes: newSocketTypes(), lastSrc: null }));
+    return proc;
+  }
+
   private onCall(r: TracerRecord): void {
     const ev = this.enqueue(callEventOf(r));
     ev.t = Math.max(0, r.tUs - this.startUs);
-    this.trackSockets(ev, r);
+    const proc = this.processes.get(ev.pid) ?? this.processOf(ev.pid);
+    this.trackSockets(ev, r, proc.sockTypes);
     if (ev.call === 'fork' && ev.ret > 0) this.expectedPids.add(ev.ret);
     const lines = this.lines;
     const problem = isProblem(ev) ? this.problemEntry(ev) : null;
-    if ((r.flags & FLAG_HAS_PC) && lines && this.exeOfPid.get(ev.pid)) {
+    if ((r.flags & FLAG_HAS_PC) && lines && proc.isProgram) {
       const pc = r.pc;
       const known = lines.cached(pc);
-      if (known !== undefined) this.setSrc(ev, known);
+      if (known !== undefined) this.setSrc(ev, proc, known);
       else {
         this.hold(ev);
         if (problem) this.hold(problem.ev);
         void lines.lookup(pc).then((loc) => {
-          this.setSrc(ev, loc);
+          this.setSrc(ev, proc, loc);
           this.release(ev);
           if (problem) {
             problem.fill();
@@ -528,10 +536,10 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.maybeStartAutoClient(ev, r);
   }
 
-  private setSrc(ev: CallEvent, loc: SourceLocation | null): void {
+  private setSrc(ev: CallEvent, proc: TracedProcess, loc: SourceLocation | null): void {
     if (!loc) return;
     ev.src = loc;
-    this.lastSrc.set(ev.pid, loc);
+    proc.lastSrc = loc;
   }
 
   /** The problem event that follows a failed call; for EADDRINUSE it waits for who holds the port. */
@@ -556,12 +564,10 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   }
 
   private socketType(pid: number, fd: number): number {
-    return (fd >= 0 && this.sockTypes.get(pid)?.[fd]) || 0;
+    return (fd >= 0 && this.processes.get(pid)?.sockTypes[fd]) || 0;
   }
 
-  private trackSockets(ev: CallEvent, r: TracerRecord): void {
-    let types = this.sockTypes.get(ev.pid);
-    if (!types) this.sockTypes.set(ev.pid, (types = []));
+  private trackSockets(ev: CallEvent, r: TracerRecord, types: number[]): void {
     if (ev.ret < 0) return;
     const newFd = r.newFd;
     switch (r.call) {
@@ -625,6 +631,20 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
     void this.connectClient({ ...req, host, port: parsed.port, udp: udpBind }).catch(() => undefined);
   }
+}
+
+interface TracedProcess {
+  /** Whether the process's current image is the compiled program (an exec'd one keeps its pid, not its binary). */
+  isProgram: boolean;
+  /** The socket type (SOCK_STREAM, SOCK_DGRAM …) of each open socket descriptor, 0 or a hole for none. */
+  sockTypes: number[];
+  /** Where its last traced call came from (a crash report points there). */
+  lastSrc: SourceLocation | null;
+}
+
+/** Holey from the start, as descriptors fill it out of order: every process's array then has the same shape. */
+function newSocketTypes(): number[] {
+  return new Array<number>(16);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
