@@ -301,6 +301,9 @@ static int copy_in(const struct iovec *local, const struct iovec *remote, int n)
   for (int i = 0; i < n; i++) want += remote[i].iov_len;
   long got = 0;
   if (want) {
+    struct sl_ring_header *h = __atomic_load_n(&ring, __ATOMIC_ACQUIRE);
+    /* no record will be written (untraced, or the run is over): no system call for it */
+    if (!h || __atomic_load_n(&h->closed, __ATOMIC_RELAXED)) return 0;
     if (__atomic_load_n(&vm_read_refused, __ATOMIC_RELAXED)) return 0;
     int saved = errno;
     got = syscall(SYS_process_vm_readv, cur_pid(), local, (unsigned long)n, remote, (unsigned long)n, 0UL);

@@ -53,6 +53,10 @@ test('bad pointers: every call fails (or succeeds) as untraced, the program neve
   const [selWaiting, selReady] = at(lineOf('select(sp[0] + 1'), 'select');
   assert.deepEqual([selWaiting.watchFds, selWaiting.watchWriteFds, selReady.readyFds, selReady.readyWriteFds], [[], [sp0], [], [sp0]]);
   assert.equal(selWaiting.args.timeoutMs, 0);
+  const [ppollWaiting, ppollReady] = at(lineOf('ppoll(&ok, 1, &(struct timespec){ 1, 500000000 }'), 'ppoll');
+  assert.deepEqual([ppollWaiting.watchFds, ppollWaiting.args.timeoutMs, ppollReady.readyFds], [[sp0], 1500, [sp0]]);
+  const [manyWaiting, manyReady] = at(lineOf('poll(many, 300, 0)'), 'poll');
+  assert.deepEqual([manyWaiting.watchFds, manyReady.readyFds], [[sp0, sp0! + 1], [sp0, sp0! + 1]]);
 
   // a failed call given good pointers still shows its address or value (read safely after the failure)
   const loopback = /^127\.0\.0\.1:\d+$/;
