@@ -1103,8 +1103,9 @@ static void report_select(int call, int ready, int nfds, const fd_set *rd, const
 }
 
 /* select/pselect's "waiting" record, from copies of the timeout (a timeval when tv, else a timespec) and of the read
- * and write sets' first nfds bits (the kernel reads at least those), all in one copy. */
-static void report_select_waiting(int call, int nfds, const fd_set *rd, const fd_set *wr, const void *t, int tv,
+ * and write sets' first nfds bits, all in one copy. Returns 1 when all were copied: only then does the "ready" record
+ * read the sets the call left (the kernel writes fewer bits than nfds when nfds exceeds its descriptor table). */
+static int report_select_waiting(int call, int nfds, const fd_set *rd, const fd_set *wr, const void *t, int tv,
                                   int mask, const void *ra) {
   union { struct timeval tv; struct timespec ts; } tc;
   fd_set sets[2];
@@ -1128,15 +1129,16 @@ static void report_select_waiting(int call, int nfds, const fd_set *rd, const fd
   uint8_t flags = 0;
   if (whole < n) { flags = SL_FLAG_UNREADABLE; copied[0] = copied[1] = NULL; }
   report_select(call, 0, nfds, copied[0], copied[1], timeout, mask, flags, 0, 0, ra);
+  return !flags;
 }
 
 EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
   ENTER(select)(nfds, rd, wr, ex, tv);
   in_hook = 1;
-  report_select_waiting(SL_SELECT, nfds, rd, wr, tv, 1, 0, RA);
+  int sets = report_select_waiting(SL_SELECT, nfds, rd, wr, tv, 1, 0, RA);
   int r = r_select(nfds, rd, wr, ex, tv);
   int err = errno;
-  report_select(SL_SELECT, 1, nfds, rd, wr, 0, 0, 0, r, err, RA);
+  report_select(SL_SELECT, 1, nfds, sets ? rd : NULL, sets ? wr : NULL, 0, 0, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -1145,10 +1147,10 @@ EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *
 EXPORT int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *ts, const sigset_t *mask) {
   ENTER(pselect)(nfds, rd, wr, ex, ts, mask);
   in_hook = 1;
-  report_select_waiting(SL_PSELECT, nfds, rd, wr, ts, 0, mask != NULL, RA);
+  int sets = report_select_waiting(SL_PSELECT, nfds, rd, wr, ts, 0, mask != NULL, RA);
   int r = r_pselect(nfds, rd, wr, ex, ts, mask);
   int err = errno;
-  report_select(SL_PSELECT, 1, nfds, rd, wr, 0, mask != NULL, 0, r, err, RA);
+  report_select(SL_PSELECT, 1, nfds, sets ? rd : NULL, sets ? wr : NULL, 0, mask != NULL, 0, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
