@@ -20,7 +20,7 @@ test('bad pointers: every call fails (or succeeds) as untraced, the program neve
   const result = await r.run.done;
   assert.equal(result.signal, null);
   assert.equal(result.exitCode, 0);
-  const stdout = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' }> => e.kind === 'stdout').map((e) => e.text);
+  const stdout = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' | 'stderr' }> => e.kind === 'stdout').map((e) => e.text);
   const compiled = r.events.find((e) => e.kind === 'compile-finished') as Extract<SockLensEvent, { kind: 'compile-finished' }>;
   const untraced = spawnSync(compiled.binary!, [], { encoding: 'utf8', timeout: 15000 });
   assert.equal(untraced.signal, null);
