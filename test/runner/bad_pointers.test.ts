@@ -79,3 +79,34 @@ test('bad pointers: every call fails (or succeeds) as untraced, the program neve
     assert.deepEqual([ev.ret, ev.peer], [1, undefined], text);
   }
 });
+
+test('a seccomp filter refusing process_vm_readv: records go without the memory they could not copy, nothing crashes', async () => {
+  const r = record({ source: fixture('no_vm_read.c'), args: [] });
+  const result = await r.run.done;
+  assert.deepEqual([result.exitCode, result.signal], [0, null]);
+  const stdout = r.events.filter((e): e is Extract<SockLensEvent, { kind: 'stdout' | 'stderr' }> => e.kind === 'stdout').map((e) => e.text);
+  const compiled = r.events.find((e) => e.kind === 'compile-finished') as Extract<SockLensEvent, { kind: 'compile-finished' }>;
+  const untraced = spawnSync(compiled.binary!, [], { encoding: 'utf8', timeout: 15000 });
+  assert.equal(untraced.status, 0);
+  assert.deepEqual(stdout, untraced.stdout.trim().split('\n'));
+  assert.equal(stdout.length, 8);
+  const calls = r.calls().filter((c) => c.call !== 'exit');
+  assert.deepEqual(calls.map((c) => `${c.src?.line} ${c.call}${c.phase ? `:${c.phase}` : ''} ${c.errno ?? c.ret}`), [
+    '39 socketpair 0',
+    '41 poll:waiting 0', '41 poll:ready 1',
+    '42 poll:waiting 0', '42 poll:ready EFAULT',
+    '46 select:waiting 0', '46 select:ready 1',
+    '47 select:waiting 0', '47 select:ready EFAULT',
+    '48 bind EFAULT',
+    '49 setsockopt 0',
+    '50 send 2',
+  ]);
+  const by = (line: number, phase?: string): CallEvent => calls.find((c) => c.src?.line === line && c.phase === phase)!;
+  // what is watched is read before the call: not without a copy; what is ready the kernel has just written
+  assert.deepEqual([by(41, 'waiting').watchFds, by(41, 'ready').readyFds], [[], [3]]);
+  assert.deepEqual(by(46, 'waiting').watchFds, []);
+  assert.equal(by(48).local, undefined);
+  // success paths read directly, as before
+  assert.equal(by(49).args.value, 1);
+  assert.equal(by(50).data, 'hi');
+});
