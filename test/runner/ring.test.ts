@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DRAIN_BUSY_MS, EventChannel, drainRepeatedly, type TraceConnection } from '../../src/core/runner/channel';
+import { DRAIN_BUSY_MS, DRAIN_FLOOD_MS, DRAIN_QUIET_MS, EventChannel, drainRepeatedly, nextDrainDelay, type TraceConnection } from '../../src/core/runner/channel';
 import { compileProgram } from '../../src/core/runner/compiler';
 import type { TracedCall, TracerRecord } from '../../src/core/runner/records';
 import { EventRing } from '../../src/core/runner/ring';
@@ -178,9 +178,18 @@ test('drains repeat quickly while quiet, and stop() holds even when a drain stop
     calls++;
     if (calls === 3) stopNow?.();
     return 0;
-  });
+  }, 16384);
   stopNow = () => drains.stop();
   assert.ok(await waitFor(() => calls >= 3, 5000, 2), 'quiet drains come every few milliseconds');
   await new Promise((resolve) => setTimeout(resolve, DRAIN_BUSY_MS * 4));
   assert.equal(calls, 3, 'no drain after stop()');
+});
+
+test('a busy program is drained less often, more often again when it would fill half the ring by then', () => {
+  assert.equal(nextDrainDelay(10, 4, 16384), DRAIN_QUIET_MS, 'quiet: drain again soon');
+  // the new-connection benchmark: about 75 records a millisecond, 3750 in 50 ms
+  assert.equal(nextDrainDelay(3750, 50, 16384), DRAIN_BUSY_MS);
+  // a flood of 600 records a millisecond would fill the ring in 27 ms
+  assert.equal(nextDrainDelay(9600, 16, 16384), DRAIN_FLOOD_MS);
+  assert.equal(nextDrainDelay(300, 0, 16384), DRAIN_FLOOD_MS, 'no time passed: counts as a millisecond, 300 records a millisecond');
 });

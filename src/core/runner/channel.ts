@@ -43,25 +43,41 @@ export interface ChannelHandlers {
 
 /**
  * How long the runner waits between drains of the ring: soon after a quiet drain, so a program's first events
- * show at once; longer while the program is busy, because every wake-up of Node costs CPU (about 40 µs on the
- * test machine) that the traced program could use, and a busy program fills the next drain anyway.
+ * show at once; longer while the program is busy, because every drain costs the traced program CPU (a wake-up of
+ * Node alone is about 40 µs on the test machine, and larger batches cost less per record); shorter again for a
+ * program so busy that the long wait would let the ring fill, since a full ring makes the program wait.
  */
 export const DRAIN_QUIET_MS = 4;
-export const DRAIN_BUSY_MS = 16;
+/** The wait while busy: how late a busy program's events can show (20 batches a second). */
+export const DRAIN_BUSY_MS = 50;
+/** The wait for a program that would fill half the ring in DRAIN_BUSY_MS. */
+export const DRAIN_FLOOD_MS = 16;
 /** Records in one drain from which the program counts as busy. */
 const BUSY_RECORDS = 256;
 
+/** The wait before the next drain, after one that took `records` published over `sinceLastMs`, for a ring of `capacity` slots. */
+export function nextDrainDelay(records: number, sinceLastMs: number, capacity: number): number {
+  if (records < BUSY_RECORDS) return DRAIN_QUIET_MS;
+  const perMs = records / Math.max(sinceLastMs, 1);
+  return perMs * DRAIN_BUSY_MS <= capacity / 2 ? DRAIN_BUSY_MS : DRAIN_FLOOD_MS;
+}
+
 /** Calls `drain` (how many records it took) again and again, spaced as above, until stopped. Never keeps Node alive. */
-export function drainRepeatedly(drain: () => number): { stop(): void } {
+export function drainRepeatedly(drain: () => number, capacity: number): { stop(): void } {
   let timer: NodeJS.Timeout;
   let stopped = false;
+  let last = performance.now();
   const tick = (): void => {
     let records = 0;
     try {
       records = drain();
     } finally {
       // a drain's consumer may have stopped the repetition itself
-      if (!stopped) timer = setTimeout(tick, records >= BUSY_RECORDS ? DRAIN_BUSY_MS : DRAIN_QUIET_MS).unref();
+      if (!stopped) {
+        const now = performance.now();
+        timer = setTimeout(tick, nextDrainDelay(records, now - last, capacity)).unref();
+        last = now;
+      }
     }
   };
   timer = setTimeout(tick, DRAIN_QUIET_MS).unref();
@@ -97,7 +113,7 @@ export class EventChannel {
     this.ring = ring;
     this.handlers = handlers;
     // the program's own handles keep the process alive while it runs; the drain timer must not
-    this.drains = drainRepeatedly(() => this.drain());
+    this.drains = drainRepeatedly(() => this.drain(), ring.slots);
   }
 
   static async open(handlers: ChannelHandlers, ringOptions?: RingOptions): Promise<EventChannel> {
