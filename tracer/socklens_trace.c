@@ -933,9 +933,10 @@ EXPORT int setsockopt(int fd, int level, int name, const void *val, socklen_t le
   struct ev e;
   ev_init(&e, SL_SETSOCKOPT, fd, RA);
   e.h.a[0] = level; e.h.a[1] = name; e.h.a[3] = len;
-  if (val && len >= (socklen_t)sizeof(int)) {
+  if (len >= (socklen_t)sizeof(int)) {
     int v;
-    if (r == 0) e.h.a[2] = *(const int *)val; /* the kernel has read it */
+    if (!val) e.h.flags |= SL_FLAG_UNREADABLE;
+    else if (r == 0) e.h.a[2] = *(const int *)val; /* the kernel has read it */
     else if (copy_in1(&v, val, sizeof v)) e.h.a[2] = v;
     else e.h.flags |= SL_FLAG_UNREADABLE;
   }

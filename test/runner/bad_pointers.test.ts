@@ -40,11 +40,14 @@ test('bad pointers: every call fails (or succeeds) as untraced, the program neve
   }
   assert.ok(stdout.filter((l) => l.endsWith(' EFAULT')).length >= 40);
 
-  // a wait given a bad array or set is reported waiting on nothing, then failing
+  // a wait given a bad array or set is reported waiting without a list (not an empty one), then failing
   for (const [text, call] of [['poll(BAD, 1, 0)', 'poll'], ['__ppoll_chk(BAD', 'ppoll'], ['select(4, NULL, BAD', 'select'], ['pselect(4, BAD', 'pselect']]) {
     const [waiting, ready] = at(lineOf(text), call);
-    assert.deepEqual([waiting.phase, waiting.watchFds, ready.phase, ready.errno], ['waiting', [], 'ready', 'EFAULT'], text);
+    assert.deepEqual([waiting.phase, waiting.watchFds, ready.phase, ready.errno], ['waiting', undefined, 'ready', 'EFAULT'], text);
   }
+  // an unreadable timespec (epoll_pwait2 takes it as it is) is an unknown timeout, not "none"
+  const [pwait2Waiting] = at(lineOf('epoll_pwait2(ep, evs, 1, BAD'), 'epoll_pwait2');
+  assert.deepEqual([pwait2Waiting.phase, pwait2Waiting.args.timeoutMs], ['waiting', null]);
   // good waits still list what they watch and what is ready (sp[0], writable)
   const [pollWaiting, pollReady] = at(lineOf('poll(&ok, 1, 0)'), 'poll');
   const sp0 = pollWaiting.watchFds?.[0];
@@ -71,7 +74,9 @@ test('bad pointers: every call fails (or succeeds) as untraced, the program neve
   assert.equal(at(lineOf('bind(fresh, BAD, sizeof'), 'bind')[0].local, undefined);
   assert.equal(at(lineOf('connect(tcp, BAD'), 'connect')[0].peer, undefined);
   assert.equal(at(lineOf('sendmsg(udp, &bad_name'), 'sendmsg')[0].peer, undefined);
-  assert.equal(at(lineOf('EPOLL_CTL_DEL, sp[0], BAD'), 'epoll_ctl')[0].args.events, '0');
+  assert.equal(at(lineOf('EPOLL_CTL_DEL, sp[0], BAD'), 'epoll_ctl')[0].args.events, null);
+  assert.equal(at(lineOf('setsockopt(udp, SOL_SOCKET, SO_REUSEADDR, BAD'), 'setsockopt')[0].args.value, null);
+  assert.equal(at(lineOf('setsockopt(udp, SOL_SOCKET, SO_REUSEADDR, NUL'), 'setsockopt')[0].args.value, null);
 
   // received addresses the kernel could not write whole (a zero-length buffer; 28 bytes into 16 before unmapped memory)
   for (const [text, call] of [['BAD, &zero', 'recvfrom'], ['recvfrom(udp6', 'recvfrom'], ['recvmsg(udp6', 'recvmsg'], ['recvmmsg(udp6', 'recvmmsg']]) {
@@ -103,8 +108,8 @@ test('a seccomp filter refusing process_vm_readv: records go without the memory 
   ]);
   const by = (line: number, phase?: string): CallEvent => calls.find((c) => c.src?.line === line && c.phase === phase)!;
   // what is watched is read before the call: not without a copy; what is ready the kernel has just written
-  assert.deepEqual([by(41, 'waiting').watchFds, by(41, 'ready').readyFds], [[], [3]]);
-  assert.deepEqual(by(46, 'waiting').watchFds, []);
+  assert.deepEqual([by(41, 'waiting').watchFds, by(41, 'ready').readyFds], [undefined, [3]]);
+  assert.deepEqual([by(46, 'waiting').watchFds, by(46, 'waiting').args.timeoutMs], [undefined, null]);
   assert.equal(by(48).local, undefined);
   // success paths read directly, as before
   assert.equal(by(49).args.value, 1);

@@ -5,7 +5,7 @@ import {
   epollEventNames, epollOpName, errnoName, familyName, fcntlCommandName, fileFlagNames, levelName, msgFlagNames,
   optionName, protocolName, shutdownName, socketFlagNames, typeName,
 } from './names';
-import { CALL_NAMES, FLAG_READY, type TracedCall, type TracerRecord } from './records';
+import { CALL_NAMES, FLAG_READY, FLAG_UNREADABLE, type TracedCall, type TracerRecord } from './records';
 
 /**
  * Per call id (CALL_NAMES order): whether its return value counts bytes moved, whether it counts messages with the
@@ -23,8 +23,13 @@ const msgFlags: ArgsOf = (r) => ({ flags: msgFlagNames(r.arg(1)) });
 const length: ArgsOf = (r) => ({ length: r.arg(0) });
 const iovcnt: ArgsOf = (r) => ({ iovcnt: r.arg(0) });
 const timeout: ArgsOf = (r) => ({ timeoutMs: r.arg(1) });
-/** ppoll, epoll_pwait(2): as poll/epoll_wait, and whether a signal mask was passed. */
+/** epoll_pwait: as epoll_wait, and whether a signal mask was passed. */
 const timeoutAndMask: ArgsOf = (r) => ({ timeoutMs: r.arg(1), sigmask: r.arg(3) !== 0 });
+const unreadable = (r: TracerRecord): boolean => (r.flags & FLAG_UNREADABLE) !== 0;
+/** ppoll, epoll_pwait2: the timeout is a struct timespec the tracer copies; null when it could not be read. */
+const copiedTimeoutAndMask: ArgsOf = (r) => ({ timeoutMs: unreadable(r) ? null : r.arg(1), sigmask: r.arg(3) !== 0 });
+/** select, pselect: the timeout of the waiting phase (the call rewrites it), null when it could not be read. */
+const selectTimeout = (r: TracerRecord): number | null => ((r.flags & (FLAG_READY | FLAG_UNREADABLE)) === 0 ? r.arg(1) : null);
 const MSG_WAITFORONE = 0x10000;
 /** recvmmsg's own MSG_WAITFORONE, then the usual message flags. */
 function mmsgFlagNames(n: number): string {
@@ -56,7 +61,9 @@ const ARGS: Partial<Record<TracedCall, ArgsOf>> = {
   readv: iovcnt,
   writev: iovcnt,
   shutdown: (r) => ({ how: shutdownName(r.arg(0)) }),
-  setsockopt: (r) => ({ level: levelName(r.arg(0)), option: optionName(r.arg(0), r.arg(1)), value: r.arg(3) >= 4 ? r.arg(2) : null, optlen: r.arg(3) }),
+  setsockopt: (r) => ({
+    level: levelName(r.arg(0)), option: optionName(r.arg(0), r.arg(1)), value: r.arg(3) >= 4 && !unreadable(r) ? r.arg(2) : null, optlen: r.arg(3),
+  }),
   dup2: (r) => ({ newfd: r.arg(0) }),
   dup3: (r) => ({ newfd: r.arg(0), flags: r.arg(1) ? 'O_CLOEXEC' : '0' }),
   fcntl: (r): Record<string, ArgValue> =>
@@ -64,17 +71,17 @@ const ARGS: Partial<Record<TracedCall, ArgsOf>> = {
       ? { command: fcntlCommandName(r.arg(0)), flags: fileFlagNames(r.arg(1)), nonblocking: (r.arg(1) & 0o4000) !== 0 }
       : { command: fcntlCommandName(r.arg(0)), minFd: r.arg(1) },
   fork: (r) => ({ child: r.ret > 0 ? r.ret : null }),
-  select: (r) => ({ nfds: r.arg(2), timeoutMs: (r.flags & FLAG_READY) === 0 ? r.arg(1) : null }),
-  pselect: (r) => ({ nfds: r.arg(2), timeoutMs: (r.flags & FLAG_READY) === 0 ? r.arg(1) : null, sigmask: r.arg(3) !== 0 }),
+  select: (r) => ({ nfds: r.arg(2), timeoutMs: selectTimeout(r) }),
+  pselect: (r) => ({ nfds: r.arg(2), timeoutMs: selectTimeout(r), sigmask: r.arg(3) !== 0 }),
   poll: timeout,
-  ppoll: timeoutAndMask,
+  ppoll: copiedTimeoutAndMask,
   epoll_wait: timeout,
   epoll_pwait: timeoutAndMask,
-  epoll_pwait2: timeoutAndMask,
+  epoll_pwait2: copiedTimeoutAndMask,
   sendmmsg: mmsgArgs,
   recvmmsg: mmsgArgs,
   sendfile: sendfileArgs,
-  epoll_ctl: (r) => ({ op: epollOpName(r.arg(0)), epfd: r.arg(1), events: epollEventNames(r.arg(2)) }),
+  epoll_ctl: (r) => ({ op: epollOpName(r.arg(0)), epfd: r.arg(1), events: unreadable(r) ? null : epollEventNames(r.arg(2)) }),
   exit: (r): Record<string, ArgValue> => (r.arg(1) ? { code: null, returnedFromMain: true } : { code: r.arg(0) }),
 };
 const noArgs: ArgsOf = () => ({});
@@ -128,7 +135,8 @@ export function callEventOf(r: TracerRecord): CallEvent {
     if (ready) {
       ev.readyFds = reads;
       if (writes) ev.readyWriteFds = writes;
-    } else {
+    } else if (fds.length > 0 || !unreadable(r)) {
+      // no list at all when the descriptors the program passed could not be read: not an empty set
       ev.watchFds = reads;
       if (writes) ev.watchWriteFds = writes;
     }

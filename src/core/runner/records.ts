@@ -22,6 +22,8 @@ export type TracedCall = (typeof CALL_NAMES)[number];
 
 export const FLAG_READY = 1;
 export const FLAG_HAS_PC = 2;
+/** Memory the caller's pointer named could not be read (a bad pointer): what it held is absent from the record. */
+export const FLAG_UNREADABLE = 4;
 
 /** The tracer writes native words and every Linux target here (x86_64, aarch64) is little-endian. */
 const LITTLE_ENDIAN = os.endianness() === 'LE';
