@@ -71,8 +71,8 @@ const FLOOD_SOURCE = path.join(FIXTURES, 'event_flood.c');
 const FLOOD_CALLS = 500_000;
 const MESSAGE_SIZE = 32;
 const WORKLOADS = [
-  { id: 'pingpong', label: 'ping-pong, one connection', requests: 20_000 },
-  { id: 'connect', label: 'new connection per request', requests: 5_000 },
+  { id: 'pingpong', label: 'ping-pong, one connection', requests: 40_000 },
+  { id: 'connect', label: 'new connection per request', requests: 15_000 },
 ] as const;
 type WorkloadId = (typeof WORKLOADS)[number]['id'];
 
