@@ -509,7 +509,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private onCall(r: TracerRecord): void {
     const ev = this.enqueue(callEventOf(r));
     ev.t = Math.max(0, r.tUs - this.startUs);
-    const proc = this.processes.get(ev.pid) ?? this.processOf(ev.pid);
+    const proc = this.processOf(ev.pid);
     this.trackSockets(ev, r, proc.sockTypes);
     if (ev.call === 'fork' && ev.ret > 0) this.expectedPids.add(ev.ret);
     const lines = this.lines;
