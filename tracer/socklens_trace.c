@@ -1116,7 +1116,8 @@ static int report_select_waiting(int call, int nfds, const fd_set *rd, const fd_
   int n = 0;
   if (t) {
     local[n].iov_base = &tc; local[n].iov_len = tv ? sizeof tc.tv : sizeof tc.ts;
-    remote[n].iov_base = (void *)t; remote[n++].iov_len = local[0].iov_len;
+    remote[n].iov_base = (void *)t; remote[n].iov_len = local[n].iov_len;
+    n++;
   }
   for (int i = 0; i < 2; i++) {
     if (!given[i]) continue;
