@@ -46,8 +46,8 @@ function makeEvents(firstSeq, count) {
   const out = [];
   for (let i = 0; i < count; i++) {
     const seq = firstSeq + i;
-    if (seq % 3 === 0) out.push({ v: 1, seq, t: seq * 10, kind: 'stdout', pid: 100, text: 'echoed line ' + seq });
-    else out.push({ v: 1, seq, t: seq * 10, kind: 'call', pid: 100, tid: 100, call: seq % 3 === 1 ? 'recv' : 'send',
+    if (seq % 3 === 0) out.push({ v: 2, seq, t: seq * 10, kind: 'stdout', pid: 100, text: 'echoed line ' + seq });
+    else out.push({ v: 2, seq, t: seq * 10, kind: 'call', pid: 100, tid: 100, call: seq % 3 === 1 ? 'recv' : 'send',
       fd: 4, ret: 16, errno: null, args: { length: 1024 }, bytes: 16, data: 'ping ' + seq, src: SRC });
   }
   return out;
@@ -56,10 +56,10 @@ function setup() {
   window.postMessage({ type: 'reset' }, '*');
   window.postMessage({ type: 'run-state', state: { phase: 'running', file: '/bench/echo_server.c', port: 9190, args: ['9190'], pid: 100 } }, '*');
   window.postMessage({ type: 'events', events: [
-    { v: 1, seq: 1, t: 1, kind: 'call', pid: 100, tid: 100, call: 'socket', fd: null, ret: 3, errno: null, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' }, newFd: 3, src: SRC },
-    { v: 1, seq: 2, t: 2, kind: 'call', pid: 100, tid: 100, call: 'bind', fd: 3, ret: 0, errno: null, args: {}, local: '0.0.0.0:9190', src: SRC },
-    { v: 1, seq: 3, t: 3, kind: 'call', pid: 100, tid: 100, call: 'listen', fd: 3, ret: 0, errno: null, args: { backlog: 5 }, local: '0.0.0.0:9190', src: SRC },
-    { v: 1, seq: 4, t: 4, kind: 'call', pid: 100, tid: 100, call: 'accept', fd: 3, ret: 4, errno: null, args: {}, peer: '127.0.0.1:50000', newFd: 4, src: SRC },
+    { v: 2, seq: 1, t: 1, kind: 'call', pid: 100, tid: 100, call: 'socket', fd: null, ret: 3, errno: null, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' }, newFd: 3, src: SRC },
+    { v: 2, seq: 2, t: 2, kind: 'call', pid: 100, tid: 100, call: 'bind', fd: 3, ret: 0, errno: null, args: {}, local: '0.0.0.0:9190', src: SRC },
+    { v: 2, seq: 3, t: 3, kind: 'call', pid: 100, tid: 100, call: 'listen', fd: 3, ret: 0, errno: null, args: { backlog: 5 }, local: '0.0.0.0:9190', src: SRC },
+    { v: 2, seq: 4, t: 4, kind: 'call', pid: 100, tid: 100, call: 'accept', fd: 3, ret: 4, errno: null, args: {}, peer: '127.0.0.1:50000', newFd: 4, src: SRC },
   ] }, '*');
 }
 function drawnCount() {
@@ -327,8 +327,8 @@ function pingPong(port: number, count: number): Promise<void> {
 async function screenshots(dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const clientEvents: SockLensEvent[] = [
-    { v: 1, seq: 8, t: 8000, kind: 'client', client: 1, action: 'connected' },
-    { v: 1, seq: 9, t: 9000, kind: 'client', client: 1, action: 'received', text: '<script>alert(1)</script>' },
+    { v: 2, seq: 8, t: 8000, kind: 'client', client: 1, action: 'connected' },
+    { v: 2, seq: 9, t: 9000, kind: 'client', client: 1, action: 'received', text: '<script>alert(1)</script>' },
   ];
   const shots: Shot[] = [
     { name: 'hello-dark', theme: 'vscode-dark', language: 'en', events: [...helloServerUntilAccept(9190), ...clientEvents] },

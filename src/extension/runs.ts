@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run } from '../core/runner/run';
-import type { SockLensEvent } from '../core/protocol/events';
+import { EVENT_SCHEMA_VERSION, type SockLensEvent } from '../core/protocol/events';
 import type { RunState } from '../core/protocol/messages';
 import { LiveClients } from '../core/editor/liveClients';
 import { RunSummaryTracker } from '../core/editor/runSummary';
@@ -66,7 +66,7 @@ export class RunSession implements vscode.Disposable {
   }
 
   private addClientEvent(report: ClientReport): void {
-    this.add({ v: 1, seq: 0, t: (Date.now() - this.startedAt) * 1000, kind: 'client', ...report });
+    this.add({ v: EVENT_SCHEMA_VERSION, seq: 0, t: (Date.now() - this.startedAt) * 1000, kind: 'client', ...report });
   }
 
   /** Opens a panel test client to the program's first listening address (TCP) or bound UDP address, over loopback. */
@@ -74,7 +74,7 @@ export class RunSession implements vscode.Disposable {
     const target = loadEngine().liveClientTarget(this.events);
     if (!target.ok) {
       this.add({
-        v: 1,
+        v: EVENT_SCHEMA_VERSION,
         seq: 0,
         t: (Date.now() - this.startedAt) * 1000,
         kind: 'client',

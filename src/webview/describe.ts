@@ -113,5 +113,9 @@ export function describeEvent(ev: SockLensEvent, t: Translate): EventLine {
     }
     case 'stopped':
       return { time, where: '', text: t(`event.stopped.${ev.reason}`), tone: 'runner' };
+    case 'tcp-state':
+      return { time, where: '', text: t('event.tcpState', { fd: ev.fd, state: ev.state, local: ev.local, peer: ev.peer }), tone: 'runner' };
+    case 'repeated':
+      return { time, where: '', text: t('event.repeated', { count: ev.repeats }), tone: 'call' };
   }
 }

@@ -5,7 +5,7 @@ import { InlineNoteBook, inlineNoteDetails, inlineNoteFor, inlineNoteText, start
 
 let seq = 0;
 function call(c: string, extra: Partial<CallEvent> = {}): CallEvent {
-  return { v: 1, seq: ++seq, t: 1500, kind: 'call', pid: 100, tid: 100, call: c, fd: null, ret: 0, errno: null, args: {}, src: { file: '/w/s.c', line: 10, function: 'main' }, ...extra };
+  return { v: 2, seq: ++seq, t: 1500, kind: 'call', pid: 100, tid: 100, call: c, fd: null, ret: 0, errno: null, args: {}, src: { file: '/w/s.c', line: 10, function: 'main' }, ...extra };
 }
 
 test('the notes of the issue, in English', () => {

@@ -186,7 +186,7 @@ test('a UDP client to a port nobody has bound reports the refusal and stays open
 
 let seq = 0;
 function call(pid: number, name: string, fd: number | null, ret: number, extra: Partial<CallEvent> = {}): CallEvent {
-  return { v: 1, seq: ++seq, t: seq, kind: 'call', pid, tid: pid, call: name, fd, ret, errno: null, args: {}, ...extra };
+  return { v: 2, seq: ++seq, t: seq, kind: 'call', pid, tid: pid, call: name, fd, ret, errno: null, args: {}, ...extra };
 }
 const tcpSocket = (pid: number, fd: number): CallEvent => call(pid, 'socket', null, fd, { newFd: fd, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' } });
 const udpSocket = (pid: number, fd: number, type = 'SOCK_DGRAM'): CallEvent => call(pid, 'socket', null, fd, { newFd: fd, args: { family: 'AF_INET', type, protocol: '0' } });
@@ -223,7 +223,7 @@ test('target: a forked child binds the datagram socket it inherited', () => {
   const events: SockLensEvent[] = [
     udpSocket(10, 3),
     call(10, 'fork', null, 11),
-    { v: 1, seq: ++seq, t: seq, kind: 'process-started', pid: 11, ppid: 10, argv: ['a.out'] },
+    { v: 2, seq: ++seq, t: seq, kind: 'process-started', pid: 11, ppid: 10, argv: ['a.out'] },
     call(11, 'bind', 3, 0, { local: '0.0.0.0:7002' }),
   ];
   assert.deepEqual(liveClientTarget(events), { ok: true, transport: 'udp', host: '127.0.0.1', port: 7002, address: '0.0.0.0:7002' });

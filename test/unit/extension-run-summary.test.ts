@@ -4,7 +4,7 @@ import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events';
 import { portOf, RunSummaryTracker } from '../../src/core/editor/runSummary';
 
 let seq = 0;
-const base = () => ({ v: 1 as const, seq: ++seq, t: 0 });
+const base = () => ({ v: 2 as const, seq: ++seq, t: 0 });
 function call(pid: number, c: string, extra: Partial<CallEvent> = {}): SockLensEvent {
   return { ...base(), kind: 'call', pid, tid: pid, call: c, fd: null, ret: 0, errno: null, args: {}, ...extra };
 }

@@ -8,7 +8,7 @@ const SRC = '/work/main/examples/hello_server.c';
 type CallFields = Partial<CallEvent> & Pick<CallEvent, 'call'>;
 
 export function callEvent(seq: number, fields: CallFields): CallEvent {
-  return { v: 1, seq, t: seq * 1000, kind: 'call', pid: PID, tid: PID, fd: null, ret: 0, errno: null, args: {}, ...fields };
+  return { v: 2, seq, t: seq * 1000, kind: 'call', pid: PID, tid: PID, fd: null, ret: 0, errno: null, args: {}, ...fields };
 }
 
 function at(line: number): CallEvent['src'] {
@@ -17,9 +17,9 @@ function at(line: number): CallEvent['src'] {
 
 export function helloServerEvents(port = 9190, peerPort = 50304): SockLensEvent[] {
   return [
-    { v: 1, seq: 1, t: 1904, kind: 'compile-started', compiler: 'gcc', args: ['-g', '-O0', '-Wall', '-Wextra', SRC] },
-    { v: 1, seq: 2, t: 4454, kind: 'compile-finished', ok: true, cached: true, binary: '/tmp/hello_server', diagnostics: [] },
-    { v: 1, seq: 3, t: 10000, kind: 'process-started', pid: PID, ppid: null, argv: ['./hello_server', String(port)] },
+    { v: 2, seq: 1, t: 1904, kind: 'compile-started', compiler: 'gcc', args: ['-g', '-O0', '-Wall', '-Wextra', SRC] },
+    { v: 2, seq: 2, t: 4454, kind: 'compile-finished', ok: true, cached: true, binary: '/tmp/hello_server', diagnostics: [] },
+    { v: 2, seq: 3, t: 10000, kind: 'process-started', pid: PID, ppid: null, argv: ['./hello_server', String(port)] },
     callEvent(4, { call: 'socket', ret: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' }, newFd: 3, src: at(26) }),
     callEvent(5, { call: 'bind', fd: 3, local: `0.0.0.0:${port}`, src: at(35) }),
     callEvent(6, { call: 'listen', fd: 3, args: { backlog: 5 }, local: `0.0.0.0:${port}`, src: at(38) }),
@@ -36,12 +36,12 @@ export function helloServerEvents(port = 9190, peerPort = 50304): SockLensEvent[
     callEvent(9, { call: 'close', fd: 4, src: at(47) }),
     callEvent(10, { call: 'close', fd: 3, src: at(48) }),
     callEvent(11, { call: 'exit', args: { code: null, returnedFromMain: true } }),
-    { v: 1, seq: 12, t: 2703964, kind: 'client', client: 1, action: 'connected', address: `127.0.0.1:${port}` },
-    { v: 1, seq: 13, t: 2704458, kind: 'client', client: 1, action: 'sent', address: `127.0.0.1:${port}`, text: 'hello' },
-    { v: 1, seq: 14, t: 2742648, kind: 'client', client: 1, action: 'received', address: `127.0.0.1:${port}`, text: 'Hello World!\u0000' },
-    { v: 1, seq: 15, t: 2796688, kind: 'client', client: 1, action: 'closed', address: `127.0.0.1:${port}` },
-    { v: 1, seq: 16, t: 2797600, kind: 'exited', pid: PID, code: 0, signal: null, reason: 'exited with code 0' },
-    { v: 1, seq: 17, t: 2840525, kind: 'stopped', reason: 'exited', portsFreed: true },
+    { v: 2, seq: 12, t: 2703964, kind: 'client', client: 1, action: 'connected', address: `127.0.0.1:${port}` },
+    { v: 2, seq: 13, t: 2704458, kind: 'client', client: 1, action: 'sent', address: `127.0.0.1:${port}`, text: 'hello' },
+    { v: 2, seq: 14, t: 2742648, kind: 'client', client: 1, action: 'received', address: `127.0.0.1:${port}`, text: 'Hello World!\u0000' },
+    { v: 2, seq: 15, t: 2796688, kind: 'client', client: 1, action: 'closed', address: `127.0.0.1:${port}` },
+    { v: 2, seq: 16, t: 2797600, kind: 'exited', pid: PID, code: 0, signal: null, reason: 'exited with code 0' },
+    { v: 2, seq: 17, t: 2840525, kind: 'stopped', reason: 'exited', portsFreed: true },
   ];
 }
 
@@ -52,11 +52,11 @@ export function helloServerUntilAccept(port = 9190): SockLensEvent[] {
 
 export function addressInUseEvents(port = 9190): SockLensEvent[] {
   return [
-    { v: 1, seq: 1, t: 1000, kind: 'process-started', pid: PID, ppid: null, argv: ['./hello_server', String(port)] },
+    { v: 2, seq: 1, t: 1000, kind: 'process-started', pid: PID, ppid: null, argv: ['./hello_server', String(port)] },
     callEvent(2, { call: 'socket', ret: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' }, newFd: 3, src: at(26) }),
     callEvent(3, { call: 'bind', fd: 3, ret: -1, errno: 'EADDRINUSE', local: `0.0.0.0:${port}`, src: at(35) }),
     {
-      v: 1,
+      v: 2,
       seq: 4,
       t: 4000,
       kind: 'problem',
@@ -70,18 +70,18 @@ export function addressInUseEvents(port = 9190): SockLensEvent[] {
       holder: [{ pid: 777, command: 'other_server', state: 'LISTEN' }],
       advice: { en: `Port ${port} is taken by other_server (pid 777).`, ko: `${port}번 포트를 이미 쓰고 있는 프로그램: other_server (pid 777).` },
     },
-    { v: 1, seq: 5, t: 5000, kind: 'stderr', pid: PID, text: 'bind() error' },
-    { v: 1, seq: 6, t: 6000, kind: 'exited', pid: PID, code: 1, signal: null, reason: 'exited with code 1' },
+    { v: 2, seq: 5, t: 5000, kind: 'stderr', pid: PID, text: 'bind() error' },
+    { v: 2, seq: 6, t: 6000, kind: 'exited', pid: PID, code: 1, signal: null, reason: 'exited with code 1' },
   ];
 }
 
 export function crashEvents(): SockLensEvent[] {
   return [
-    { v: 1, seq: 1, t: 1000, kind: 'process-started', pid: PID, ppid: null, argv: ['./crash'] },
+    { v: 2, seq: 1, t: 1000, kind: 'process-started', pid: PID, ppid: null, argv: ['./crash'] },
     callEvent(2, { call: 'socket', ret: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' }, newFd: 3, src: at(10) }),
-    { v: 1, seq: 3, t: 3000, kind: 'exited', pid: PID, code: null, signal: 'SIGSEGV', reason: 'crashed: segmentation fault (SIGSEGV)' },
+    { v: 2, seq: 3, t: 3000, kind: 'exited', pid: PID, code: null, signal: 'SIGSEGV', reason: 'crashed: segmentation fault (SIGSEGV)' },
     {
-      v: 1,
+      v: 2,
       seq: 4,
       t: 4000,
       kind: 'problem',
@@ -97,7 +97,7 @@ export function manyEvents(count: number): SockLensEvent[] {
   const events = helloServerUntilAccept();
   for (let i = 0; i < count; i++) {
     const seq = events.length + 1;
-    if (i % 3 === 2) events.push({ v: 1, seq, t: seq * 10, kind: 'stdout', pid: PID, text: `line ${i}` });
+    if (i % 3 === 2) events.push({ v: 2, seq, t: seq * 10, kind: 'stdout', pid: PID, text: `line ${i}` });
     else events.push(callEvent(seq, { call: i % 3 === 0 ? 'recv' : 'send', fd: 4, ret: 5, bytes: 5, src: at(46) }));
   }
   return events;

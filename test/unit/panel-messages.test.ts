@@ -14,15 +14,16 @@ test('malformed events are rejected', () => {
   const bad: unknown[] = [
     null,
     42,
-    { ...socket, v: 2 },
+    { ...socket, v: 1 },
+    { ...socket, v: 3 },
     { ...socket, kind: 'nope' },
     { ...socket, seq: '4' },
     { ...socket, fd: 'three' },
     { ...socket, args: { family: { nested: true } } },
     { ...socket, src: { file: 'x.c', line: 'ten', function: 'main' } },
-    { v: 1, seq: 1, t: 0, kind: 'problem', code: 'EADDRINUSE', message: 'not bilingual' },
-    { v: 1, seq: 1, t: 0, kind: 'client', client: 1, action: 'exploded' },
-    { v: 1, seq: 1, t: 0, kind: 'exited', pid: 1, code: 0, signal: null },
+    { v: 2, seq: 1, t: 0, kind: 'problem', code: 'EADDRINUSE', message: 'not bilingual' },
+    { v: 2, seq: 1, t: 0, kind: 'client', client: 1, action: 'exploded' },
+    { v: 2, seq: 1, t: 0, kind: 'exited', pid: 1, code: 0, signal: null },
   ];
   for (const x of bad) assert.equal(isSockLensEvent(x), false, JSON.stringify(x));
 });

@@ -214,7 +214,7 @@ test('event lines read like the source: calls with fds, addresses, results and e
   assert.equal(failed.text, 'bind(fd 3, 0.0.0.0:9190) ✗ EADDRINUSE');
   assert.equal(failed.tone, 'error');
   assert.equal(lines[13]!.text, 'test client 1 received: Hello World!\\x00');
-  const stopped = { v: 1, seq: 1, t: 1, kind: 'exited', pid: 7, code: null, signal: 'SIGTERM', reason: 'terminated (SIGTERM)' } as const;
+  const stopped = { v: 2, seq: 1, t: 1, kind: 'exited', pid: 7, code: null, signal: 'SIGTERM', reason: 'terminated (SIGTERM)' } as const;
   assert.deepEqual([describeEvent(stopped, t).text, describeEvent(stopped, t).tone], ['process 7 stopped by SIGTERM', 'runner']);
   const ko = translator('ko');
   assert.equal(describeEvent(crashEvents()[2]!, ko).text, '프로세스 4242 비정상 종료: SIGSEGV');
@@ -250,10 +250,10 @@ test('fork with announced children: each child inherits its own connection from 
   applyEvents(model, helloServerUntilAccept()); // parent accepted fd 4 from port 50304
   const [c1, c2] = [PID + 1, PID + 2];
   applyEvents(model, [
-    { v: 1, seq: 8, t: 8, kind: 'process-started', pid: c1, ppid: PID, argv: [] },
+    { v: 2, seq: 8, t: 8, kind: 'process-started', pid: c1, ppid: PID, argv: [] },
     callEvent(9, { call: 'close', fd: 4 }),
     callEvent(10, { call: 'accept', fd: 3, ret: 4, newFd: 4, peer: '127.0.0.1:6000' }),
-    { v: 1, seq: 11, t: 11, kind: 'process-started', pid: c2, ppid: PID, argv: [] },
+    { v: 2, seq: 11, t: 11, kind: 'process-started', pid: c2, ppid: PID, argv: [] },
     callEvent(12, { call: 'close', fd: 4 }),
     callEvent(13, { call: 'send', fd: 4, pid: c2, tid: c2, ret: 1, bytes: 1 }),
     // an unknown process falls back to the newest row of that fd anywhere

@@ -76,11 +76,11 @@ test('program and network data render as text, never as HTML', () => {
     type: 'events',
     events: [
       ...helloServerUntilAccept(),
-      { v: 1, seq: 8, t: 8, kind: 'stdout', pid: PID, text: `<b>bold</b>${attack}` },
-      { v: 1, seq: 9, t: 9, kind: 'client', client: 1, action: 'connected' },
-      { v: 1, seq: 10, t: 10, kind: 'client', client: 1, action: 'received', text: attack },
+      { v: 2, seq: 8, t: 8, kind: 'stdout', pid: PID, text: `<b>bold</b>${attack}` },
+      { v: 2, seq: 9, t: 9, kind: 'client', client: 1, action: 'connected' },
+      { v: 2, seq: 10, t: 10, kind: 'client', client: 1, action: 'received', text: attack },
       callEvent(11, { call: 'recv', fd: 4, ret: 10, bytes: 10, data: attack }),
-      { v: 1, seq: 12, t: 12, kind: 'problem', code: 'runner', message: { en: attack, ko: attack } },
+      { v: 2, seq: 12, t: 12, kind: 'problem', code: 'runner', message: { en: attack, ko: attack } },
     ],
   });
   assert.equal(m.doc.querySelectorAll('script, img, b').length, 0);
@@ -188,9 +188,9 @@ test('test client: connect once listening, send, see replies, disconnect, severa
   (second.querySelector('.client-input') as HTMLInputElement).value = 'early';
   (second.querySelector('.client-send') as HTMLButtonElement).click();
   assert.equal(m.posted.length, 2, 'text typed while connecting waits for the connection');
-  send(m, { type: 'events', events: [{ v: 1, seq: 6, t: 6, kind: 'client', client: 2, action: 'connected' }] });
+  send(m, { type: 'events', events: [{ v: 2, seq: 6, t: 6, kind: 'client', client: 2, action: 'connected' }] });
   assert.deepEqual(m.posted.at(-1), { type: 'client-send', clientId: 2, text: 'early' });
-  send(m, { type: 'events', events: [{ v: 1, seq: 7, t: 7, kind: 'client', client: 1, action: 'connected' }] });
+  send(m, { type: 'events', events: [{ v: 2, seq: 7, t: 7, kind: 'client', client: 1, action: 'connected' }] });
   const card = m.$('.client-card[data-client="1"]');
   const input = card.querySelector('.client-input') as HTMLInputElement;
   input.value = 'hello';
@@ -202,8 +202,8 @@ test('test client: connect once listening, send, see replies, disconnect, severa
   send(m, {
     type: 'events',
     events: [
-      { v: 1, seq: 8, t: 8, kind: 'client', client: 1, action: 'sent', text: 'hello' },
-      { v: 1, seq: 9, t: 9, kind: 'client', client: 1, action: 'received', text: 'Hello World!\u0000' },
+      { v: 2, seq: 8, t: 8, kind: 'client', client: 1, action: 'sent', text: 'hello' },
+      { v: 2, seq: 9, t: 9, kind: 'client', client: 1, action: 'received', text: 'Hello World!\u0000' },
     ],
   });
   assert.equal(input.value, 'half typed', 'new events keep what the user is typing');
@@ -213,7 +213,7 @@ test('test client: connect once listening, send, see replies, disconnect, severa
   );
   (card.querySelector('.client-disconnect') as HTMLButtonElement).click();
   assert.deepEqual(m.posted.at(-1), { type: 'client-disconnect', clientId: 1 });
-  send(m, { type: 'events', events: [{ v: 1, seq: 10, t: 10, kind: 'client', client: 1, action: 'closed' }] });
+  send(m, { type: 'events', events: [{ v: 2, seq: 10, t: 10, kind: 'client', client: 1, action: 'closed' }] });
   assert.ok(card.classList.contains('is-closed'));
   const posted = m.posted.length;
   input.value = 'too late';
@@ -300,7 +300,7 @@ test('a client program tells the dial story; clicking an fd in the table filters
       callEvent(1, { call: 'socket', ret: 3, newFd: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' } }),
       callEvent(2, { call: 'connect', fd: 3, peer: '127.0.0.1:9190', local: '127.0.0.1:45000' }),
       callEvent(3, { call: 'send', fd: 3, ret: 5, bytes: 5 }),
-      { v: 1, seq: 4, t: 4, kind: 'stdout', pid: PID, text: 'sent' },
+      { v: 2, seq: 4, t: 4, kind: 'stdout', pid: PID, text: 'sent' },
     ],
   });
   assert.deepEqual(m.$$('.step').map((s) => s.dataset.step), ['socket', 'connect']);

@@ -1,10 +1,10 @@
 /**
- * The event stream of a traced run, schema version 1 (documented in docs/events.md; change both together).
+ * The event stream of a traced run, schema version 2 (documented in docs/events.md; change both together).
  * One discriminated union on `kind`; with `--json` the CLI prints one event per line.
  * Program events (`kind: 'call'`) come from the preloaded tracer; all others from the runner.
  */
 
-export const EVENT_SCHEMA_VERSION = 1;
+export const EVENT_SCHEMA_VERSION = 2;
 
 export interface SourceLocation {
   /** Absolute path of the source file, as compiled. */
@@ -23,7 +23,7 @@ interface EventBase {
   v: typeof EVENT_SCHEMA_VERSION;
   /** Order in which the runner emitted the event (per run, starts at 1). */
   seq: number;
-  /** Microseconds since the run started. */
+  /** Microseconds since the run started, on the one run clock (CLOCK_MONOTONIC, shared by the tracer and the runner). */
   t: number;
 }
 
@@ -65,6 +65,41 @@ export interface CallEvent extends EventBase {
   readyFds?: number[];
   /** select only, when not empty: the descriptors ready to write. */
   readyWriteFds?: number[];
+}
+
+/** TCP states as the kernel names them (include/net/tcp_states.h, /proc/net/tcp's `st` column). */
+export type TcpStateName =
+  | 'ESTABLISHED' | 'SYN_SENT' | 'SYN_RECV' | 'FIN_WAIT1' | 'FIN_WAIT2' | 'TIME_WAIT'
+  | 'CLOSE' | 'CLOSE_WAIT' | 'LAST_ACK' | 'LISTEN' | 'CLOSING' | 'NEW_SYN_RECV';
+
+/** The kernel's view of one traced TCP socket, sampled from /proc while the program runs and after it closes. */
+export interface TcpStateEvent extends EventBase {
+  kind: 'tcp-state';
+  pid: number;
+  /** The descriptor the socket has (or had, when `closed`) in that process. */
+  fd: number;
+  state: TcpStateName;
+  local: string;
+  peer: string;
+  /** LISTEN only: connections completed by the kernel and waiting for accept() (the callers on hold). */
+  acceptQueue?: number;
+  /** LISTEN only: the queue's limit as the kernel applies it (listen()'s backlog, capped by somaxconn). */
+  backlog?: number;
+  /** The program has closed the descriptor; the kernel still keeps the connection (FIN_WAIT*, TIME_WAIT, LAST_ACK …). */
+  closed?: boolean;
+  /** TIME_WAIT: about how long until the kernel forgets the connection, in milliseconds. */
+  expiresInMs?: number;
+}
+
+/** Identical consecutive calls (same process, thread, call site, descriptor, result and errno) after the `call` numbered `of`. */
+export interface RepeatedEvent extends EventBase {
+  kind: 'repeated';
+  pid: number;
+  tid: number;
+  /** `seq` of the call event that is being repeated. */
+  of: number;
+  /** How many calls that event now stands for, itself included (a running count: each `repeated` for the same `of` is larger). */
+  repeats: number;
 }
 
 export interface ProblemHolder {
@@ -119,5 +154,5 @@ export interface CompileDiagnostic {
   fixits: { line: number; column: number; endLine: number; endColumn: number; replacement: string }[];
 }
 
-export type SockLensEvent = CallEvent | RunnerEvent;
+export type SockLensEvent = CallEvent | RunnerEvent | TcpStateEvent | RepeatedEvent;
 export type SockLensEventKind = SockLensEvent['kind'];

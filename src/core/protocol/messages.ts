@@ -2,7 +2,7 @@
  * Every message between the live panel (webview) and the extension: one discriminated union on `type`,
  * plus hand-written validators used on receipt in both directions (docs/panel.md describes the flow).
  */
-import type { Bilingual, CallEvent, CompileDiagnostic, ProblemHolder, SockLensEvent, SourceLocation } from './events.js';
+import { EVENT_SCHEMA_VERSION, type Bilingual, type CallEvent, type CompileDiagnostic, type ProblemHolder, type SockLensEvent, type SourceLocation } from './events.js';
 
 export type PanelLanguage = 'en' | 'ko';
 
@@ -149,11 +149,13 @@ const KNOWN_KINDS = {
   problem: true,
   client: true,
   stopped: true,
+  'tcp-state': true,
+  repeated: true,
 } as const satisfies Record<SockLensEvent['kind'], true>;
 
-/** True when `x` is a well-formed event of the stream (src/core/protocol/events.ts, schema version 1). */
+/** True when `x` is a well-formed event of the stream (src/core/protocol/events.ts, schema version 2). */
 export function isSockLensEvent(x: unknown): x is SockLensEvent {
-  if (!isObj(x) || x.v !== 1 || !isInt(x.seq) || !isNum(x.t) || !isStr(x.kind) || !Object.hasOwn(KNOWN_KINDS, x.kind)) return false;
+  if (!isObj(x) || x.v !== EVENT_SCHEMA_VERSION || !isInt(x.seq) || !isNum(x.t) || !isStr(x.kind) || !Object.hasOwn(KNOWN_KINDS, x.kind)) return false;
   switch (x.kind) {
     case 'call':
       return isCallEvent(x);
@@ -196,6 +198,20 @@ export function isSockLensEvent(x: unknown): x is SockLensEvent {
       );
     case 'stopped':
       return (x.reason === 'exited' || x.reason === 'stop' || x.reason === 'timeout') && typeof x.portsFreed === 'boolean';
+    case 'tcp-state':
+      return (
+        isInt(x.pid) &&
+        isInt(x.fd) &&
+        isStr(x.state) &&
+        isStr(x.local) &&
+        isStr(x.peer) &&
+        optional(x.acceptQueue, isInt) &&
+        optional(x.backlog, isInt) &&
+        optional(x.closed, (c) => typeof c === 'boolean') &&
+        optional(x.expiresInMs, isNum)
+      );
+    case 'repeated':
+      return isInt(x.pid) && isInt(x.tid) && isInt(x.of) && isInt(x.repeats) && (x.repeats as number) >= 2;
     default:
       return false;
   }

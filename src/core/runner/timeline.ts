@@ -34,6 +34,8 @@ const WORDS = {
     closed: 'closed', stopped: 'stopped', timeout: ' (timeout)', portInUse: ' — a port is still in use',
     exitedCode: 'exited with code {code}', killed: 'ended by {signal}', crashed: 'crashed: {signal}',
     messages: '{n} messages', oneMessage: '1 message', to: 'to', offset: 'offset',
+    tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', afterClose: 'after close',
+    repeated: '… the same call {n} times in all',
   },
   ko: {
     bytes: '바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
@@ -43,6 +45,8 @@ const WORDS = {
     closed: '닫음', stopped: '멈춤', timeout: ' (시간 제한)', portInUse: ' — 포트가 아직 사용 중입니다',
     exitedCode: '끝남 (종료 코드 {code})', killed: '{signal} 신호로 끝남', crashed: '비정상 종료: {signal}',
     messages: '메시지 {n}개', oneMessage: '메시지 1개', to: '받는 곳', offset: '오프셋',
+    tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', afterClose: '닫은 뒤',
+    repeated: '… 같은 호출이 모두 {n}번',
   },
 } as const;
 type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
@@ -256,6 +260,13 @@ export class TimelinePrinter {
         }
         return [];
       }
+      case 'tcp-state': {
+        const queue = ev.acceptQueue !== undefined && ev.backlog !== undefined ? ` (${fill(w.queue, { waiting: ev.acceptQueue, backlog: ev.backlog })})` : '';
+        const closed = ev.closed ? ` ${w.afterClose}` : '';
+        return [p.dim(`${''.padEnd(20)} ${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${closed} ${ev.local} ↔ ${ev.peer}${queue}`)];
+      }
+      case 'repeated':
+        return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: ev.repeats })}`)];
       case 'stopped':
         return [p.dim(`${w.stopped}${ev.reason === 'timeout' ? w.timeout : ''}${ev.portsFreed ? '' : w.portInUse}`)];
     }
