@@ -138,7 +138,7 @@ function readAll(p: Problems): { functions: Loaded[]; constants: Loaded[]; singl
 
 function checkFunction(p: Problems, file: string, f: Json): void {
   if (!isObj(f)) return p.add(file, 'must be an object');
-  checkKeys(p, file, f, ['name', 'headers', 'signature', 'returnType', 'params', 'man', 'errors', 'en', 'ko'], ['serverStep', 'macro', 'returnsDescriptor']);
+  checkKeys(p, file, f, ['name', 'headers', 'signature', 'returnType', 'params', 'man', 'errors', 'en', 'ko'], ['serverStep', 'macro', 'returnsDescriptor', 'evidence']);
   if (!nonEmptyString(f.name)) p.add(file, '"name" must be a non-empty string');
   else if (`functions/${f.name}.json` !== file) p.add(file, `file name does not match "name" ${f.name}`);
   if (!Array.isArray(f.headers) || f.headers.length === 0 || !f.headers.every(nonEmptyString)) p.add(file, '"headers" must be a non-empty string array');
@@ -263,7 +263,7 @@ function checkConstants(p: Problems, files: Loaded[]): Obj[] {
     }
     for (const e of entriesOf(p, file, data)) {
       const where = `${file} ${String(e.name)}`;
-      checkKeys(p, where, e, ['name', 'value', 'header', 'en', 'ko'], ['usedIn', 'aliasOf']);
+      checkKeys(p, where, e, ['name', 'value', 'header', 'en', 'ko'], ['usedIn', 'aliasOf', 'evidence']);
       if (!nonEmptyString(e.name) || !C_IDENT.test(e.name)) p.add(where, '"name" must be a C identifier');
       if (typeof e.value === 'number') {
         if (!Number.isSafeInteger(e.value)) p.add(where, '"value" must be an integer');
@@ -287,7 +287,7 @@ function checkStructs(p: Problems, data: Json | undefined): Obj[] {
   const entries = entriesOf(p, 'structs.json', data);
   for (const e of entries) {
     const where = `structs.json ${String(e.name)}`;
-    checkKeys(p, where, e, ['name', 'kind', 'header', 'size', 'fields', 'en', 'ko']);
+    checkKeys(p, where, e, ['name', 'kind', 'header', 'size', 'fields', 'en', 'ko'], ['evidence']);
     if (!nonEmptyString(e.name) || !C_IDENT.test(e.name)) p.add(where, '"name" must be a C identifier');
     if (e.kind !== 'struct' && e.kind !== 'type') p.add(where, '"kind" must be "struct" or "type"');
     if (!nonEmptyString(e.header)) p.add(where, '"header" must be a string');
@@ -297,7 +297,7 @@ function checkStructs(p: Problems, data: Json | undefined): Obj[] {
       e.fields.forEach((field, i) => {
         if (!isObj(field)) return p.add(`${where} fields[${i}]`, 'must be an object');
         const fw = `${where}.${String(field.name)}`;
-        checkKeys(p, fw, field, ['name', 'type', 'en', 'ko']);
+        checkKeys(p, fw, field, ['name', 'type', 'en', 'ko'], ['evidence']);
         if (!nonEmptyString(field.name) || !C_IDENT.test(field.name)) p.add(fw, '"name" must be a C identifier');
         if (!nonEmptyString(field.type)) p.add(fw, '"type" must be a non-empty string');
         checkBilingual(p, fw, field);
@@ -318,7 +318,7 @@ function checkErrnos(p: Problems, data: Json | undefined): Obj[] {
   const entries = entriesOf(p, 'errno.json', data);
   for (const e of entries) {
     const where = `errno.json ${String(e.name)}`;
-    checkKeys(p, where, e, ['name', 'value', 'message', 'en', 'ko']);
+    checkKeys(p, where, e, ['name', 'value', 'message', 'en', 'ko'], ['evidence']);
     if (!nonEmptyString(e.name) || !/^E[A-Z0-9_]+$/.test(e.name)) p.add(where, '"name" must look like EXXX');
     if (typeof e.value !== 'number' || !Number.isInteger(e.value)) p.add(where, '"value" must be an integer');
     if (!nonEmptyString(e.message)) p.add(where, '"message" must be a non-empty string');
@@ -336,7 +336,7 @@ function checkMisspellings(p: Problems, data: Json | undefined): Obj[] {
   const entries = entriesOf(p, 'misspellings.json', data);
   for (const e of entries) {
     const where = `misspellings.json ${String(e.wrong)}`;
-    checkKeys(p, where, e, ['wrong', 'right', 'en', 'ko']);
+    checkKeys(p, where, e, ['wrong', 'right', 'en', 'ko'], ['evidence']);
     if (!nonEmptyString(e.wrong) || !nonEmptyString(e.right)) p.add(where, '"wrong" and "right" must be non-empty strings');
     else if (e.wrong === e.right) p.add(where, '"wrong" equals "right"');
     checkBilingual(p, where, e);

@@ -13,6 +13,19 @@
 export type Lang = 'en' | 'ko';
 export const LANGS: readonly Lang[] = ['en', 'ko'];
 
+/**
+ * How one claim in an entry's text is known to hold on Linux: a behaviour probe (`test/probes/<probe>.c`,
+ * compiled and run by test/unit/knowledge-probes.test.ts, which fails if the probe does not pass) or, for what
+ * no probe can show, the man page section that says it (`"man 7 tcp"`). Exactly one of `probe` and `source`.
+ */
+export interface Evidence {
+  /** The claim's path in the entry's `en`/`ko` text ("errors.EPERM.cause", "params.how.values", "notes");
+   * "" where the text is a single sentence (constants, errno, fields, misspellings). */
+  claim: string;
+  probe?: string;
+  source?: string;
+}
+
 export interface ParamFacts {
   name: string;
   /** C type as in the man page synopsis, e.g. "const struct sockaddr *". */
@@ -68,6 +81,8 @@ export interface FunctionEntry {
   returnsDescriptor?: 'socket' | 'connected' | 'epoll' | 'pid';
   en: FunctionText;
   ko: FunctionText;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface ConstantEntry {
@@ -81,6 +96,8 @@ export interface ConstantEntry {
   aliasOf?: string;
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface ConstantGroupFile {
@@ -93,6 +110,8 @@ export interface FieldEntry {
   type: string;
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface StructEntry {
@@ -105,6 +124,8 @@ export interface StructEntry {
   fields: FieldEntry[];
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface ErrnoEntry {
@@ -114,6 +135,8 @@ export interface ErrnoEntry {
   message: string;
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface Misspelling {
@@ -121,6 +144,8 @@ export interface Misspelling {
   right: string;
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface StoryStep {
