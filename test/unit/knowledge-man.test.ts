@@ -40,6 +40,7 @@ const ERRNO_RULES: Record<string, { alsoFrom?: string[]; omit?: string[]; observ
   writev: { alsoFrom: ['write(2)'], omit: ['EOPNOTSUPP'], reason: 'readv(2) defers to write(2) for writev(); EOPNOTSUPP is about the flags of preadv2()/pwritev2()' },
   dup: { omit: ['EBUSY', 'EINTR', 'EINVAL'], reason: 'dup(2) gives EBUSY and EINTR to dup2()/dup3() and EINVAL to dup3() only' },
   dup2: { omit: ['EINVAL'], reason: 'dup(2) tags EINVAL "(dup3())" only' },
+  waitpid: { omit: ['EAGAIN'], reason: 'wait(2) tags EAGAIN for a nonblocking PID file descriptor, which only waitid() takes' },
 };
 
 /** The errno names a function's page documents for it, after its rule (if any). */
@@ -94,7 +95,9 @@ const pagesReady = loadPages();
 
 /** "struct sockaddr *addr", "int fd" */
 function cParam(type: string, name: string): string {
-  return type.endsWith('*') ? `${type}${name}` : `${type} ${name}`;
+  // a function pointer ("void *( *)(void *)") carries its name inside: "void *( *start_routine)(void *)"
+  if (type.includes('( *)')) return type.replace('( *)', `( *${name})`);
+  return (type.endsWith('*') ? `${type}${name}` : `${type} ${name}`).trim();
 }
 
 function report(title: string, problems: string[]): void {

@@ -51,7 +51,8 @@ const REQUIRED_STRUCTS = [
   'in_port_t', 'in_addr_t', 'ssize_t',
 ];
 
-const REQUIRED_MISSPELLINGS = ['AF_DGFAM', 'SOCK_RAM', 'IPROTO_TCP', 'IPROTO_UDP'];
+/** The source tutorial's own (socket-tutorial-ko.md): constants, and the parameter name `ptorocol`. */
+const REQUIRED_MISSPELLINGS = ['AF_DGFAM', 'SOCK_RAM', 'IPROTO_TCP', 'IPROTO_UDP', 'ptorocol'];
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -420,10 +421,11 @@ test('cross-references resolve: misspellings, aliases, usedIn, story calls', () 
   const structByName = new Map(structs.map((s) => [String(s.name), s]));
   const fieldNames = new Set(structs.flatMap((s) => (Array.isArray(s.fields) ? s.fields.filter(isObj).map((f) => String(f.name)) : [])));
   const functionByName = new Map(functions.map((f) => [String(f.name), f]));
+  const paramNames = new Set(functions.flatMap((f) => (Array.isArray(f.params) ? f.params.filter(isObj).map((q) => String(q.name)) : [])));
   const rightExists = (right: string): boolean =>
-    byName.has(right) || structByName.has(right) || fieldNames.has(right) || functionByName.has(right);
+    byName.has(right) || structByName.has(right) || fieldNames.has(right) || functionByName.has(right) || paramNames.has(right);
   for (const m of misspellings)
-    if (typeof m.right === 'string' && !rightExists(m.right)) p.add(`misspellings.json ${String(m.wrong)}`, `"right" ${m.right} is not a known constant, struct, field or function`);
+    if (typeof m.right === 'string' && !rightExists(m.right)) p.add(`misspellings.json ${String(m.wrong)}`, `"right" ${m.right} is not a known constant, struct, field, function or parameter`);
   for (const m of misspellings)
     if (typeof m.wrong === 'string' && rightExists(m.wrong)) p.add(`misspellings.json ${m.wrong}`, 'the "wrong" name is a real name in the knowledge base');
   for (const c of constants) {
@@ -464,6 +466,7 @@ const EXPECTED_ROLES: Record<string, { serverStep?: number; returnsDescriptor?: 
   listen: { serverStep: 3 },
   accept: { serverStep: 4, returnsDescriptor: 'connected' },
   accept4: { serverStep: 4, returnsDescriptor: 'connected' },
+  epoll_create: { returnsDescriptor: 'epoll' },
   epoll_create1: { returnsDescriptor: 'epoll' },
   fork: { returnsDescriptor: 'pid' },
   FD_ZERO: { macro: true },
