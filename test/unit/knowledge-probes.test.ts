@@ -116,14 +116,20 @@ test('every probe proves at least one claim of the knowledge base', () => {
   report('probes no entry links to', probes.filter((p) => !used.has(p)).map((p) => `test/probes/${p}.c`));
 });
 
-/** How a probe's source says it must run. */
-function runsAsNobody(probe: string): boolean {
-  return /^\s*\/?\*?\s*runs-as: nobody\b/m.test(fs.readFileSync(path.join(probeDir, `${probe}.c`), 'utf8'));
+type RunAs = 'self' | 'nobody';
+
+/** How a probe's source says it must run: "runs-as: nobody", "runs-as: root nobody" (both), or, without the
+ * line, as the user running the tests. */
+function runModes(probe: string): RunAs[] {
+  const m = /runs-as:([ a-z]+)/.exec(fs.readFileSync(path.join(probeDir, `${probe}.c`), 'utf8'));
+  if (!m) return ['self'];
+  const words = m[1].trim().split(/\s+/);
+  return [...(words.includes('root') ? (['self'] as const) : []), ...(words.includes('nobody') ? (['nobody'] as const) : [])];
 }
 
 /** Argv that runs `exe` as the unprivileged user: setpriv when we are root; as we are otherwise. */
-function commandFor(exe: string, nobody: boolean): [string, string[]] {
-  if (!nobody || process.getuid?.() !== 0) return [exe, []];
+function commandFor(exe: string, as: RunAs): [string, string[]] {
+  if (as === 'self' || process.getuid?.() !== 0) return [exe, []];
   return ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', exe]];
 }
 
@@ -155,22 +161,24 @@ const built: Promise<Map<string, string | Error>> = (async () => {
 
 for (const probe of probes) {
   const linked = claims.filter((c) => c.evidence.probe === probe).map((c) => `${c.where} ${c.evidence.claim}`.trim());
-  const nobody = runsAsNobody(probe);
-  test(`probe ${probe}${nobody ? ' (as nobody)' : ''} proves: ${linked.join('; ') || '(nothing)'}`, async (t) => {
-    const exe = (await built).get(probe);
-    if (exe instanceof Error || exe === undefined) throw exe ?? new Error('not compiled');
-    const [cmd, args] = commandFor(exe, nobody);
-    try {
-      await run(cmd, args, { timeout: 10_000, cwd: buildDir });
-    } catch (err) {
-      const e = err as { code?: number | string; stderr?: string; signal?: string };
-      if (e.code === 77) {
-        t.skip(`this machine cannot show it: ${e.stderr?.trim()}`);
-        return;
+  for (const as of runModes(probe)) {
+    const who = as === 'nobody' ? ' (as nobody)' : '';
+    test(`probe ${probe}${who} proves: ${linked.join('; ') || '(nothing)'}`, async (t) => {
+      const exe = (await built).get(probe);
+      if (exe instanceof Error || exe === undefined) throw exe ?? new Error('not compiled');
+      const [cmd, args] = commandFor(exe, as);
+      try {
+        await run(cmd, args, { timeout: 10_000, cwd: buildDir });
+      } catch (err) {
+        const e = err as { code?: number | string; stderr?: string; signal?: string };
+        if (e.code === 77) {
+          t.skip(`this machine cannot show it: ${e.stderr?.trim()}`);
+          return;
+        }
+        assert.fail(`probe ${probe}${who} failed (exit ${String(e.code ?? e.signal)}): ${e.stderr?.trim() ?? String(err)}`);
       }
-      assert.fail(`probe ${probe} failed (exit ${String(e.code ?? e.signal)}): ${e.stderr?.trim() ?? String(err)}`);
-    }
-  });
+    });
+  }
 }
 
 after(() => fs.rmSync(buildDir, { recursive: true, force: true }));

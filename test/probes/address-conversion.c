@@ -1,0 +1,33 @@
+/* Address conversions as glibc does them: inet_addr() returns INADDR_NONE (255.255.255.255) both for a bad
+ * string and for "255.255.255.255"; inet_pton() returns 0 for a bad string; htons(9190) read back without
+ * ntohs() is port 58915 on a little-endian machine; getaddrinfo() with AI_PASSIVE and no host gives the
+ * wildcard 0.0.0.0, without it the loopback address; AI_NUMERICHOST refuses a name with EAI_NONAME. */
+#include "probe.h"
+#include <netdb.h>
+
+static unsigned long first_address(const char *host, int flags) {
+  struct addrinfo hints, *res;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = flags;
+  int rc = getaddrinfo(host, "9190", &hints, &res);
+  CHECK(rc == 0, "getaddrinfo: %s", gai_strerror(rc));
+  unsigned long a = ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr);
+  freeaddrinfo(res);
+  return a;
+}
+
+int main(void) {
+  CHECK(inet_addr("255.255.255.255") == INADDR_NONE && inet_addr("127.0.0.256") == INADDR_NONE, "inet_addr must return INADDR_NONE for both");
+  struct in_addr a;
+  CHECK(inet_pton(AF_INET, "127.0.0.256", &a) == 0, "inet_pton must return 0 for a bad string");
+  CHECK(htons(9190) == 58915, "on x86_64, htons(9190) read as a host number is 58915");
+  CHECK(first_address(NULL, AI_PASSIVE) == INADDR_ANY, "AI_PASSIVE with no host must give 0.0.0.0");
+  CHECK(first_address(NULL, 0) == INADDR_LOOPBACK, "no host without AI_PASSIVE must give 127.0.0.1");
+  struct addrinfo hints, *res;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_flags = AI_NUMERICHOST;
+  CHECK(getaddrinfo("localhost", "9190", &hints, &res) == EAI_NONAME, "AI_NUMERICHOST must refuse a name with EAI_NONAME");
+  return 0;
+}
