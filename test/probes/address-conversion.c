@@ -1,7 +1,9 @@
 /* Address conversions as glibc does them: inet_addr() returns INADDR_NONE (255.255.255.255) both for a bad
  * string and for "255.255.255.255"; inet_pton() returns 0 for a bad string; htons(9190) read back without
  * ntohs() is port 58915 on a little-endian machine; getaddrinfo() with AI_PASSIVE and no host gives the
- * wildcard 0.0.0.0, without it the loopback address; AI_NUMERICHOST refuses a name with EAI_NONAME. */
+ * wildcard 0.0.0.0, without it the loopback address; AI_NUMERICHOST refuses a name with EAI_NONAME; inet_pton()
+ * leaves the destination untouched on failure; inet_ntoa() returns one static buffer that the next call
+ * overwrites; gai_strerror() of an unknown code is "Unknown error". */
 #include "probe.h"
 #include <netdb.h>
 
@@ -21,7 +23,13 @@ static unsigned long first_address(const char *host, int flags) {
 int main(void) {
   CHECK(inet_addr("255.255.255.255") == INADDR_NONE && inet_addr("127.0.0.256") == INADDR_NONE, "inet_addr must return INADDR_NONE for both");
   struct in_addr a;
+  a.s_addr = 0x12345678;
   CHECK(inet_pton(AF_INET, "127.0.0.256", &a) == 0, "inet_pton must return 0 for a bad string");
+  CHECK(a.s_addr == 0x12345678, "inet_pton must leave the destination untouched on failure");
+  struct in_addr one = { htonl(INADDR_LOOPBACK) }, two = { htonl(INADDR_ANY) };
+  char *p1 = inet_ntoa(one), *p2 = inet_ntoa(two);
+  CHECK(p1 == p2 && strcmp(p1, "0.0.0.0") == 0, "inet_ntoa must reuse one buffer");
+  CHECK(strcmp(gai_strerror(12345), "Unknown error") == 0, "gai_strerror of an unknown code");
   CHECK(htons(9190) == 58915, "on x86_64, htons(9190) read as a host number is 58915");
   CHECK(first_address(NULL, AI_PASSIVE) == INADDR_ANY, "AI_PASSIVE with no host must give 0.0.0.0");
   CHECK(first_address(NULL, 0) == INADDR_LOOPBACK, "no host without AI_PASSIVE must give 127.0.0.1");
