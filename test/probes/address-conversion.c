@@ -3,7 +3,10 @@
  * ntohs() is port 58915 on a little-endian machine; getaddrinfo() with AI_PASSIVE and no host gives the
  * wildcard 0.0.0.0, without it the loopback address; AI_NUMERICHOST refuses a name with EAI_NONAME; inet_pton()
  * leaves the destination untouched on failure; inet_ntoa() returns one static buffer that the next call
- * overwrites; gai_strerror() of an unknown code is "Unknown error". */
+ * overwrites; gai_strerror() of an unknown code is "Unknown error". inet_addr() and inet_aton() accept the old
+ * short and octal forms ("127.1", "010.0.0.1" is 8.0.0.1) that inet_pton() rejects; getaddrinfo() with
+ * ai_socktype 0 returns one entry per type (stream, datagram, raw) and refuses a NULL node with a NULL service;
+ * inet_ntop() into 8 bytes (the size of a pointer) fails with ENOSPC. */
 #include "probe.h"
 #include <netdb.h>
 
@@ -30,6 +33,12 @@ int main(void) {
   char *p1 = inet_ntoa(one), *p2 = inet_ntoa(two);
   CHECK(p1 == p2 && strcmp(p1, "0.0.0.0") == 0, "inet_ntoa must reuse one buffer");
   CHECK(strcmp(gai_strerror(12345), "Unknown error") == 0, "gai_strerror of an unknown code");
+  CHECK(ntohl(inet_addr("010.0.0.1")) == 0x08000001, "a leading zero must make a part octal");
+  CHECK(inet_aton("127.1", &a) == 1 && a.s_addr == htonl(INADDR_LOOPBACK), "inet_aton must accept 127.1");
+  CHECK(inet_pton(AF_INET, "127.1", &a) == 0 && inet_pton(AF_INET, "0x7f.0.0.1", &a) == 0, "inet_pton must reject short and hex forms");
+  char small[8];
+  a.s_addr = htonl(INADDR_LOOPBACK);
+  CHECK(inet_ntop(AF_INET, &a, small, sizeof small) == NULL && errno == ENOSPC, "inet_ntop into 8 bytes must fail with ENOSPC");
   CHECK(htons(9190) == 58915, "on x86_64, htons(9190) read as a host number is 58915");
   CHECK(first_address(NULL, AI_PASSIVE) == INADDR_ANY, "AI_PASSIVE with no host must give 0.0.0.0");
   CHECK(first_address(NULL, 0) == INADDR_LOOPBACK, "no host without AI_PASSIVE must give 127.0.0.1");
@@ -37,5 +46,13 @@ int main(void) {
   memset(&hints, 0, sizeof hints);
   hints.ai_flags = AI_NUMERICHOST;
   CHECK(getaddrinfo("localhost", "9190", &hints, &res) == EAI_NONAME, "AI_NUMERICHOST must refuse a name with EAI_NONAME");
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_INET;
+  CHECK(getaddrinfo("127.0.0.1", "9190", &hints, &res) == 0, "numeric lookup");
+  int entries = 0;
+  for (struct addrinfo *r = res; r; r = r->ai_next) entries++;
+  freeaddrinfo(res);
+  CHECK(entries == 3, "ai_socktype 0 must give one entry per socket type (got %d)", entries);
+  CHECK(getaddrinfo(NULL, NULL, &hints, &res) == EAI_NONAME, "node and service both NULL must be EAI_NONAME");
   return 0;
 }

@@ -2,7 +2,8 @@
  * with EINPROGRESS; SO_ERROR then tells the outcome once the socket is writable (0 connected, ECONNREFUSED)
  * and is cleared by reading it; MSG_DONTWAIT makes one call non-blocking while the socket stays blocking;
  * SO_RCVTIMEO makes a blocking recv()/accept() give up with EAGAIN; MSG_PEEK leaves the data queued; after the
- * peer's shutdown(SHUT_WR) reads return the data and then 0, while this side can still send a reply. */
+ * peer's shutdown(SHUT_WR) reads return the data and then 0, while this side can still send a reply. A socket
+ * returned by accept() does not inherit O_NONBLOCK from the listening socket. */
 #include "probe.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -35,6 +36,7 @@ int main(void) {
   int c = connect_nonblocking(port);
   CHECK(so_error(c) == 0, "SO_ERROR must be 0 after a successful connect");
   int s = MUST(accept(lfd, NULL, NULL));
+  CHECK(!(fcntl(s, F_GETFL) & O_NONBLOCK), "an accepted socket must not inherit O_NONBLOCK from the listener");
   char b[8];
   EXPECT_ERRNO(recv(c, b, sizeof b, 0), EAGAIN);
 
