@@ -4,7 +4,8 @@
  * process (a fork()ed copy) still holds the descriptor, close() does not end the connection; a connected UDP
  * socket learns that the peer's port is closed (ECONNREFUSED on a later call); getsockname() on a socket never
  * bound reports 0.0.0.0 port 0; getpeername() on an unconnected socket is ENOTCONN; socketpair() refuses
- * AF_INET with EOPNOTSUPP. */
+ * AF_INET with EOPNOTSUPP; a client that resets while still in the accept queue is returned by accept() anyway,
+ * and the reset shows up as ECONNRESET on the first read (not ECONNABORTED). */
 #include "probe.h"
 #include <poll.h>
 
@@ -16,6 +17,21 @@ static void reset_by_unread_data(void) {
   close(s);
   char b[8];
   EXPECT_ERRNO(recv(c, b, sizeof b, 0), ECONNRESET);
+}
+
+static void reset_in_queue(void) {
+  unsigned short port = 0;
+  int lfd = tcp_listener(&port, 0);
+  int c = tcp_connect(port);
+  struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+  MUST(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+  close(c);
+  sleep_ms(50);
+  int s = (int)MUST(accept(lfd, NULL, NULL));
+  char b[4];
+  EXPECT_ERRNO(read(s, b, sizeof b), ECONNRESET);
+  close(s);
+  close(lfd);
 }
 
 static void copy_keeps_connection(void) {
@@ -41,6 +57,7 @@ int main(void) {
   close(c);
 
   reset_by_unread_data();
+  reset_in_queue();
   copy_keeps_connection();
 
   int closed_port_sock = MUST(socket(AF_INET, SOCK_DGRAM, 0));

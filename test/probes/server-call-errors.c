@@ -1,7 +1,8 @@
 /* Errors of the server steps called out of order or on the wrong socket: listen() or accept() on a UDP
  * socket (EOPNOTSUPP), accept() on a socket that is not listening (EINVAL), a second bind() (EINVAL), connect() to a
  * port where nobody listens (ECONNREFUSED), shutdown() on an unconnected socket (ENOTCONN), and shutdown(SHUT_RD)
- * on a listening socket, which Linux accepts and which stops it listening. */
+ * on a listening socket, which Linux accepts and which stops it listening. Two sockets bound to one port with
+ * SO_REUSEADDR: the second listen() fails with EADDRINUSE. */
 #include "probe.h"
 
 int main(void) {
@@ -28,5 +29,15 @@ int main(void) {
   a = loopback(port);
   int c2 = MUST(socket(AF_INET, SOCK_STREAM, 0));
   EXPECT_ERRNO(connect(c2, (struct sockaddr *)&a, sizeof a), ECONNREFUSED);
+  int one = 1, r1 = MUST(socket(AF_INET, SOCK_STREAM, 0)), r2 = MUST(socket(AF_INET, SOCK_STREAM, 0));
+  MUST(setsockopt(r1, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
+  MUST(setsockopt(r2, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
+  a = loopback(0);
+  MUST(bind(r1, (struct sockaddr *)&a, sizeof a));
+  len = sizeof a;
+  MUST(getsockname(r1, (struct sockaddr *)&a, &len));
+  CHECK(bind(r2, (struct sockaddr *)&a, sizeof a) == 0, "with SO_REUSEADDR on both, the second bind succeeds");
+  MUST(listen(r1, 5));
+  EXPECT_ERRNO(listen(r2, 5), EADDRINUSE);
   return 0;
 }
