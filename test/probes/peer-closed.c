@@ -1,6 +1,6 @@
 /* After the peer closes: read() returns 0 once the data is consumed; the first write usually still succeeds
  * (the peer answers it with a reset) and the next one fails with EPIPE, raising SIGPIPE, whose default action
- * ends the process. */
+ * ends the process. After this side's shutdown(SHUT_WR), a write fails with EPIPE at once. */
 #include "probe.h"
 
 int main(void) {
@@ -31,5 +31,9 @@ int main(void) {
   CHECK(write(c2, "1", 1) == 1, "the first write after the peer closed must succeed");
   sleep_ms(100);
   EXPECT_ERRNO(write(c2, "2", 1), EPIPE);
+  int c3, s3;
+  tcp_pair(&c3, &s3);
+  MUST(shutdown(c3, SHUT_WR));
+  EXPECT_ERRNO(write(c3, "x", 1), EPIPE);
   return 0;
 }
