@@ -142,41 +142,65 @@ async function compile(probe: string): Promise<string> {
   return exe;
 }
 
-/** Compiled two at a time (2 shared cores), before the per-probe tests run. */
-const built: Promise<Map<string, string | Error>> = (async () => {
-  const queue = [...probes];
-  const out = new Map<string, string | Error>();
-  const worker = async (): Promise<void> => {
-    for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-      try {
-        out.set(p, await compile(p));
-      } catch (err) {
-        out.set(p, new Error(`gcc failed on ${p}.c: ${(err as { stderr?: string }).stderr ?? String(err)}`));
-      }
+/** Runs at most `n` of the given jobs at once. */
+function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      waiting.shift()?.();
     }
   };
-  await Promise.all([worker(), worker()]);
-  return out;
-})();
+}
+
+// gcc two at a time (2 shared cores); probe runs mostly sleep on loopback, so four run side by side
+const compiling = limiter(2);
+const running = limiter(4);
+
+type Outcome = { ok: true } | { skipped: string } | { failed: string };
+
+async function outcome(probe: string, as: RunAs, exe: Promise<string>): Promise<Outcome> {
+  let path: string;
+  try {
+    path = await exe;
+  } catch (err) {
+    return { failed: `gcc failed on ${probe}.c: ${(err as { stderr?: string }).stderr ?? String(err)}` };
+  }
+  const [cmd, args] = commandFor(path, as);
+  return running(async () => {
+    try {
+      await run(cmd, args, { timeout: 10_000, cwd: buildDir });
+      return { ok: true } as const;
+    } catch (err) {
+      const e = err as { code?: number | string; stderr?: string; signal?: string };
+      if (e.code === 77) return { skipped: e.stderr?.trim() ?? '' };
+      return { failed: `exit ${String(e.code ?? e.signal)}: ${e.stderr?.trim() ?? String(err)}` };
+    }
+  });
+}
+
+// every probe is compiled and run from the start; each test waits for its own result
+const outcomes = new Map<string, Promise<Outcome>>();
+for (const probe of probes) {
+  const exe = compiling(() => compile(probe));
+  exe.catch(() => undefined); // reported by the probe's test
+  for (const as of runModes(probe)) outcomes.set(`${probe}:${as}`, outcome(probe, as, exe));
+}
 
 for (const probe of probes) {
   const linked = claims.filter((c) => c.evidence.probe === probe).map((c) => `${c.where} ${c.evidence.claim}`.trim());
   for (const as of runModes(probe)) {
     const who = as === 'nobody' ? ' (as nobody)' : '';
     test(`probe ${probe}${who} proves: ${linked.join('; ') || '(nothing)'}`, async (t) => {
-      const exe = (await built).get(probe);
-      if (exe instanceof Error || exe === undefined) throw exe ?? new Error('not compiled');
-      const [cmd, args] = commandFor(exe, as);
-      try {
-        await run(cmd, args, { timeout: 10_000, cwd: buildDir });
-      } catch (err) {
-        const e = err as { code?: number | string; stderr?: string; signal?: string };
-        if (e.code === 77) {
-          t.skip(`this machine cannot show it: ${e.stderr?.trim()}`);
-          return;
-        }
-        assert.fail(`probe ${probe}${who} failed (exit ${String(e.code ?? e.signal)}): ${e.stderr?.trim() ?? String(err)}`);
-      }
+      const result = await outcomes.get(`${probe}:${as}`);
+      if (result === undefined) assert.fail(`probe ${probe} was not started`);
+      if ('skipped' in result) t.skip(`this machine cannot show it: ${result.skipped}`);
+      else if ('failed' in result) assert.fail(`probe ${probe}${who} failed (${result.failed})`);
     });
   }
 }
