@@ -11,13 +11,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { GlossaryFile } from '../../src/core/knowledge/schema';
 
 const dir = path.join(__dirname, '..', '..', 'knowledge');
 
-interface Glossary {
-  terms: { en: string; ko: string; rejected: string[] }[];
-  names: { allowed: string[] };
-}
 
 interface KoreanText {
   where: string;
@@ -26,7 +23,7 @@ interface KoreanText {
   template: boolean;
 }
 
-const glossary = JSON.parse(fs.readFileSync(path.join(dir, 'glossary.json'), 'utf8')) as Glossary;
+const glossary = JSON.parse(fs.readFileSync(path.join(dir, 'glossary.json'), 'utf8')) as GlossaryFile;
 
 function jsonFiles(d: string): string[] {
   return fs

@@ -502,4 +502,5 @@ test('the loader builds the same knowledge base the files describe', () => {
   assert.deepEqual(kb.fields.get('sin_port')?.map((f) => f.struct.name), ['sockaddr_in']);
   assert.equal(kb.misspellings.get('AF_DGFAM')?.right, 'SOCK_DGRAM');
   assert.equal(kb.constants.get('PF_INET')?.aliasOf, 'AF_INET');
+  assert.equal(kb.glossary.find((t) => t.en === 'half-close')?.ko, '하프 클로즈');
 });

@@ -6,6 +6,7 @@
  *   knowledge/errno.json              { "entries": ErrnoEntry[] }
  *   knowledge/misspellings.json       { "entries": Misspelling[] }
  *   knowledge/story.json              the telephone story of the four server steps
+ *   knowledge/glossary.json           the Korean glossary (one term per idea)
  * Facts (signature, parameters, errno names, numeric values) are language-neutral; every sentence exists
  * in both languages under `en` and `ko`, with exactly the same keys.
  */
@@ -159,6 +160,20 @@ export interface StoryFile {
   steps: StoryStep[];
 }
 
+/** knowledge/glossary.json: one Korean term per idea, the variants it replaces, the Latin names allowed in
+ * Korean prose, and how particles follow code (checked by test/unit/knowledge-korean.test.ts). */
+export interface GlossaryTerm {
+  en: string;
+  ko: string;
+  rejected: string[];
+}
+
+export interface GlossaryFile {
+  terms: GlossaryTerm[];
+  names: { note: string; allowed: string[] };
+  particles: { note: string };
+}
+
 export interface KnowledgeBase {
   functions: Map<string, FunctionEntry>;
   constants: Map<string, ConstantEntry>;
@@ -168,4 +183,5 @@ export interface KnowledgeBase {
   errnos: Map<string, ErrnoEntry>;
   misspellings: Map<string, Misspelling>;
   story: StoryStep[];
+  glossary: GlossaryTerm[];
 }
