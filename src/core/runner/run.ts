@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   EVENT_SCHEMA_VERSION, type CallEvent, type CompileDiagnostic, type RunnerEvent, type SockLensEvent, type SourceLocation,
+  type TcpStateEvent,
 } from '../protocol/events';
 import { callEventOf } from './callEvents';
 import { EventChannel, type TraceConnection } from './channel';
@@ -15,6 +16,7 @@ import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processG
 import { AutoArgumentsError, autoArguments } from './programArgs';
 import { FLAG_HAS_PC, type TracerRecord } from './records';
 import { SourceLines } from './sourceLines';
+import { TcpStateSampler } from './tcpStates';
 import { tcpExchange, udpExchange, type ClientReport, type ClientResult } from './testClient';
 import { ensureTracer } from './tracerBuild';
 
@@ -113,6 +115,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private child: ChildProcessWithoutNullStreams | null = null;
   private channel: EventChannel | null = null;
   private lines: SourceLines | null = null;
+  private tcpStates: TcpStateSampler | null = null;
   private binary: string | null = null;
   private diagnostics: CompileDiagnostic[] = [];
   private readonly openConns = new Map<number, TraceConnection>();
@@ -207,6 +210,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /** Synchronous last resort (the runner is exiting). */
   killNow(): void {
     if (this.child?.pid) killGroupNow(this.child.pid, this.announcedPids());
+    this.tcpStates?.stop();
     this.channel?.close();
   }
 
@@ -248,8 +252,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
   }
 
-  private pushRunner(body: DistributiveOmit<RunnerEvent, 'v' | 'seq' | 't'>): void {
-    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, nowUs() - this.startUs), ...body } as RunnerEvent);
+  private pushRunner(body: DistributiveOmit<RunnerEvent | TcpStateEvent, 'v' | 'seq' | 't'>): void {
+    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, nowUs() - this.startUs), ...body } as RunnerEvent | TcpStateEvent);
     this.flush();
   }
 
@@ -318,6 +322,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.expectedPids.add(child.pid);
     liveRuns.add(this);
     this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv });
+    const mainPid = child.pid;
+    this.tcpStates = new TcpStateSampler({ pids: () => [mainPid, ...this.announcedPids()], report: (s) => this.pushRunner(s) }).watch(this);
     child.on('exit', (code, signal) => {
       this.exitInfo = { code, signal };
       // children that inherited stdout can keep 'close' from coming: do not wait for them
@@ -433,6 +439,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.ended = true;
     if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
     await Promise.allSettled(this.clientRuns);
+    await this.tcpStates?.settle();
     let portsFreed = true;
     if (checkPorts && this.listenAddrs.length) {
       portsFreed = await waitFor(async () => {
