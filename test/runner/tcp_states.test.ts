@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import type { SockLensEvent, TcpStateEvent } from '../../src/core/protocol/events';
 import { readTcpTables } from '../../src/core/runner/procNetTcp';
 import { TimelinePrinter, NO_COLORS } from '../../src/core/runner/timeline';
-import { fixture, freePort, record } from './helpers';
+import { checkPort, freePort as freePortFor } from '../../src/core/runner/ports';
+import { timeWaitBeforeRun } from '../../src/core/runner/problems';
+import { EXAMPLES, fixture, freePort, record } from './helpers';
 
 const isState = (e: SockLensEvent): e is TcpStateEvent => e.kind === 'tcp-state';
 
@@ -117,4 +119,70 @@ test('probe: /proc/net/tcp gives a listener its accept queue in rx_queue and no 
     child.stdin.end();
     await new Promise((resolve) => child.on('exit', resolve));
   }
+});
+
+/** Connects, reads until the server hangs up, then hangs up too (after the server: its side gets the TIME_WAIT). */
+async function served(port: number): Promise<string> {
+  const sock = await connect(port);
+  let reply = '';
+  sock.on('data', (d) => (reply += d.toString()));
+  await new Promise((resolve) => sock.on('close', resolve));
+  return reply;
+}
+
+type Problem = Extract<SockLensEvent, { kind: 'problem' }>;
+
+test('restart after a client was served: TIME_WAIT is detected before the run, named as the holder, and a fresh port runs', async () => {
+  const port = await freePort();
+  const first = record({ source: path.join(EXAMPLES, 'hello_server.c'), args: [String(port)] });
+  await first.waitForCall('listen', (c) => c.ret === 0);
+  await served(port); // like the panel's Connect: the client only listens, so the server's close() sends a FIN
+  assert.equal((await first.run.done).exitCode, 0);
+  // the server hung up first: its side of the connection waits in TIME_WAIT on its own port
+  const before = checkPort(port);
+  assert.equal(before.status, 'time-wait', JSON.stringify(before));
+  if (before.status !== 'time-wait') return;
+  assert.equal(before.connections, 1);
+  assert.ok(before.expiresInMs > 50_000 && before.expiresInMs <= 60_000, String(before.expiresInMs));
+  const offer = timeWaitBeforeRun(port, before.connections, before.expiresInMs);
+  assert.match(offer.notice.en, new RegExp(`Port ${port} is still held by connections in TIME_WAIT \\(1\\)`));
+  assert.match(offer.notice.ko, new RegExp(`${port}번 포트`));
+  assert.match(offer.explanation.en, /SO_REUSEADDR/);
+
+  // run anyway on the same port: bind fails, and the holder line says what holds it (never "?")
+  const again = record({ source: path.join(EXAMPLES, 'hello_server.c'), args: [String(port)] });
+  await again.run.done;
+  const problem = again.events.find((e): e is Problem => e.kind === 'problem')!;
+  assert.equal(problem.code, 'EADDRINUSE');
+  assert.equal(problem.holder?.length, 1);
+  assert.match(problem.holder![0].text!.en, /^TIME_WAIT connections \(1\), expire in about (59|60) s$/);
+  assert.match(problem.holder![0].text!.ko, /^TIME_WAIT 상태의 연결 1개, 약 (59|60)초 뒤에 사라짐$/);
+  assert.match(problem.advice!.en, /left by the server that ran before/);
+  assert.match(problem.advice!.en, /SO_REUSEADDR/); // hello_server does not set it: the advice suggests it
+  const printer = new TimelinePrinter({ painter: NO_COLORS, lang: 'en' });
+  const text = again.events.flatMap((e) => printer.lines(e)).join('\n');
+  assert.match(text, /held by: TIME_WAIT connections \(1\)/);
+  assert.doesNotMatch(text, /\?/);
+
+  // the fresh port the offer names is free, and the program runs there
+  const fresh = await freePortFor();
+  assert.equal(checkPort(fresh).status, 'free');
+  const rerun = record({ source: path.join(EXAMPLES, 'hello_server.c'), args: [String(fresh)] });
+  await rerun.waitForCall('listen', (c) => c.ret === 0);
+  assert.equal(await served(fresh), 'Hello World!\0');
+  assert.equal((await rerun.run.done).exitCode, 0);
+  assert.ok(rerun.calls().some((c) => c.call === 'listen' && c.ret === 0));
+});
+
+test('EADDRINUSE advice never suggests SO_REUSEADDR to a program that set it on the line before', async () => {
+  const port = await freePort();
+  leaveTimeWait(port, false); // left by a server without SO_REUSEADDR: the new one's option cannot help
+  const r = record({ source: fixture('echo_server.c'), args: [String(port)] });
+  await r.run.done;
+  assert.ok(r.calls().some((c) => c.call === 'setsockopt' && c.args.option === 'SO_REUSEADDR' && c.ret === 0));
+  const problem = r.events.find((e): e is Problem => e.kind === 'problem')!;
+  assert.equal(problem.code, 'EADDRINUSE');
+  assert.match(problem.advice!.en, /This program sets SO_REUSEADDR already/);
+  assert.doesNotMatch(problem.advice!.en, /call setsockopt/i);
+  assert.match(problem.advice!.ko, /이미 SO_REUSEADDR를 설정/);
 });

@@ -6,6 +6,7 @@ import type {
   FunctionEntry,
   KnowledgeBase,
   Misspelling,
+  ProblemTexts,
   StoryFile,
   StructEntry,
 } from './schema';
@@ -68,7 +69,8 @@ export function loadKnowledgeBase(dir: string = findKnowledgeDir()): KnowledgeBa
     misspellings.set(entry.wrong, entry);
   }
   const story = readOptional<StoryFile>(path.join(dir, 'story.json'), { steps: [] }).steps;
-  return { functions, constants, structs, fields, errnos, misspellings, story };
+  const problems = readJson<ProblemTexts>(path.join(dir, 'problems.json'));
+  return { functions, constants, structs, fields, errnos, misspellings, story, problems };
 }
 
 let cached: KnowledgeBase | undefined;

@@ -134,6 +134,13 @@ export interface StoryFile {
   steps: StoryStep[];
 }
 
+/** The runner's problem sentences (knowledge/problems.json): templates with `{name}` placeholders, same keys in both languages. */
+export type ProblemTextKey =
+  | 'failedCall' | 'portInUse' | 'takenBy' | 'takenByHidden' | 'timeWait' | 'timeWaitReuseSet' | 'inUse' | 'inUseReuseSet'
+  | 'holderProcess' | 'holderPid' | 'holderHidden' | 'holderTimeWait' | 'timeWaitBeforeRun' | 'timeWaitExplained';
+
+export type ProblemTexts = Record<'en' | 'ko', Record<ProblemTextKey, string>>;
+
 export interface KnowledgeBase {
   functions: Map<string, FunctionEntry>;
   constants: Map<string, ConstantEntry>;
@@ -143,4 +150,5 @@ export interface KnowledgeBase {
   errnos: Map<string, ErrnoEntry>;
   misspellings: Map<string, Misspelling>;
   story: StoryStep[];
+  problems: ProblemTexts;
 }

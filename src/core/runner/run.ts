@@ -11,7 +11,7 @@ import { EventChannel, type TraceConnection } from './channel';
 import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
 import { exitReason, isCrashSignal, isDatagramType } from './names';
 import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
-import { isProblem, problemOf } from './problems';
+import { ReuseAddrOptions, isProblem, problemOf } from './problems';
 import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
 import { AutoArgumentsError, autoArguments } from './programArgs';
 import { FLAG_HAS_PC, type TracerRecord } from './records';
@@ -116,6 +116,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private channel: EventChannel | null = null;
   private lines: SourceLines | null = null;
   private tcpStates: TcpStateSampler | null = null;
+  private readonly reuseAddr = new ReuseAddrOptions();
   private binary: string | null = null;
   private diagnostics: CompileDiagnostic[] = [];
   private readonly openConns = new Map<number, TraceConnection>();
@@ -518,6 +519,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     ev.t = Math.max(0, r.tUs - this.startUs);
     const proc = this.processOf(ev.pid);
     this.trackSockets(ev, r, proc.sockTypes);
+    this.reuseAddr.observe(ev);
     if (ev.call === 'fork' && ev.ret > 0) this.expectedPids.add(ev.ret);
     const lines = this.lines;
     const problem = isProblem(ev) ? this.problemEntry(ev) : null;
@@ -554,7 +556,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const ev = this.enqueue<SockLensEvent>({ v: EVENT_SCHEMA_VERSION, seq: 0, t: call.t, kind: 'problem', code: call.errno ?? 'unknown', message: { en: '', ko: '' } });
     let holders: Awaited<ReturnType<typeof portHolders>> | undefined;
     const fill = (): void => {
-      Object.assign(ev, problemOf(call, holders));
+      Object.assign(ev, problemOf(call, holders, this.reuseAddr.isSet(call.pid, call.fd)));
     };
     const port = call.errno === 'EADDRINUSE' && call.local ? splitAddress(call.local)?.port : undefined;
     if (port !== undefined) {

@@ -4,6 +4,7 @@ import type { Lang } from '../knowledge/schema';
 import type { CallEvent, SockLensEvent, TcpStateEvent } from '../protocol/events';
 import { formatDiagnostic } from './diagnostics';
 import { previewText } from './names';
+import { holderText } from './problems';
 
 /** Paints text for a terminal; identity when colors are off. */
 export interface Painter {
@@ -255,7 +256,7 @@ export class TimelinePrinter {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}: ` : '';
         const out = [p.red(`✖ ${where}${ev.message[lang]}`)];
         if (ev.explanation) out.push(`  ${ev.explanation[lang]}`);
-        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${h.command ?? '?'}${h.pid !== null ? ` (pid ${h.pid})` : ''} ${h.state}`));
+        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${(h.text ?? holderText(h))[lang]}`));
         if (ev.advice) out.push(p.yellow(`  → ${ev.advice[lang]}`));
         return out;
       }

@@ -71,7 +71,8 @@ export class HeaderView {
       else if (exit.code !== null) lines.push(t('exit.code', { code: exit.code }));
       else lines.push(exit.reason);
     }
-    if (model.stopped) lines.push(t(model.stopped.portsFreed ? 'run.portsFreed' : 'run.portsHeld'));
+    // only a program that got a port can give it back (a bind that failed with EADDRINUSE got none)
+    if (model.stopped && model.serviceAddress !== undefined) lines.push(t(model.stopped.portsFreed ? 'run.portsFreed' : 'run.portsHeld'));
     return lines.join(' ');
   }
 }
