@@ -8,7 +8,8 @@ import { baseName } from '../describe.js';
 /** The runner names each holder in both languages (a process, or TIME_WAIT connections and when they expire). */
 export function holderText(holder: ProblemHolder, lang: 'en' | 'ko'): string {
   if (holder.text) return holder.text[lang];
-  return [holder.command, holder.pid !== null ? `pid ${holder.pid}` : null, holder.state].filter((part) => part !== null).join(' ');
+  const who = [holder.command, holder.pid !== null ? `pid ${holder.pid}` : null].filter((part) => part !== null).join(' ');
+  return who ? `${who} (${holder.state})` : holder.state;
 }
 
 export function renderProblem(ctx: ViewContext, problem: Problem): HTMLElement {
