@@ -73,7 +73,18 @@ describe('No re-run trap: a port held by TIME_WAIT', { timeout: 600_000 }, () =>
   test('Run again: the offer names TIME_WAIT and its expiry, Explain says why, one click runs on a free port', async () => {
     const s = current();
     await s.workbench.clickCodeLens(/▶ Run server/);
-    const notice = await s.workbench.waitForNotification(/still held by connections in TIME_WAIT/);
+    await s.screenshot('editor-rerun-clicked');
+    const toasts = (): Promise<string[]> => s.page.locator('.notification-toast').allInnerTexts();
+    const notice = await waitFor(
+      'the TIME_WAIT offer',
+      async () => {
+        const shown = await toasts();
+        const offer = shown.find((text) => /still held by connections in TIME_WAIT/.test(text));
+        if (!offer) throw new Error(`notifications shown: ${JSON.stringify(shown)}`);
+        return offer;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
     assert.match(notice, new RegExp(`Port ${port} is still held by connections in TIME_WAIT \\(1\\) from the last run: they expire in about \\d+ s`));
     const toast = s.page.locator('.notification-toast', { hasText: 'TIME_WAIT' }).first();
     const freeButton = toast.locator('.monaco-button', { hasText: /^Run on port \d+ \(free\)$/ });

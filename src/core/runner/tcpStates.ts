@@ -101,8 +101,13 @@ export class TcpStateSampler {
   sample(): void {
     if (this.stopped) return;
     const open = new Map<string, { pid: number; fd: number; inode: number }>();
+    const claimed = new Set<number>(); // a socket shared after fork() is reported for one process: the first listed
     for (const pid of this.options.pids()) {
-      for (const [inode, fds] of socketDescriptors(pid)) open.set(`${pid}:${inode}`, { pid, fd: Math.min(...fds), inode });
+      for (const [inode, fds] of socketDescriptors(pid)) {
+        if (claimed.has(inode)) continue;
+        claimed.add(inode);
+        open.set(`${pid}:${inode}`, { pid, fd: Math.min(...fds), inode });
+      }
     }
     if (open.size === 0 && this.tracked.size === 0) return;
     const rows = readTcpTables();
