@@ -11,7 +11,9 @@ import { loadEngine } from './loadEngine';
 export async function avoidTimeWait(context: SockLensContext, source: string, args: string[]): Promise<string[] | undefined> {
   const engine = loadEngine();
   const { portIndex } = await engine.planArguments(source);
-  const port = portIndex !== null && /^\d+$/.test(args[portIndex] ?? '') ? Number(args[portIndex]) : null;
+  // portIndex counts argv, where argv[0] is the program itself: args[0] is argv[1]
+  const at = portIndex === null ? -1 : portIndex - 1;
+  const port = /^\d+$/.test(args[at] ?? '') ? Number(args[at]) : null;
   if (port === null || port === 0 || port > 65535) return args;
   const check = engine.checkPort(port);
   if (check.status !== 'time-wait') return args;
@@ -25,5 +27,5 @@ export async function avoidTimeWait(context: SockLensContext, source: string, ar
   if (choice === explain) choice = await vscode.window.showInformationMessage(texts.explanation[lang], { modal: true }, runFresh, runAnyway);
   if (choice === runAnyway) return args;
   if (choice !== runFresh) return undefined;
-  return args.map((arg, i) => (i === portIndex ? String(fresh) : arg));
+  return args.map((arg, i) => (i === at ? String(fresh) : arg));
 }
