@@ -256,6 +256,22 @@ test('a port held only by TIME_WAIT: the holder line names the connections and t
   m.window.close();
 });
 
+test('a server that hung up first: the header says TIME_WAIT keeps its port for about N s, not "free again"', () => {
+  const m = mount();
+  const events = helloServerEvents(9190);
+  const stopped = events.pop()!;
+  // the kernel's view 2 s before the end: fd 4's connection in TIME_WAIT, 59.5 s to go
+  const timeWait: SockLensEvent = {
+    v: 2, seq: 17, t: stopped.t - 2_000_000, kind: 'tcp-state', pid: PID, fd: 4, state: 'TIME_WAIT',
+    local: '127.0.0.1:9190', peer: '127.0.0.1:50000', closed: true, expiresInMs: 59_500,
+  };
+  send(m, running, { type: 'events', events: [...events, timeWait, { ...stopped, seq: 18 }] });
+  const status = m.$('.run-status').textContent!;
+  assert.match(status, /connections in TIME_WAIT keep its port for about 58 s more/);
+  assert.doesNotMatch(status, /free again/);
+  m.window.close();
+});
+
 test('a crash is shown by its signal name', () => {
   const m = mount();
   send(m, running, { type: 'events', events: crashEvents() });
