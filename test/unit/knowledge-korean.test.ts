@@ -1,6 +1,6 @@
 /**
  * The Korean of the knowledge base, as a Korean engineer would write it. Over every Korean text in knowledge/
- * (ui.json's templates with `{placeholders}` are left to the generated-sentence particle helper, except for
+ * (ui.json's and problems.json's templates with `{placeholders}` are left to the generated-sentence particle helper, except for
  * the glossary check): no unresolved particle pairs such as "(으)로" or "을(를)"; one term per idea, as chosen
  * in knowledge/glossary.json (a rejected variant fails); no English words left in running text (code, quoted
  * system messages, a parenthesised original term after a Korean one, acronyms and the glossary's allowed names
@@ -40,7 +40,7 @@ function koreanTexts(): KoreanText[] {
     if (rel === 'glossary.json') continue;
     const walk = (v: unknown, where: string, inKo: boolean): void => {
       if (typeof v === 'string') {
-        if (inKo) out.push({ where, text: v, template: rel === 'ui.json' && /\{\w+\}/.test(v) });
+        if (inKo) out.push({ where, text: v, template: (rel === 'ui.json' || rel === 'problems.json') && /\{\w+\}/.test(v) });
       } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`, inKo));
       else if (v && typeof v === 'object') {
         const o = v as Record<string, unknown>;
@@ -99,7 +99,8 @@ function englishWords(text: string): string[] {
     .replace(/([\uac00-\ud7a3])\([A-Za-z][A-Za-z ,/-]*\)/g, '$1')
     .replace(/\b0x[0-9A-Fa-f]+\b/g, ' ')
     .replace(/\b(?:x86(?:_64)?|ARM)\b/g, ' ')
-    .replace(/\b[\w.-]+\(\d\)/g, ' '); // man page references: bind(2)
+    .replace(/\b[\w.-]+\(\d\)/g, ' ') // man page references: bind(2)
+    .replace(/\b[A-Za-z_]\w*\(\)/g, ' '); // a call named in plain-text messages: bind()
   return (rest.match(/[A-Za-z][A-Za-z_-]*/g) ?? []).filter(
     (w) => !/^[A-Z0-9_]+$/.test(w) && !/^(?:IPv|[A-Z]+[a-z]?$)/.test(w) && !allowed.has(w),
   );

@@ -504,3 +504,14 @@ test('the loader builds the same knowledge base the files describe', () => {
   assert.equal(kb.constants.get('PF_INET')?.aliasOf, 'AF_INET');
   assert.equal(kb.glossary.find((t) => t.en === 'half-close')?.ko, '하프 클로즈');
 });
+
+test('problems.json: the runner\'s problem sentences, the same keys and placeholders in English and Korean', () => {
+  const { problems } = loadKnowledgeBase(dir);
+  const placeholders = (text: string): string => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+  assert.deepEqual(Object.keys(problems.ko).sort(), Object.keys(problems.en).sort());
+  for (const key of Object.keys(problems.en) as (keyof typeof problems.en)[]) {
+    assert.equal(placeholders(problems.ko[key]), placeholders(problems.en[key]), key);
+    assert.match(problems.ko[key], /[가-힣]/, `${key}: Korean text`);
+    assert.doesNotMatch(problems.en[key], /[가-힣]/, key);
+  }
+});

@@ -7,6 +7,7 @@ import type {
   GlossaryFile,
   KnowledgeBase,
   Misspelling,
+  ProblemTexts,
   StoryFile,
   StructEntry,
 } from './schema';
@@ -70,7 +71,8 @@ export function loadKnowledgeBase(dir: string = findKnowledgeDir()): KnowledgeBa
   }
   const story = readOptional<StoryFile>(path.join(dir, 'story.json'), { steps: [] }).steps;
   const glossary = readOptional<Partial<GlossaryFile>>(path.join(dir, 'glossary.json'), {}).terms ?? [];
-  return { functions, constants, structs, fields, errnos, misspellings, story, glossary };
+  const problems = readJson<ProblemTexts>(path.join(dir, 'problems.json'));
+  return { functions, constants, structs, fields, errnos, misspellings, story, glossary, problems };
 }
 
 let cached: KnowledgeBase | undefined;

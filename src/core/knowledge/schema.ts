@@ -173,6 +173,12 @@ export interface GlossaryFile {
   names: { note: string; allowed: string[] };
   particles: { note: string };
 }
+/** The runner's problem sentences (knowledge/problems.json): templates with `{name}` placeholders, same keys in both languages. */
+export type ProblemTextKey =
+  | 'failedCall' | 'portInUse' | 'takenBy' | 'takenByHidden' | 'timeWait' | 'timeWaitReuseSet' | 'inUse' | 'inUseReuseSet'
+  | 'holderProcess' | 'holderPid' | 'holderHidden' | 'holderTimeWait' | 'timeWaitBeforeRun' | 'timeWaitExplained';
+
+export type ProblemTexts = Record<'en' | 'ko', Record<ProblemTextKey, string>>;
 
 export interface KnowledgeBase {
   functions: Map<string, FunctionEntry>;
@@ -184,4 +190,5 @@ export interface KnowledgeBase {
   misspellings: Map<string, Misspelling>;
   story: StoryStep[];
   glossary: GlossaryTerm[];
+  problems: ProblemTexts;
 }

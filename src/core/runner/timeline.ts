@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
-import type { CallEvent, SockLensEvent } from '../protocol/events';
+import type { CallEvent, SockLensEvent, TcpStateEvent } from '../protocol/events';
 import { formatDiagnostic } from './diagnostics';
 import { previewText } from './names';
+import { holderText } from './problems';
 
 /** Paints text for a terminal; identity when colors are off. */
 export interface Painter {
@@ -34,7 +35,8 @@ const WORDS = {
     closed: 'closed', stopped: 'stopped', timeout: ' (timeout)', portInUse: ' — a port is still in use',
     exitedCode: 'exited with code {code}', killed: 'ended by {signal}', crashed: 'crashed: {signal}',
     messages: '{n} messages', oneMessage: '1 message', to: 'to', offset: 'offset',
-    tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', afterClose: 'after close',
+    tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', waitingOnly: '{waiting} waiting',
+    afterClose: 'after close', expires: 'expires in about {s} s', forgotten: 'the kernel has let the connection go',
     repeated: '… the same call {n} times in all',
   },
   ko: {
@@ -45,7 +47,8 @@ const WORDS = {
     closed: '닫음', stopped: '멈춤', timeout: ' (시간 제한)', portInUse: ' — 포트가 아직 사용 중입니다',
     exitedCode: '끝남 (종료 코드 {code})', killed: '{signal} 신호로 끝남', crashed: '비정상 종료: {signal}',
     messages: '메시지 {n}개', oneMessage: '메시지 1개', to: '받는 곳', offset: '오프셋',
-    tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', afterClose: '닫은 뒤',
+    tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', waitingOnly: '{waiting}개 연결 대기',
+    afterClose: '닫은 뒤', expires: '약 {s}초 뒤 사라짐', forgotten: '커널도 이 연결을 잊었습니다',
     repeated: '… 같은 호출이 모두 {n}번',
   },
 } as const;
@@ -200,6 +203,19 @@ export interface TimelineOptions {
   lang: Lang;
 }
 
+/** "kernel: fd 3 LISTEN 127.0.0.1:9190 (1 waiting · queue of 5)", "kernel: fd 4 TIME_WAIT after close … (expires in about 60 s)". */
+function tcpStateText(ev: TcpStateEvent, w: Words): string {
+  const head = `${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${ev.closed ? ` ${w.afterClose}` : ''}`;
+  if (ev.state === 'CLOSE' && ev.closed) return `${head}: ${w.forgotten}`;
+  if (ev.state === 'LISTEN') {
+    const waiting = ev.acceptQueue ?? 0;
+    const queue = ev.backlog !== undefined ? fill(w.queue, { waiting, backlog: ev.backlog }) : fill(w.waitingOnly, { waiting });
+    return `${head} ${ev.local} (${queue})`;
+  }
+  const expiry = ev.expiresInMs !== undefined ? ` (${fill(w.expires, { s: Math.round(ev.expiresInMs / 1000) })})` : '';
+  return `${head} ${ev.local} ↔ ${ev.peer}${expiry}`;
+}
+
 /** Turns events into the readable `socklens run` timeline, one or more lines each (none for some). */
 export class TimelinePrinter {
   private readonly sources = new SourceText();
@@ -240,7 +256,7 @@ export class TimelinePrinter {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}: ` : '';
         const out = [p.red(`✖ ${where}${ev.message[lang]}`)];
         if (ev.explanation) out.push(`  ${ev.explanation[lang]}`);
-        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${h.command ?? '?'}${h.pid !== null ? ` (pid ${h.pid})` : ''} ${h.state}`));
+        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${(h.text ?? holderText(h))[lang]}`));
         if (ev.advice) out.push(p.yellow(`  → ${ev.advice[lang]}`));
         return out;
       }
@@ -260,11 +276,8 @@ export class TimelinePrinter {
         }
         return [];
       }
-      case 'tcp-state': {
-        const queue = ev.acceptQueue !== undefined && ev.backlog !== undefined ? ` (${fill(w.queue, { waiting: ev.acceptQueue, backlog: ev.backlog })})` : '';
-        const closed = ev.closed ? ` ${w.afterClose}` : '';
-        return [p.dim(`${''.padEnd(20)} ${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${closed} ${ev.local} ↔ ${ev.peer}${queue}`)];
-      }
+      case 'tcp-state':
+        return [p.dim(`${''.padEnd(20)} ${ev.pid !== this.mainPid ? `[${ev.pid}] ` : ''}${tcpStateText(ev, w)}`)];
       case 'repeated':
         return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: ev.repeats })}`)];
       case 'stopped':
