@@ -7,4 +7,3 @@ export { startRun } from '../core/runner';
 export { planArguments } from '../core/runner/programArgs';
 export { freePort, loopbackFor, splitAddress } from '../core/runner/ports';
 export { runAnchors } from '../core/editor/runAnchors';
-export { liveClientTarget } from '../core/editor/liveClientTarget';

@@ -4,7 +4,8 @@ import type { Run } from '../core/runner/run';
 import { EVENT_SCHEMA_VERSION, type SockLensEvent } from '../core/protocol/events';
 import type { RunState } from '../core/protocol/messages';
 import { LiveClients } from '../core/editor/liveClients';
-import { RunSummaryTracker } from '../core/editor/runSummary';
+import { initialRunState, reduce } from '../core/model/runModel';
+import { liveClientTarget, runSummary } from '../core/model/queries';
 import type { ClientReport } from '../core/runner/testClient';
 import type { CompileDiagnostics } from './compileDiagnostics';
 import type { SockLensContext } from './context';
@@ -18,7 +19,8 @@ const MAX_KEPT_EVENTS = 200_000;
 
 /** One compile-and-run of one file, from the Run click until its program is gone. */
 export class RunSession implements vscode.Disposable {
-  readonly summary = new RunSummaryTracker();
+  /** The run model of this run (src/core/model): what the status bar, the live client and the panel state read. */
+  readonly model = initialRunState();
   /** Every event of this run as the panel sees it, renumbered (test-client events are merged in). */
   readonly events: SockLensEvent[] = [];
   phase: RunState['phase'] = 'compiling';
@@ -47,7 +49,7 @@ export class RunSession implements vscode.Disposable {
   }
 
   get state(): RunState {
-    const portArg = this.summary.summary.listeningPorts[0];
+    const portArg = runSummary(this.model).listeningPorts[0];
     return {
       phase: this.phase,
       file: vscode.workspace.asRelativePath(this.uri, false),
@@ -59,7 +61,7 @@ export class RunSession implements vscode.Disposable {
 
   add(event: SockLensEvent): void {
     const renumbered = { ...event, seq: ++this.seq } as SockLensEvent;
-    this.summary.apply(renumbered);
+    reduce(this.model, renumbered);
     this.events.push(renumbered);
     if (this.events.length > MAX_KEPT_EVENTS) this.events.splice(0, this.events.length - MAX_KEPT_EVENTS);
     this.onEvent(this, renumbered);
@@ -71,7 +73,7 @@ export class RunSession implements vscode.Disposable {
 
   /** Opens a panel test client to the program's first listening address (TCP) or bound UDP address, over loopback. */
   connectClient(id: number): void {
-    const target = loadEngine().liveClientTarget(this.events);
+    const target = liveClientTarget(this.model);
     if (!target.ok) {
       this.add({
         v: EVENT_SCHEMA_VERSION,

@@ -54,15 +54,15 @@ test('fd table for the hello server: fd 3 listening on the port, fd 4 accepted f
   send(m, running, { type: 'events', events: helloServerUntilAccept(9190) });
   const rows = m.$$('.fd-table tbody tr');
   assert.equal(rows.length, 2);
-  assert.deepEqual(cells(rows[0]!), ['3', String(PID), 'listening', '0.0.0.0:9190', '', 'listening', '0', '0', 'hello_server.c:26']);
-  assert.deepEqual(cells(rows[1]!), ['4', String(PID), 'connected', '127.0.0.1:9190', '127.0.0.1:50304', 'connected', '0', '0', 'hello_server.c:42']);
+  assert.deepEqual(cells(rows[0]!), ['3', String(PID), 'listening', '0.0.0.0:9190', '', 'listening', '', '0', '0', 'hello_server.c:26']);
+  assert.deepEqual(cells(rows[1]!), ['4', String(PID), 'conversation', '127.0.0.1:9190', '127.0.0.1:50304', 'connected', '', '0', '0', 'hello_server.c:42']);
   assert.deepEqual(
     m.$$('.step').map((s) => [s.dataset.step, s.classList.contains('is-reached')]),
     [['socket', true], ['bind', true], ['listen', true], ['accept', true]],
   );
-  assert.match(m.$('.calls-list').textContent!, /fd 4 talking with 127\.0\.0\.1:50304/);
+  assert.match(m.$('.conversation-list').textContent!, new RegExp(`fd 4 \\(pid ${PID}\\) talking with 127\\.0\\.0\\.1:50304`));
   send(m, { type: 'events', events: [callEvent(100, { call: 'recv', fd: 4, ret: 6, bytes: 6 }), callEvent(101, { call: 'send', fd: 4, ret: 2, bytes: 2 })] });
-  assert.deepEqual(cells(m.$$('.fd-table tbody tr')[1]!).slice(6, 8), ['6', '2'], 'byte counters update in place');
+  assert.deepEqual(cells(m.$$('.fd-table tbody tr')[1]!).slice(7, 9), ['6', '2'], 'byte counters update in place');
   send(m, { type: 'events', events: helloServerEvents(9190).filter((e) => e.seq > 7) });
   assert.equal(m.$$('.fd-row.is-closed').length, 2, 'closed fds stay, dimmed');
   assert.match(m.$('.run-status').textContent!, /exited with code 0/);
