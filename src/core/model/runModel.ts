@@ -521,9 +521,13 @@ function reduceSetupCall(state: RunState, ev: CallEvent, entry: SocketEntry | un
       }
       return true;
     case 'exit':
-    case '_exit':
+    case '_exit': {
       endProcess(state, ev.pid, ev.seq);
+      // the runner's `exited` reports the main process; a child's code is known only from its exit() call
+      const proc = processOf(state, ev.pid);
+      if (typeof ev.args.code === 'number') proc.exit ??= { seq: ev.seq, pid: ev.pid, code: ev.args.code, signal: null, reason: '' };
       return true;
+    }
     default:
       if (EPOLL_CREATE_CALLS.has(ev.call)) {
         newEntry(state, ev.pid, ev.newFd ?? ev.ret, ev.seq, ev.src, 'epoll');

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
+import { initialRunState, reduce, socketKey } from '../model/runModel';
 import type { CallEvent, SockLensEvent } from '../protocol/events';
 import { formatDiagnostic } from './diagnostics';
 import { previewText } from './names';
@@ -36,6 +37,7 @@ const WORDS = {
     messages: '{n} messages', oneMessage: '1 message', to: 'to', offset: 'offset',
     tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', afterClose: 'after close',
     repeated: '… the same call {n} times in all',
+    roles: { socket: 'socket', listening: 'listening', conversation: 'conversation', client: 'client', udp: 'UDP', epoll: 'epoll' },
   },
   ko: {
     bytes: '바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
@@ -47,6 +49,7 @@ const WORDS = {
     messages: '메시지 {n}개', oneMessage: '메시지 1개', to: '받는 곳', offset: '오프셋',
     tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', afterClose: '닫은 뒤',
     repeated: '… 같은 호출이 모두 {n}번',
+    roles: { socket: '소켓', listening: '연결 대기', conversation: '통화', client: '클라이언트', udp: 'UDP', epoll: 'epoll' },
   },
 } as const;
 type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
@@ -203,10 +206,12 @@ export interface TimelineOptions {
 /** Turns events into the readable `socklens run` timeline, one or more lines each (none for some). */
 export class TimelinePrinter {
   private readonly sources = new SourceText();
-  private mainPid: number | null = null;
+  /** The run so far (src/core/model): which process is the main one, what each descriptor is. */
+  private readonly run = initialRunState();
   constructor(private readonly o: TimelineOptions) {}
 
   lines(ev: SockLensEvent): string[] {
+    reduce(this.run, ev);
     const p = this.o.painter;
     const lang = this.o.lang;
     const w = WORDS[lang];
@@ -220,14 +225,13 @@ export class TimelinePrinter {
         }), ...(ev.ok ? [p.dim(ev.cached ? w.cached : w.compiled)] : [p.red(w.compileFailed)])];
       case 'process-started':
         if (ev.ppid === null) {
-          this.mainPid = ev.pid;
           return [p.bold(`▶ ${ev.argv.join(' ')}`) + p.dim(`  (pid ${ev.pid})`)];
         }
         return [p.dim(`  ${fill(w.processStarted, { pid: ev.pid, ppid: ev.ppid })}`)];
       case 'call': {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
         const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
-        const who = ev.pid !== this.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${w.thread} ${ev.tid}] `) : '';
+        const who = ev.pid !== this.run.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${w.thread} ${ev.tid}] `) : '';
         return [`${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine, lang)}`];
       }
       case 'stdout':
@@ -263,7 +267,9 @@ export class TimelinePrinter {
       case 'tcp-state': {
         const queue = ev.acceptQueue !== undefined && ev.backlog !== undefined ? ` (${fill(w.queue, { waiting: ev.acceptQueue, backlog: ev.backlog })})` : '';
         const closed = ev.closed ? ` ${w.afterClose}` : '';
-        return [p.dim(`${''.padEnd(20)} ${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${closed} ${ev.local} ↔ ${ev.peer}${queue}`)];
+        const role = this.run.newestByKey.get(socketKey(ev.pid, ev.fd))?.role;
+        const who = ev.pid !== this.run.mainPid ? `[${ev.pid}] ` : '';
+        return [p.dim(`${''.padEnd(20)} ${who}${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${role ? ` (${w.roles[role]})` : ''}${closed} ${ev.local} ↔ ${ev.peer}${queue}`)];
       }
       case 'repeated':
         return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: ev.repeats })}`)];
