@@ -3,7 +3,7 @@
  * own as dist/engine.js so that activation does not have to load it (see loadEngine.ts).
  */
 export { createAnalyzer } from '../core/analysis';
-export { startRun } from '../core/runner';
+export { compileProgram, startRun } from '../core/runner';
 export { planArguments } from '../core/runner/programArgs';
 export { freePort, loopbackFor, splitAddress } from '../core/runner/ports';
 export { runAnchors } from '../core/editor/runAnchors';

@@ -111,11 +111,31 @@ export class RunController implements vscode.Disposable {
   /** Every event of the current run, in order. */
   readonly onEvent = this.eventEmitter.event;
 
+  private readonly saveListener: vscode.Disposable;
+
   constructor(
     private readonly context: SockLensContext,
     private readonly diagnostics: CompileDiagnostics,
     private readonly programArguments: ProgramArguments,
-  ) {}
+  ) {
+    this.saveListener = vscode.workspace.onDidSaveTextDocument((document) => void this.recheckCompile(document));
+  }
+
+  /**
+   * A file whose last compile failed or warned is compiled again when it is saved (a quick fix saves too), so
+   * Problems shows what is still wrong — and nothing once it compiles — without waiting for the next Run.
+   */
+  private async recheckCompile(document: vscode.TextDocument): Promise<void> {
+    if (!vscode.workspace.isTrusted || !this.diagnostics.hasShown(document.uri) || this.isRunning(document.uri)) return;
+    const settings = this.context.settings;
+    try {
+      const result = await loadEngine().compileProgram({ source: document.uri.fsPath, compiler: settings.compilerPath, flags: settings.compilerFlags });
+      if (this.diagnostics.hasShown(document.uri)) this.diagnostics.show(document.uri, result.diagnostics);
+      if (result.ok && !result.diagnostics.length) this.diagnostics.clear(document.uri);
+    } catch {
+      // no compiler or an unsupported platform: the next Run says so; the old diagnostics stay
+    }
+  }
 
   get current(): RunSession | undefined {
     return this.session;
@@ -276,6 +296,7 @@ export class RunController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.saveListener.dispose();
     // Synchronous on purpose: at deactivation or window close there is no time to wait for a graceful stop.
     this.session?.dispose();
     this.session?.terminal?.dispose();

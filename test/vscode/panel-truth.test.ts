@@ -1,0 +1,98 @@
+// The live panel tells the truth, in a real VS Code (code-server in Chromium at 1400×900, SockLens from the
+// .vsix): at the default layout the fd table shows every column (the kernel's TCP state included) and the
+// timeline shows file:line; the processes say what each one is doing; after hello_server hangs up the test client
+// says so and offers a new connection; a program that ended by itself is "Exited (code 0)"; closing the panel
+// leaves a running program running and says how to stop it or come back.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { canBindLoopback } from './driver/ports';
+import { VSCodeSession } from './driver/session';
+import { waitFor } from './driver/wait';
+
+const FILE = 'hello_server.c';
+
+/** Whether an element's content fits its box (nothing cut off or scrolled sideways). */
+async function fits(frame: Frame, selector: string): Promise<boolean[]> {
+  return frame.locator(selector).evaluateAll((nodes) => nodes.map((n) => n.scrollWidth <= n.clientWidth + 1));
+}
+
+async function startHelloServer(s: VSCodeSession): Promise<{ frame: Frame; port: number }> {
+  await s.harness.call('open', { path: FILE });
+  await s.workbench.waitForEditor(FILE);
+  await s.workbench.clickCodeLens(/▶ Run server/);
+  const port = Number(await s.workbench.answerInputBox((value) => value));
+  const frame = await s.workbench.webview();
+  await waitFor(
+    `the panel listening on :${port}`,
+    async () =>
+      (await frame.locator('[data-fd="3"] .fd-local').allInnerTexts()).some((t) => t.endsWith(`:${port}`)) &&
+      (await frame.locator('.step-listen.is-reached').count()) > 0,
+    { timeoutMs: 90_000, intervalMs: 300 },
+  );
+  return { frame, port };
+}
+
+describe('The panel says what is true', { timeout: 600_000 }, () => {
+  let session: VSCodeSession | undefined;
+  const current = (): VSCodeSession => {
+    assert.ok(session, 'VS Code did not start');
+    return session;
+  };
+  before(async () => {
+    session = await VSCodeSession.start({ name: 'panel-truth' });
+  });
+  after(async () => {
+    await session?.harness.call('command', { id: 'socklens.stop' }).catch(() => undefined);
+    await session?.stop();
+  });
+
+  test('at 1400×900 the fd table shows all its columns, the timeline file:line, the processes what they do', async () => {
+    const s = current();
+    const { frame } = await startHelloServer(s);
+    const headers = await frame.locator('.fd-table th').allInnerTexts();
+    assert.deepEqual(headers, ['fd', 'pid', 'role', 'local address', 'peer address', 'state', 'TCP state (kernel)', 'bytes in', 'bytes out', 'created at']);
+    assert.deepEqual(await fits(frame, '.fd-table .table-scroll'), [true], 'the table needs no sideways scrolling');
+    const where = await frame.locator('.timeline-row .tl-where').allInnerTexts();
+    assert.ok(where.some((w) => /^hello_server\.c:\d+$/.test(w)), `timeline places: ${where.join(', ')}`);
+    assert.ok((await fits(frame, '.timeline-row .tl-where')).every(Boolean), 'file:line is not cut off');
+    await waitFor('the process line', async () => /pid \d+ hello_server: running; its latest call was listen\(\)/.test(await frame.locator('.process-list').innerText()), { timeoutMs: 30_000 });
+    assert.equal(await frame.locator('.conversations .empty').innerText(), 'No conversation is open.');
+    assert.equal(await frame.locator('.run-stop').isDisabled(), false);
+    await s.screenshot('panel-truth-listening-1400x900');
+  });
+
+  test('after hello_server hangs up the client says so and offers a new connection; the run is "Exited (code 0)"', async () => {
+    const s = current();
+    const frame = await s.workbench.webview();
+    await frame.locator('.client-connect').click();
+    const card = frame.locator('.client-card[data-client="1"]');
+    await waitFor('the greeting', async () => (await card.locator('.client-line.received .client-line-text').allInnerTexts()).some((t) => t.startsWith('Hello World!')), { timeoutMs: 30_000 });
+    await waitFor('the hang-up note', async () => card.locator('.client-hungup').isVisible(), { timeoutMs: 30_000 });
+    assert.equal(await card.locator('.client-hungup-text').innerText(), 'The server closed this connection.');
+    assert.equal(await card.locator('.client-again').innerText(), 'New connection');
+    await waitFor('Exited (code 0)', async () => (await frame.locator('.run-phase').innerText()) === 'Exited (code 0)', { timeoutMs: 30_000 });
+    assert.equal(await frame.locator('.run-stop').isDisabled(), true);
+    assert.equal(await card.locator('.client-again').isDisabled(), true, 'nothing to connect to once the program is gone');
+    const opacity = await frame.locator('.run-stop').evaluate((b) => getComputedStyle(b).opacity);
+    assert.ok(Number(opacity) < 0.7, `a disabled button looks disabled (opacity ${opacity})`);
+    await s.screenshot('panel-truth-exited-1400x900');
+  });
+
+  test('closing the panel keeps the program running and says how to stop it or bring the panel back', async () => {
+    const s = current();
+    const { port } = await startHelloServer(s);
+    await s.harness.call('open', { path: FILE });
+    await s.harness.call('command', { id: 'workbench.action.closeEditorsInOtherGroups' });
+    const notice = await s.workbench.waitForNotification(/is still running/);
+    assert.match(notice, /hello_server\.c is still running/);
+    assert.equal(await canBindLoopback(port), false, 'the server still holds its port');
+    assert.match(await s.workbench.statusBarText(), new RegExp(`SockLens: listening :${port}`));
+    await s.screenshot('panel-truth-closed-panel');
+    await s.harness.call('command', { id: 'socklens.showPanel' });
+    const frame = await s.workbench.webview();
+    await waitFor('the panel back with the run', async () => (await frame.locator('.run-phase').innerText()) === 'Running', { timeoutMs: 30_000 });
+    await s.harness.call('command', { id: 'socklens.stop' });
+    await waitFor(`port ${port} free`, () => canBindLoopback(port), { timeoutMs: 30_000 });
+  });
+});
