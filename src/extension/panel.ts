@@ -53,7 +53,6 @@ export class PanelHost implements vscode.Disposable {
       runs.onDidChange((session) => this.onRunChange(session)),
       context.onDidChangeSettings(() => {
         this.post({ type: 'language', language: this.context.language });
-    this.post({ type: 'text-size', size: this.context.settings.panelTextSize });
         this.post({ type: 'text-size', size: this.context.settings.panelTextSize });
       }),
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -184,6 +183,7 @@ export class PanelHost implements vscode.Disposable {
     const session = this.runs.current;
     this.shownSession = session;
     this.post({ type: 'language', language: this.context.language });
+    this.post({ type: 'text-size', size: this.context.settings.panelTextSize });
     this.post({ type: 'reset' });
     this.post({ type: 'run-state', state: session?.state ?? IDLE_STATE });
     if (!session) return;
