@@ -22,7 +22,10 @@ async function startHelloServer(s: VSCodeSession): Promise<{ frame: Frame; port:
   await s.workbench.waitForEditor(FILE);
   await s.workbench.clickCodeLens(/▶ Run server/);
   const port = Number(await s.workbench.answerInputBox((value) => value));
-  const frame = await s.workbench.webview();
+  const frame = await s.workbench.webview(180_000).catch(async (err: unknown) => {
+    await s.screenshot('panel-truth-no-panel');
+    throw err;
+  });
   await waitFor(
     `the panel listening on :${port}`,
     async () =>
