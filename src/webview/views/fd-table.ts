@@ -8,17 +8,18 @@ import { sourceLink } from './problem.js';
 /** Closed rows beyond this many are counted, not drawn: a connection-per-request server makes thousands. */
 export const MAX_CLOSED_ROWS = 100;
 
-const COLUMNS: StringKey[] = [
-  'fd.col.fd',
-  'fd.col.pid',
-  'fd.col.role',
-  'fd.col.local',
-  'fd.col.peer',
-  'fd.col.state',
-  'fd.col.tcp',
-  'fd.col.in',
-  'fd.col.out',
-  'fd.col.line',
+/** The columns: header text, and the class their cells share (the stylesheet lays both out the same way). */
+const COLUMNS: [StringKey, string][] = [
+  ['fd.col.fd', 'fd-number'],
+  ['fd.col.pid', 'fd-pid'],
+  ['fd.col.role', 'fd-role'],
+  ['fd.col.local', 'fd-local'],
+  ['fd.col.peer', 'fd-peer'],
+  ['fd.col.state', 'fd-state'],
+  ['fd.col.tcp', 'fd-tcp'],
+  ['fd.col.in', 'fd-in num'],
+  ['fd.col.out', 'fd-out num'],
+  ['fd.col.line', 'fd-line'],
 ];
 
 /** The open rows and the newest MAX_CLOSED_ROWS closed ones, in creation order; walks back only as far as needed. */
@@ -74,7 +75,7 @@ export class FdTableView {
     }
     const table = el(doc, 'table');
     const headRow = el(doc, 'tr');
-    for (const column of COLUMNS) headRow.append(el(doc, 'th', '', t(column)));
+    for (const [column, cls] of COLUMNS) headRow.append(el(doc, 'th', cls, t(column)));
     table.append(el(doc, 'thead'));
     table.tHead!.append(headRow);
     const body = el(doc, 'tbody');
