@@ -96,3 +96,19 @@ test('the old length of an edited line is recovered from the document after the 
   book.applyEdit('/w/s.c', split, startLineLengthBefore(split, 0, (n) => ['', '', '', 'int', ' x;'][n]));
   assert.deepEqual(book.forFile('/w/s.c'), []);
 });
+
+test('the hover names the socket from the run model: its role and the kernel\'s TCP state', async () => {
+  const { reduceAll, socketKey } = await import('../../src/core/model/runModel');
+  const { socketFacts } = await import('../../src/core/editor/inlineNotes');
+  const { helloServerUntilAccept, callEvent, PID } = await import('./panel-fixtures');
+  const state = reduceAll([
+    ...helloServerUntilAccept(),
+    { v: 2, seq: 20, t: 20, kind: 'tcp-state', pid: PID, fd: 4, state: 'ESTABLISHED', local: '127.0.0.1:9190', peer: '127.0.0.1:50304' },
+  ]);
+  const recv = callEvent(21, { call: 'recv', fd: 4, ret: 5, bytes: 5 });
+  const facts = socketFacts(state.newestByKey.get(socketKey(PID, 4)));
+  assert.deepEqual(facts, { role: 'conversation', tcpState: 'ESTABLISHED' });
+  assert.match(inlineNoteDetails(recv, 'en', facts), /- socket: conversation with one caller \(TCP `ESTABLISHED`\)/);
+  assert.match(inlineNoteDetails(recv, 'ko', facts), /- 소켓: 상대 하나와의 통화 \(TCP `ESTABLISHED`\)/);
+  assert.equal(socketFacts(state.newestByKey.get(socketKey(PID, 9))), undefined);
+});
