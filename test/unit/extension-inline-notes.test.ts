@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CallEvent } from '../../src/core/protocol/events';
-import { InlineNoteBook, inlineNoteDetails, inlineNoteFor, inlineNoteText, startLineLengthBefore } from '../../src/core/editor/inlineNotes';
+import { InlineNoteBook, inlineNoteDetails, inlineNoteFor, inlineNoteText, socketFacts, startLineLengthBefore } from '../../src/core/editor/inlineNotes';
+import { reduceAll, socketKey } from '../../src/core/model/runModel';
+import { PID, callEvent, helloServerUntilAccept } from './panel-fixtures';
 
 let seq = 0;
 function call(c: string, extra: Partial<CallEvent> = {}): CallEvent {
@@ -97,10 +99,7 @@ test('the old length of an edited line is recovered from the document after the 
   assert.deepEqual(book.forFile('/w/s.c'), []);
 });
 
-test('the hover names the socket from the run model: its role and the kernel\'s TCP state', async () => {
-  const { reduceAll, socketKey } = await import('../../src/core/model/runModel');
-  const { socketFacts } = await import('../../src/core/editor/inlineNotes');
-  const { helloServerUntilAccept, callEvent, PID } = await import('./panel-fixtures');
+test('the hover names the socket from the run model: its role and the kernel\'s TCP state', () => {
   const state = reduceAll([
     ...helloServerUntilAccept(),
     { v: 2, seq: 20, t: 20, kind: 'tcp-state', pid: PID, fd: 4, state: 'ESTABLISHED', local: '127.0.0.1:9190', peer: '127.0.0.1:50304' },
