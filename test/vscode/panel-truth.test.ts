@@ -63,6 +63,10 @@ describe('The panel says what is true', { timeout: 600_000 }, () => {
     assert.equal(await frame.locator('.conversations .empty').innerText(), 'No conversation is open.');
     assert.equal(await frame.locator('.run-stop').isDisabled(), false);
     await s.screenshot('panel-truth-listening-1400x900');
+    await frame.locator('.fd-table').scrollIntoViewIfNeeded();
+    await s.screenshot('panel-truth-fd-table-1400x900');
+    await frame.locator('.timeline').scrollIntoViewIfNeeded();
+    await s.screenshot('panel-truth-timeline-1400x900');
   });
 
   test('after hello_server hangs up the client says so and offers a new connection; the run is "Exited (code 0)"', async () => {
@@ -85,7 +89,8 @@ describe('The panel says what is true', { timeout: 600_000 }, () => {
   test('closing the panel keeps the program running and says how to stop it or bring the panel back', async () => {
     const s = current();
     const { port } = await startHelloServer(s);
-    await s.harness.call('open', { path: FILE });
+    // the panel is the only editor in the second group: focus the first one and close the others
+    await s.harness.call('command', { id: 'workbench.action.focusFirstEditorGroup' });
     await s.harness.call('command', { id: 'workbench.action.closeEditorsInOtherGroups' });
     const notice = await s.workbench.waitForNotification(/is still running/);
     assert.match(notice, /hello_server\.c is still running/);
