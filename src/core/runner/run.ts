@@ -63,7 +63,7 @@ export interface RunResult {
   error?: string;
 }
 
-interface ClientAddress {
+interface ListenAddress {
   host: string;
   port: number;
   udp: boolean;
@@ -564,7 +564,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     return { ev, fill };
   }
 
-  private clientTarget(req: ClientRequest): ClientAddress | null {
+  private clientTarget(req: ClientRequest): ListenAddress | null {
     if (req.port !== undefined) return { host: req.host ?? '127.0.0.1', port: req.port, udp: req.udp ?? false };
     const candidates = this.model.services.filter((s) => req.udp === undefined || (s.transport === 'udp') === req.udp);
     for (const s of candidates) {
