@@ -88,6 +88,9 @@ describe('The panel says what is true', { timeout: 600_000 }, () => {
 
   test('closing the panel keeps the program running and says how to stop it or bring the panel back', async () => {
     const s = current();
+    // start from one editor group: the earlier panel (its program has exited) goes
+    await s.harness.call('command', { id: 'workbench.action.focusFirstEditorGroup' });
+    await s.harness.call('command', { id: 'workbench.action.closeEditorsInOtherGroups' });
     const { port } = await startHelloServer(s);
     // the panel is the only editor in the second group: focus the first one and close the others
     await s.harness.call('command', { id: 'workbench.action.focusFirstEditorGroup' });
