@@ -17,9 +17,10 @@ async function fits(frame: Frame, selector: string): Promise<boolean[]> {
   return frame.locator(selector).evaluateAll((nodes) => nodes.map((n) => n.scrollWidth <= n.clientWidth + 1));
 }
 
-async function startHelloServer(s: VSCodeSession): Promise<{ frame: Frame; port: number }> {
-  await s.harness.call('open', { path: FILE });
-  await s.workbench.waitForEditor(FILE);
+/** Runs a server fixture for the first time in this session (so its arguments are asked for, with a fresh port). */
+async function startServer(s: VSCodeSession, file: string): Promise<{ frame: Frame; port: number }> {
+  await s.harness.call('open', { path: file });
+  await s.workbench.waitForEditor(file);
   await s.workbench.clickCodeLens(/▶ Run server/);
   const port = Number(await s.workbench.answerInputBox((value) => value));
   const frame = await s.workbench.webview(180_000).catch(async (err: unknown) => {
@@ -52,7 +53,7 @@ describe('The panel says what is true', { timeout: 600_000 }, () => {
 
   test('at 1400×900 the fd table shows all its columns, the timeline file:line, the processes what they do', async () => {
     const s = current();
-    const { frame } = await startHelloServer(s);
+    const { frame } = await startServer(s, FILE);
     const headers = await frame.locator('.fd-table th').allInnerTexts();
     assert.deepEqual(headers, ['fd', 'pid', 'role', 'local address', 'peer address', 'state', 'TCP state (kernel)', 'bytes in', 'bytes out', 'created at']);
     assert.deepEqual(await fits(frame, '.fd-table .table-scroll'), [true], 'the table needs no sideways scrolling');
@@ -91,12 +92,13 @@ describe('The panel says what is true', { timeout: 600_000 }, () => {
     // start from one editor group: the earlier panel (its program has exited) goes
     await s.harness.call('command', { id: 'workbench.action.focusFirstEditorGroup' });
     await s.harness.call('command', { id: 'workbench.action.closeEditorsInOtherGroups' });
-    const { port } = await startHelloServer(s);
+    // echo_server.c keeps serving; hello_server.c would ask no arguments again and reuse a port in TIME_WAIT
+    const { port } = await startServer(s, 'echo_server.c');
     // the panel is the only editor in the second group: focus the first one and close the others
     await s.harness.call('command', { id: 'workbench.action.focusFirstEditorGroup' });
     await s.harness.call('command', { id: 'workbench.action.closeEditorsInOtherGroups' });
     const notice = await s.workbench.waitForNotification(/is still running/);
-    assert.match(notice, /hello_server\.c is still running/);
+    assert.match(notice, /echo_server\.c is still running/);
     assert.equal(await canBindLoopback(port), false, 'the server still holds its port');
     assert.match(await s.workbench.statusBarText(), new RegExp(`SockLens: listening :${port}`));
     await s.screenshot('panel-truth-closed-panel');
