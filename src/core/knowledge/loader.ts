@@ -4,6 +4,7 @@ import type {
   ConstantGroupFile,
   ErrnoEntry,
   FunctionEntry,
+  GlossaryFile,
   KnowledgeBase,
   Misspelling,
   StoryFile,
@@ -68,7 +69,8 @@ export function loadKnowledgeBase(dir: string = findKnowledgeDir()): KnowledgeBa
     misspellings.set(entry.wrong, entry);
   }
   const story = readOptional<StoryFile>(path.join(dir, 'story.json'), { steps: [] }).steps;
-  return { functions, constants, structs, fields, errnos, misspellings, story };
+  const glossary = readOptional<Partial<GlossaryFile>>(path.join(dir, 'glossary.json'), {}).terms ?? [];
+  return { functions, constants, structs, fields, errnos, misspellings, story, glossary };
 }
 
 let cached: KnowledgeBase | undefined;
