@@ -2,7 +2,8 @@
 // .vsix): at the default layout the fd table shows every column (the kernel's TCP state included) and the
 // timeline shows file:line; the processes say what each one is doing; after hello_server hangs up the test client
 // says so and offers a new connection; a program that ended by itself is "Exited (code 0)"; closing the panel
-// leaves a running program running and says how to stop it or come back.
+// leaves a running program running and says how to stop it or come back; Problems from a failed compile clear
+// once a quick fix makes the file compile.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
@@ -107,5 +108,22 @@ describe('The panel says what is true', { timeout: 600_000 }, () => {
     await waitFor('the panel back with the run', async () => (await frame.locator('.run-phase').innerText()) === 'Running', { timeoutMs: 30_000 });
     await s.harness.call('command', { id: 'socklens.stop' });
     await waitFor(`port ${port} free`, () => canBindLoopback(port), { timeoutMs: 30_000 });
+  });
+
+  test('Problems from a failed compile clear once a quick fix makes the file compile, without another Run', async () => {
+    const s = current();
+    await s.harness.call('command', { id: 'workbench.action.focusFirstEditorGroup' });
+    await s.harness.call('open', { path: 'typo_server.c' });
+    await s.workbench.waitForEditor('typo_server.c');
+    await s.workbench.clickCodeLens(/▶ Run server/);
+    await s.workbench.waitForNotification(/did not compile/);
+    await waitFor('the gcc error in Problems', async () => (await s.harness.call('diagnostics', { path: 'typo_server.c' })).some((d) => d.source === 'gcc'));
+    await s.workbench.goToLineColumn(11, 8);
+    await s.page.keyboard.press('Control+.');
+    const fix = s.page.locator('.action-widget .monaco-list-row', { hasText: "Apply the compiler's suggestion" }).first();
+    await fix.waitFor({ state: 'visible', timeout: 30_000 });
+    await s.page.keyboard.press('Enter');
+    await waitFor('Problems to clear after the fix (saved and compiled again)', async () => (await s.harness.call('diagnostics', { path: 'typo_server.c' })).every((d) => d.source !== 'gcc'), { timeoutMs: 60_000 });
+    await s.screenshot('panel-truth-fixed-compile');
   });
 });
