@@ -4,7 +4,8 @@ import type { Run } from '../core/runner/run';
 import { EVENT_SCHEMA_VERSION, type SockLensEvent } from '../core/protocol/events';
 import type { RunState } from '../core/protocol/messages';
 import { LiveClients } from '../core/editor/liveClients';
-import { RunSummaryTracker } from '../core/editor/runSummary';
+import { initialRunState, reduce } from '../core/model/runModel';
+import { liveClientTarget, runSummary } from '../core/model/queries';
 import type { ClientReport } from '../core/runner/testClient';
 import type { CompileDiagnostics } from './compileDiagnostics';
 import type { SockLensContext } from './context';
@@ -19,7 +20,8 @@ const MAX_KEPT_EVENTS = 200_000;
 
 /** One compile-and-run of one file, from the Run click until its program is gone. */
 export class RunSession implements vscode.Disposable {
-  readonly summary = new RunSummaryTracker();
+  /** The run model of this run (src/core/model): what the status bar, the live client and the panel state read. */
+  readonly model = initialRunState();
   /** Every event of this run as the panel sees it, renumbered (test-client events are merged in). */
   readonly events: SockLensEvent[] = [];
   phase: RunState['phase'] = 'compiling';
@@ -48,7 +50,7 @@ export class RunSession implements vscode.Disposable {
   }
 
   get state(): RunState {
-    const portArg = this.summary.summary.listeningPorts[0];
+    const portArg = runSummary(this.model).listeningPorts[0];
     return {
       phase: this.phase,
       file: vscode.workspace.asRelativePath(this.uri, false),
@@ -60,7 +62,7 @@ export class RunSession implements vscode.Disposable {
 
   add(event: SockLensEvent): void {
     const renumbered = { ...event, seq: ++this.seq } as SockLensEvent;
-    this.summary.apply(renumbered);
+    reduce(this.model, renumbered);
     this.events.push(renumbered);
     if (this.events.length > MAX_KEPT_EVENTS) this.events.splice(0, this.events.length - MAX_KEPT_EVENTS);
     this.onEvent(this, renumbered);
@@ -72,7 +74,7 @@ export class RunSession implements vscode.Disposable {
 
   /** Opens a panel test client to the program's first listening address (TCP) or bound UDP address, over loopback. */
   connectClient(id: number): void {
-    const target = loadEngine().liveClientTarget(this.events);
+    const target = liveClientTarget(this.model);
     if (!target.ok) {
       this.add({
         v: EVENT_SCHEMA_VERSION,
@@ -110,11 +112,31 @@ export class RunController implements vscode.Disposable {
   /** Every event of the current run, in order. */
   readonly onEvent = this.eventEmitter.event;
 
+  private readonly saveListener: vscode.Disposable;
+
   constructor(
     private readonly context: SockLensContext,
     private readonly diagnostics: CompileDiagnostics,
     private readonly programArguments: ProgramArguments,
-  ) {}
+  ) {
+    this.saveListener = vscode.workspace.onDidSaveTextDocument((document) => void this.recheckCompile(document));
+  }
+
+  /**
+   * A file whose last compile failed or warned is compiled again when it is saved (a quick fix saves too), so
+   * Problems shows what is still wrong — and nothing once it compiles — without waiting for the next Run.
+   */
+  private async recheckCompile(document: vscode.TextDocument): Promise<void> {
+    if (!vscode.workspace.isTrusted || !this.diagnostics.hasShown(document.uri) || this.isRunning(document.uri)) return;
+    const settings = this.context.settings;
+    try {
+      const result = await loadEngine().compileProgram({ source: document.uri.fsPath, compiler: settings.compilerPath, flags: settings.compilerFlags });
+      if (this.diagnostics.hasShown(document.uri)) this.diagnostics.show(document.uri, result.diagnostics);
+      if (result.ok && !result.diagnostics.length) this.diagnostics.clear(document.uri);
+    } catch {
+      // no compiler or an unsupported platform: the next Run says so; the old diagnostics stay
+    }
+  }
 
   get current(): RunSession | undefined {
     return this.session;
@@ -278,6 +300,7 @@ export class RunController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.saveListener.dispose();
     // Synchronous on purpose: at deactivation or window close there is no time to wait for a graceful stop.
     this.session?.dispose();
     this.session?.terminal?.dispose();

@@ -2,7 +2,7 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClientReport } from '../runner/testClient';
-import type { LiveTransport } from './liveClientTarget';
+import type { LiveTransport } from '../model/queries';
 
 /** At most this many panel clients at once. */
 export const MAX_LIVE_CLIENTS = 16;

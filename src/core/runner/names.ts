@@ -91,7 +91,6 @@ export function socketFlagNames(n: number): string {
 }
 
 export const isStreamType = (n: number): boolean => (n & 0xf) === 1;
-export const isDatagramType = (n: number): boolean => (n & 0xf) === 2;
 
 const ERRNO_NAMES = new Map<number, string>();
 for (const [name, value] of Object.entries(os.constants.errno)) {

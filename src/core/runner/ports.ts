@@ -1,5 +1,6 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
+import { isInet, parseAddress } from '../model/address';
 import type { ProblemHolder, TcpStateName } from '../protocol/events';
 import { runCommand } from './compiler';
 import { processesHolding, readTcpTables, ticksToMs } from './procNetTcp';
@@ -18,17 +19,11 @@ export function freePort(): Promise<number> {
 
 /** "0.0.0.0:9190" → { host: "0.0.0.0", port: 9190 }; "[::1]:5000" → { host: "::1", port: 5000 }. */
 export function splitAddress(address: string): { host: string; port: number } | null {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(address) ?? /^([\d.]+):(\d+)$/.exec(address);
-  return m ? { host: m[1], port: Number(m[2]) } : null;
+  const parsed = parseAddress(address);
+  return isInet(parsed) ? { host: parsed.host, port: parsed.port } : null;
 }
 
-/** Where a loopback client reaches a server bound to `host`; null for addresses that are not loopback or wildcard. */
-export function loopbackFor(host: string): string | null {
-  if (host === '0.0.0.0' || host.startsWith('127.')) return host === '0.0.0.0' ? '127.0.0.1' : host;
-  if (host === '::' || host === '::1') return '::1';
-  if (host === '::ffff:127.0.0.1') return '127.0.0.1';
-  return null;
-}
+export { loopbackFor } from '../model/address';
 
 /** True when a TCP server (or UDP socket) could bind `host:port` now (with SO_REUSEADDR, as servers do). */
 export function canBind(host: string, port: number, udp = false): Promise<boolean> {

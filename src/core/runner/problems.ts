@@ -1,13 +1,11 @@
 import { knowledgeBase } from '../knowledge/loader';
 import type { KnowledgeBase, ProblemTextKey } from '../knowledge/schema';
+import { isRoutineErrno } from '../protocol/callKinds';
 import type { Bilingual, CallEvent, ProblemHolder } from '../protocol/events';
 import { splitAddress } from './ports';
 
-/** errno values that are part of normal non-blocking or interrupted operation, not problems. */
-const ROUTINE_ERRNOS = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINPROGRESS', 'EINTR', 'EALREADY']);
-
 export function isProblem(ev: CallEvent): boolean {
-  return ev.errno !== null && !ROUTINE_ERRNOS.has(ev.errno);
+  return ev.errno !== null && !isRoutineErrno(ev.errno);
 }
 
 function loadKb(): KnowledgeBase | null {

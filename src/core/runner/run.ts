@@ -9,7 +9,8 @@ import {
 import { callEventOf } from './callEvents';
 import { EventChannel, type TraceConnection } from './channel';
 import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
-import { exitReason, isCrashSignal, isDatagramType } from './names';
+import { initialRunState, reduce, socketOf, type Service } from '../model/runModel';
+import { exitReason, isCrashSignal } from './names';
 import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
 import { ReuseAddrOptions, isProblem, problemOf } from './problems';
 import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
@@ -101,7 +102,9 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   pid: number | null = null;
   argv: string[] = [];
   /** Addresses the program listens on (TCP) or has bound (UDP), as "0.0.0.0:9190". */
-  readonly listening: string[] = [];
+  get listening(): string[] {
+    return this.model.services.map((s) => s.address.text);
+  }
 
   private readonly options: RunOptions;
   private readonly startUs = nowUs();
@@ -125,7 +128,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private readonly seenPids = new Set<number>();
   /** What the runner keeps per traced process, from its hello record on. */
   private readonly processes = new Map<number, TracedProcess>();
-  private readonly listenAddrs: ListenAddress[] = [];
+  /** The run model of the program's calls (src/core/model): its sockets and the addresses it serves on. */
+  private readonly model = initialRunState();
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private exitedEmitted = false;
   private exitedPushed = false;
@@ -442,9 +446,9 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     await Promise.allSettled(this.clientRuns);
     await this.tcpStates?.settle();
     let portsFreed = true;
-    if (checkPorts && this.listenAddrs.length) {
+    if (checkPorts && this.model.services.length) {
       portsFreed = await waitFor(async () => {
-        for (const a of this.listenAddrs) if (!(await portReleased(a.host, a.port, a.udp))) return false;
+        for (const s of this.model.services) if (!(await portReleased(s.address.host, s.address.port, s.transport === 'udp'))) return false;
         return true;
       }, 3000, 50);
     }
@@ -499,18 +503,15 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const known = this.processes.get(r.pid);
     const proc = known ?? this.processOf(r.pid);
     proc.isProgram = exe === this.binary;
-    // a forked child starts with its parent's descriptors; an exec'd image keeps its own
-    const parent = this.processes.get(ppid);
-    if (parent && !known) proc.sockTypes = parent.sockTypes.slice();
     if (r.pid !== this.pid) {
-      this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, r.tUs - this.startUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] });
+      reduce(this.model, this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, r.tUs - this.startUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] }));
     }
   }
 
   /** The process's state, made on its first record (its hello, unless that was lost). */
   private processOf(pid: number): TracedProcess {
     let proc = this.processes.get(pid);
-    if (!proc) this.processes.set(pid, (proc = { isProgram: false, sockTypes: newSocketTypes(), lastSrc: null }));
+    if (!proc) this.processes.set(pid, (proc = { isProgram: false, lastSrc: null }));
     return proc;
   }
 
@@ -518,7 +519,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const ev = this.enqueue(callEventOf(r));
     ev.t = Math.max(0, r.tUs - this.startUs);
     const proc = this.processOf(ev.pid);
-    this.trackSockets(ev, r, proc.sockTypes);
+    reduce(this.model, ev);
     this.reuseAddr.observe(ev);
     if (ev.call === 'fork' && ev.ret > 0) this.expectedPids.add(ev.ret);
     const lines = this.lines;
@@ -561,7 +562,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const port = call.errno === 'EADDRINUSE' && call.local ? splitAddress(call.local)?.port : undefined;
     if (port !== undefined) {
       this.hold(ev);
-      const udp = isDatagramType(this.socketType(call.pid, call.fd ?? -1));
+      const udp = socketOf(this.model, call.pid, call.fd)?.datagram ?? false;
       void portHolders(port, udp).then((h) => {
         holders = h;
         fill();
@@ -572,56 +573,12 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     return { ev, fill };
   }
 
-  private socketType(pid: number, fd: number): number {
-    return (fd >= 0 && this.processes.get(pid)?.sockTypes[fd]) || 0;
-  }
-
-  private trackSockets(ev: CallEvent, r: TracerRecord, types: number[]): void {
-    if (ev.ret < 0) return;
-    const newFd = r.newFd;
-    switch (r.call) {
-      case 'socket':
-        types[newFd] = r.arg(1);
-        break;
-      case 'socketpair':
-        for (const fd of r.fds()) types[fd] = r.arg(1);
-        break;
-      case 'accept':
-      case 'accept4':
-        types[newFd] = 1;
-        break;
-      case 'dup':
-      case 'dup2':
-      case 'dup3':
-      case 'fcntl':
-        if (newFd >= 0 && r.fd >= 0 && types[r.fd]) types[newFd] = types[r.fd];
-        break;
-      case 'close':
-        if (r.fd >= 0) types[r.fd] = 0;
-        break;
-      case 'listen':
-        this.noteListening(ev.local, false);
-        break;
-      case 'bind':
-        if (isDatagramType(this.socketType(ev.pid, r.fd))) this.noteListening(ev.local, true);
-        break;
-    }
-  }
-
-  private noteListening(address: string | undefined, udp: boolean): void {
-    const parsed = address ? splitAddress(address) : null;
-    if (!parsed || parsed.port === 0) return;
-    if (this.listenAddrs.some((a) => a.host === parsed.host && a.port === parsed.port && a.udp === udp)) return;
-    this.listenAddrs.push({ ...parsed, udp });
-    this.listening.push(address!);
-  }
-
   private clientTarget(req: ClientRequest): ListenAddress | null {
     if (req.port !== undefined) return { host: req.host ?? '127.0.0.1', port: req.port, udp: req.udp ?? false };
-    const candidates = this.listenAddrs.filter((a) => req.udp === undefined || a.udp === req.udp);
-    for (const a of candidates) {
-      const host = loopbackFor(a.host);
-      if (host) return { host, port: a.port, udp: a.udp };
+    const candidates = this.model.services.filter((s) => req.udp === undefined || (s.transport === 'udp') === req.udp);
+    for (const s of candidates) {
+      const host = loopbackFor(s.address.host);
+      if (host) return { host, port: s.address.port, udp: s.transport === 'udp' };
     }
     return null;
   }
@@ -629,31 +586,24 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private maybeStartAutoClient(ev: CallEvent, r: TracerRecord): void {
     const req = this.options.client;
     if (!req || this.autoClientStarted || ev.ret < 0) return;
-    const udpBind = r.call === 'bind' && isDatagramType(this.socketType(ev.pid, r.fd));
+    const udpBind = r.call === 'bind' && (socketOf(this.model, ev.pid, ev.fd)?.datagram ?? false);
     if (r.call !== 'listen' && !udpBind) return;
     this.autoClientStarted = true;
-    const parsed = ev.local ? splitAddress(ev.local) : null;
-    const host = parsed ? loopbackFor(parsed.host) : null;
-    if (!parsed || !host) {
+    const service: Service | undefined = this.model.services.find((s) => s.pid === ev.pid && s.fd === ev.fd);
+    const host = service ? loopbackFor(service.address.host) : null;
+    if (!service || !host) {
       this.pushRunner({ kind: 'client', client: 0, action: 'error', message: `the test client only uses loopback; the program is bound to ${ev.local ?? 'an unknown address'}` });
       return;
     }
-    void this.connectClient({ ...req, host, port: parsed.port, udp: udpBind }).catch(() => undefined);
+    void this.connectClient({ ...req, host, port: service.address.port, udp: udpBind }).catch(() => undefined);
   }
 }
 
 interface TracedProcess {
   /** Whether the process's current image is the compiled program (an exec'd one keeps its pid, not its binary). */
   isProgram: boolean;
-  /** The socket type (SOCK_STREAM, SOCK_DGRAM …) of each open socket descriptor, 0 or a hole for none. */
-  sockTypes: number[];
   /** Where its last traced call came from (a crash report points there). */
   lastSrc: SourceLocation | null;
-}
-
-/** Holey from the start, as descriptors fill it out of order: every process's array then has the same shape. */
-function newSocketTypes(): number[] {
-  return new Array<number>(16);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

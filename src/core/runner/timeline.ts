@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
+import { initialRunState, reduce, socketKey } from '../model/runModel';
 import type { CallEvent, SockLensEvent, TcpStateEvent } from '../protocol/events';
 import { formatDiagnostic } from './diagnostics';
 import { previewText } from './names';
@@ -38,6 +39,7 @@ const WORDS = {
     tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', waitingOnly: '{waiting} waiting',
     afterClose: 'after close', expires: 'expires in about {s} s', forgotten: 'the kernel has let the connection go',
     repeated: '… the same call {n} times in all',
+    roles: { socket: 'socket', listening: 'listening', conversation: 'conversation', client: 'client', udp: 'UDP', epoll: 'epoll' },
   },
   ko: {
     bytes: '바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
@@ -50,6 +52,7 @@ const WORDS = {
     tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', waitingOnly: '{waiting}개 연결 대기',
     afterClose: '닫은 뒤', expires: '약 {s}초 뒤 사라짐', forgotten: '커널도 이 연결을 잊었습니다',
     repeated: '… 같은 호출이 모두 {n}번',
+    roles: { socket: '소켓', listening: '연결 대기', conversation: '통화', client: '클라이언트', udp: 'UDP', epoll: 'epoll' },
   },
 } as const;
 type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
@@ -204,8 +207,8 @@ export interface TimelineOptions {
 }
 
 /** "kernel: fd 3 LISTEN 127.0.0.1:9190 (1 waiting · queue of 5)", "kernel: fd 4 TIME_WAIT after close … (expires in about 60 s)". */
-function tcpStateText(ev: TcpStateEvent, w: Words): string {
-  const head = `${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${ev.closed ? ` ${w.afterClose}` : ''}`;
+function tcpStateText(ev: TcpStateEvent, w: Words, role: string | undefined): string {
+  const head = `${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${role ? ` (${role})` : ''}${ev.closed ? ` ${w.afterClose}` : ''}`;
   if (ev.state === 'CLOSE' && ev.closed) return `${head}: ${w.forgotten}`;
   if (ev.state === 'LISTEN') {
     const waiting = ev.acceptQueue ?? 0;
@@ -219,10 +222,12 @@ function tcpStateText(ev: TcpStateEvent, w: Words): string {
 /** Turns events into the readable `socklens run` timeline, one or more lines each (none for some). */
 export class TimelinePrinter {
   private readonly sources = new SourceText();
-  private mainPid: number | null = null;
+  /** The run so far (src/core/model): which process is the main one, what each descriptor is. */
+  private readonly run = initialRunState();
   constructor(private readonly o: TimelineOptions) {}
 
   lines(ev: SockLensEvent): string[] {
+    reduce(this.run, ev);
     const p = this.o.painter;
     const lang = this.o.lang;
     const w = WORDS[lang];
@@ -236,14 +241,13 @@ export class TimelinePrinter {
         }), ...(ev.ok ? [p.dim(ev.cached ? w.cached : w.compiled)] : [p.red(w.compileFailed)])];
       case 'process-started':
         if (ev.ppid === null) {
-          this.mainPid = ev.pid;
           return [p.bold(`▶ ${ev.argv.join(' ')}`) + p.dim(`  (pid ${ev.pid})`)];
         }
         return [p.dim(`  ${fill(w.processStarted, { pid: ev.pid, ppid: ev.ppid })}`)];
       case 'call': {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
         const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
-        const who = ev.pid !== this.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${w.thread} ${ev.tid}] `) : '';
+        const who = ev.pid !== this.run.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${w.thread} ${ev.tid}] `) : '';
         return [`${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine, lang)}`];
       }
       case 'stdout':
@@ -276,8 +280,11 @@ export class TimelinePrinter {
         }
         return [];
       }
-      case 'tcp-state':
-        return [p.dim(`${''.padEnd(20)} ${ev.pid !== this.mainPid ? `[${ev.pid}] ` : ''}${tcpStateText(ev, w)}`)];
+      case 'tcp-state': {
+        const role = this.run.newestByKey.get(socketKey(ev.pid, ev.fd))?.role;
+        const who = ev.pid !== this.run.mainPid ? `[${ev.pid}] ` : '';
+        return [p.dim(`${''.padEnd(20)} ${who}${tcpStateText(ev, w, role ? w.roles[role] : undefined)}`)];
+      }
       case 'repeated':
         return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: ev.repeats })}`)];
       case 'stopped':

@@ -1,6 +1,6 @@
 // Run state, Stop/Restart, compile result and how the run ended.
 import { button, el, setText } from '../dom.js';
-import { isCrash, mainExit, type PanelModel } from '../model.js';
+import { isCrash, mainExit, mainService, type PanelModel } from '../model.js';
 import { baseName } from '../describe.js';
 import type { ViewContext } from './context.js';
 
@@ -24,7 +24,10 @@ export class HeaderView {
     this.status = el(doc, 'div', 'run-status');
     this.status.setAttribute('role', 'status');
     const line = el(doc, 'div', 'run-line');
-    line.append(this.phase, this.details, this.stop, this.restart);
+    // the buttons come first and keep their place: the details after them grow and shrink with the run
+    const actions = el(doc, 'span', 'run-actions');
+    actions.append(this.stop, this.restart);
+    line.append(this.phase, actions, this.details);
     this.root.append(this.title, line, this.status);
   }
 
@@ -32,8 +35,9 @@ export class HeaderView {
     const t = this.ctx.t();
     const run = this.ctx.run();
     setText(this.title, t('panel.title'));
-    setText(this.phase, t(`run.phase.${run.phase}`));
-    this.phase.className = `run-phase phase-${run.phase}`;
+    const phase = this.phaseLabel();
+    setText(this.phase, phase.text);
+    this.phase.className = `run-phase phase-${phase.tone}`;
     const parts: string[] = [];
     if (run.file) parts.push(baseName(run.file));
     if (run.pid !== undefined) parts.push(t('run.pid', { pid: run.pid }));
@@ -46,6 +50,19 @@ export class HeaderView {
     this.restart.disabled = run.phase === 'idle' || !run.file;
     setText(this.status, this.statusText());
     this.status.className = `run-status${this.failed() ? ' is-error' : ''}`;
+  }
+
+  /** What the run is: a program that ended by itself "Exited (code 0)", a crash, or one the user stopped. */
+  private phaseLabel(): { text: string; tone: string } {
+    const t = this.ctx.t();
+    const run = this.ctx.run();
+    const model = this.ctx.model();
+    if (run.phase !== 'stopped') return { text: t(`run.phase.${run.phase}`), tone: run.phase };
+    if (model.compile.state === 'failed') return { text: t('run.phase.compileFailed'), tone: 'failed' };
+    const exit = mainExit(model);
+    if (exit?.signal) return isCrash(exit) ? { text: t('run.phase.crashed', { signal: exit.signal }), tone: 'failed' } : { text: t('run.phase.stopped'), tone: 'stopped' };
+    if (exit?.code !== undefined && exit.code !== null) return { text: t('run.phase.exited', { code: exit.code }), tone: exit.code === 0 ? 'exited' : 'failed' };
+    return { text: t('run.phase.stopped'), tone: 'stopped' };
   }
 
   private failed(): boolean {
@@ -72,7 +89,7 @@ export class HeaderView {
       else lines.push(exit.reason);
     }
     // only a program that got a port can give it back (a bind that failed with EADDRINUSE got none)
-    if (model.stopped && model.serviceAddress !== undefined) {
+    if (model.stopped && mainService(model) !== undefined) {
       const waitS = timeWaitLeft(model);
       if (!model.stopped.portsFreed) lines.push(t('run.portsHeld'));
       else lines.push(waitS > 0 ? t('run.portsTimeWait', { seconds: waitS }) : t('run.portsFreed'));

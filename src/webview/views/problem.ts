@@ -1,5 +1,5 @@
 // One problem drawn as text: what failed, what it means, who holds the port, what to try.
-import { el } from '../dom.js';
+import { el, withCode } from '../dom.js';
 import type { Problem } from '../model.js';
 import type { ProblemHolder } from '../../core/protocol/events.js';
 import type { ViewContext } from './context.js';
@@ -21,12 +21,12 @@ export function renderProblem(ctx: ViewContext, problem: Problem): HTMLElement {
     (problem.call !== undefined && problem.errno !== undefined
       ? t('problems.failedCall', { call: problem.call, errno: problem.errno })
       : (problem.code ?? ''));
-  box.append(el(ctx.doc, 'div', 'problem-message', headline));
-  if (problem.explanation) box.append(el(ctx.doc, 'div', 'problem-explanation', problem.explanation[lang]));
+  box.append(withCode(ctx.doc, el(ctx.doc, 'div', 'problem-message'), headline));
+  if (problem.explanation) box.append(withCode(ctx.doc, el(ctx.doc, 'div', 'problem-explanation'), problem.explanation[lang]));
   if (problem.holder && problem.holder.length > 0) {
     box.append(el(ctx.doc, 'div', 'problem-holder', t('problems.holder', { holder: problem.holder.map((h) => holderText(h, lang)).join(', ') })));
   }
-  if (problem.advice) box.append(el(ctx.doc, 'div', 'problem-advice', t('problems.advice', { advice: problem.advice[lang] })));
+  if (problem.advice) box.append(withCode(ctx.doc, el(ctx.doc, 'div', 'problem-advice'), t('problems.advice', { advice: problem.advice[lang] })));
   if (problem.src) box.append(sourceLink(ctx, problem.src.file, problem.src.line, problem.src.function));
   return box;
 }
