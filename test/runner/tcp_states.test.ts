@@ -90,8 +90,8 @@ test('the kernel view of a server: LISTEN with a caller on hold, ESTABLISHED, CL
 
   const printer = new TimelinePrinter({ painter: NO_COLORS, lang: 'en' });
   const lines = r.events.flatMap((e) => printer.lines(e));
-  assert.ok(lines.some((l) => l.includes(`kernel: fd 3 LISTEN 127.0.0.1:${port} (1 waiting · queue of 3)`)), lines.join('\n'));
-  assert.ok(lines.some((l) => /kernel: fd 4 TIME_WAIT after close 127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+ \(expires in about (59|60) s\)/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes(`kernel: fd 3 LISTEN (listening) 127.0.0.1:${port} (1 waiting · queue of 3)`)), lines.join('\n'));
+  assert.ok(lines.some((l) => /kernel: fd 4 TIME_WAIT \(conversation\) after close 127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+ \(expires in about (59|60) s\)/.test(l)), lines.join('\n'));
 });
 
 test('probe (Linux): TIME_WAIT blocks a new bind without SO_REUSEADDR; with it only when the old server had set it too', async () => {
