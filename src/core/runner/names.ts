@@ -30,6 +30,16 @@ const EPOLL_EVENTS: [number, string][] = [
   [0x1, 'EPOLLIN'], [0x2, 'EPOLLPRI'], [0x4, 'EPOLLOUT'], [0x8, 'EPOLLERR'], [0x10, 'EPOLLHUP'], [0x2000, 'EPOLLRDHUP'],
   [0x10000000, 'EPOLLEXCLUSIVE'], [0x40000000, 'EPOLLONESHOT'], [0x80000000, 'EPOLLET'],
 ];
+/** getaddrinfo/getnameinfo results (glibc's netdb.h). */
+const GAI_ERRORS: Record<number, string> = {
+  [-1]: 'EAI_BADFLAGS', [-2]: 'EAI_NONAME', [-3]: 'EAI_AGAIN', [-4]: 'EAI_FAIL', [-5]: 'EAI_NODATA', [-6]: 'EAI_FAMILY',
+  [-7]: 'EAI_SOCKTYPE', [-8]: 'EAI_SERVICE', [-9]: 'EAI_ADDRFAMILY', [-10]: 'EAI_MEMORY', [-11]: 'EAI_SYSTEM', [-12]: 'EAI_OVERFLOW',
+};
+const AI_FLAGS: [number, string][] = [
+  [0x1, 'AI_PASSIVE'], [0x2, 'AI_CANONNAME'], [0x4, 'AI_NUMERICHOST'], [0x8, 'AI_V4MAPPED'], [0x10, 'AI_ALL'],
+  [0x20, 'AI_ADDRCONFIG'], [0x400, 'AI_NUMERICSERV'],
+];
+const NI_FLAGS: [number, string][] = [[0x1, 'NI_NUMERICHOST'], [0x2, 'NI_NUMERICSERV'], [0x4, 'NI_NOFQDN'], [0x8, 'NI_NAMEREQD'], [0x10, 'NI_DGRAM']];
 
 function named(table: Record<number, string>, n: number): string {
   return table[n] ?? String(n);
@@ -74,6 +84,9 @@ export const fcntlCommandName = (n: number): string => named(FCNTL_CMDS, n);
 export const shutdownName = (n: number): string => named(SHUTDOWN_HOW, n);
 export const epollOpName = (n: number): string => named(EPOLL_OPS, n);
 export const epollEventNames = (n: number): string => bitNames(EPOLL_EVENTS, n);
+export const gaiErrorName = (n: number): string => named(GAI_ERRORS, n);
+export const addrinfoFlagNames = (n: number): string => bitNames(AI_FLAGS, n);
+export const nameinfoFlagNames = (n: number): string => bitNames(NI_FLAGS, n);
 
 /** "SOCK_STREAM", "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC". */
 export function typeName(n: number): string {
