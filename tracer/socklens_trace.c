@@ -433,11 +433,14 @@ static void atfork_child(void) {
   chan_connect();
 }
 
+static void trace_standard_streams(void);
+
 __attribute__((constructor)) static void sl_init(void) {
   int saved = errno;
   setvbuf(stdout, NULL, _IOLBF, 0); /* through a pipe printf would otherwise arrive only at exit */
   dl_iterate_phdr(find_main_exe, NULL);
   ring_map();
+  if (__atomic_load_n(&ring, __ATOMIC_RELAXED)) trace_standard_streams();
   send_hello();
   chan_connect();
   pthread_atfork(NULL, NULL, atfork_child);
@@ -1525,13 +1528,75 @@ EXPORT int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, s
  * programs use on such streams note their caller, so those records carry the program's line. */
 static __thread const void *stdio_ra;
 
+/* A stream's cookie: its descriptor, and the buffer it was given (glibc's own streams size theirs by st_blksize, 4096
+ * for a socket; a cookie stream would take BUFSIZ), freed when the stream closes. */
+struct sock_stream {
+  int fd;
+  char *buf;
+};
+
 static ssize_t stream_read(void *cookie, char *buf, size_t n) {
   REAL(read)
-  return traced_read(r_read, (int)(intptr_t)cookie, buf, n, stdio_ra);
+  return traced_read(r_read, ((struct sock_stream *)cookie)->fd, buf, n, stdio_ra);
 }
 
 /* As glibc's own file streams do: write until all is written or a call fails, and return what was written. */
 static ssize_t stream_write(void *cookie, const char *buf, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t w = traced_write(((struct sock_stream *)cookie)->fd, buf + done, n - done, stdio_ra);
+    if (w <= 0) break;
+    done += (size_t)w;
+  }
+  return (ssize_t)done;
+}
+
+static int stream_seek(void *cookie, off64_t *pos, int whence) {
+  /* a socket: ESPIPE, as for a file stream */
+  long r = syscall(SYS_lseek, ((struct sock_stream *)cookie)->fd, (long)*pos, whence);
+  if (r < 0) return -1;
+  *pos = r;
+  return 0;
+}
+
+static int stream_close(void *cookie) {
+  struct sock_stream *c = cookie;
+  int r = traced_close(c->fd, stdio_ra);
+  int err = errno;
+  free(c->buf);
+  free(c);
+  errno = err;
+  return r;
+}
+
+EXPORT FILE *fdopen(int fd, const char *mode) {
+  REAL(fdopen)
+  if (in_hook || !is_sock(fd) || !mode || (mode[0] != 'r' && mode[0] != 'w' && mode[0] != 'a')) return r_fdopen(fd, mode);
+  static const cookie_io_functions_t io = { stream_read, stream_write, stream_seek, stream_close };
+  struct stat st;
+  size_t size = syscall(SYS_fstat, fd, &st) == 0 && st.st_blksize > 0 ? (size_t)st.st_blksize : BUFSIZ;
+  struct sock_stream *c = malloc(sizeof *c);
+  char *buf = malloc(size);
+  FILE *fp = c && buf ? fopencookie(c, mode, io) : NULL;
+  if (!fp) {
+    int err = c && buf ? errno : ENOMEM;
+    free(c);
+    free(buf);
+    errno = err;
+    return NULL;
+  }
+  c->fd = fd;
+  c->buf = buf;
+  fp->_fileno = fd;
+  setvbuf(fp, buf, _IOFBF, size);
+  return fp;
+}
+
+/* stdout and stderr write through glibc's internal calls too: when traced, the program's stdout and stderr become
+ * cookie streams on fds 1 and 2 (stdout line-buffered, as above; stderr unbuffered, as glibc's), whose writes go
+ * through traced_write: output records time every line the program prints (and a socket dup2'ed onto fd 1 shows its
+ * writes). The original streams stay open, unused. */
+static ssize_t standard_write(void *cookie, const char *buf, size_t n) {
   size_t done = 0;
   while (done < n) {
     ssize_t w = traced_write((int)(intptr_t)cookie, buf + done, n - done, stdio_ra);
@@ -1541,27 +1606,27 @@ static ssize_t stream_write(void *cookie, const char *buf, size_t n) {
   return (ssize_t)done;
 }
 
-static int stream_seek(void *cookie, off64_t *pos, int whence) {
-  long r = syscall(SYS_lseek, (int)(intptr_t)cookie, (long)*pos, whence); /* a socket: ESPIPE, as for a file stream */
-  if (r < 0) return -1;
-  *pos = r;
-  return 0;
-}
-
-static int stream_close(void *cookie) {
+static int standard_close(void *cookie) {
   return traced_close((int)(intptr_t)cookie, stdio_ra);
 }
 
-EXPORT FILE *fdopen(int fd, const char *mode) {
-  REAL(fdopen)
-  if (in_hook || !is_sock(fd) || !mode || (mode[0] != 'r' && mode[0] != 'w' && mode[0] != 'a')) return r_fdopen(fd, mode);
-  static const cookie_io_functions_t io = { stream_read, stream_write, stream_seek, stream_close };
-  FILE *fp = fopencookie((void *)(intptr_t)fd, mode, io);
-  if (fp) fp->_fileno = fd;
+static FILE *standard_stream(int fd, int mode) {
+  static const cookie_io_functions_t io = { NULL, standard_write, NULL, standard_close };
+  FILE *fp = fopencookie((void *)(intptr_t)fd, "w", io);
+  if (!fp) return NULL;
+  fp->_fileno = fd;
+  setvbuf(fp, NULL, mode, 0);
   return fp;
 }
 
-/* The stdio calls that move a socket stream's bytes or close it, noting their caller for the records they cause. */
+static void trace_standard_streams(void) {
+  FILE *out = standard_stream(1, _IOLBF), *err = standard_stream(2, _IONBF);
+  if (out) stdout = out;
+  if (err) stderr = err;
+}
+
+/* The stdio calls that move a socket stream's or the standard streams' bytes or close them, noting their caller for
+ * the records they cause. */
 #define STDIO_CALL(name, ...)           \
   REAL(name)                             \
   const void *outer = stdio_ra;          \
@@ -1579,6 +1644,22 @@ EXPORT int fclose(FILE *fp) { STDIO_CALL(fclose, fp); }
 EXPORT int fputc(int c, FILE *fp) { STDIO_CALL(fputc, c, fp); }
 EXPORT int fgetc(FILE *fp) { STDIO_CALL(fgetc, fp); }
 EXPORT int vfprintf(FILE *fp, const char *fmt, va_list ap) { STDIO_CALL(vfprintf, fp, fmt, ap); }
+
+EXPORT int puts(const char *s) { STDIO_CALL(puts, s); }
+EXPORT int putchar(int c) { STDIO_CALL(putchar, c); }
+EXPORT int vprintf(const char *fmt, va_list ap) { STDIO_CALL(vprintf, fmt, ap); }
+
+EXPORT int printf(const char *fmt, ...) {
+  REAL(vprintf)
+  const void *outer = stdio_ra;
+  stdio_ra = RA;
+  va_list ap;
+  va_start(ap, fmt);
+  int r = r_vprintf(fmt, ap);
+  va_end(ap);
+  stdio_ra = outer;
+  return r;
+}
 
 EXPORT int fprintf(FILE *fp, const char *fmt, ...) {
   REAL(vfprintf)
