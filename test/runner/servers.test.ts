@@ -150,7 +150,7 @@ test('client with --args auto and nobody listening: ECONNREFUSED with the explan
   const result = await r.run.done;
   assert.equal(result.exitCode, 1);
   assert.equal(r.run.argv[1], '127.0.0.1');
-  assert.deepEqual(r.sequence(), ['22 socket - → 3', '23 connect 3 → ECONNREFUSED', '- exit - → 0']);
+  assert.deepEqual(r.sequence(), ['20 getaddrinfo - → 0', '22 socket - → 3', '23 connect 3 → ECONNREFUSED', '- exit - → 0']);
   const connect = r.calls()[1];
   assert.equal(connect.peer, `127.0.0.1:${r.run.argv[2]}`);
   const problem = r.events.find((e) => e.kind === 'problem') as Extract<SockLensEvent, { kind: 'problem' }>;
@@ -169,7 +169,7 @@ test('client with explicit arguments reaches the server and prints its reply', a
     const r = record({ source: fixture('gai_client.c'), args: ['::1', String(port)] });
     const result = await r.run.done;
     assert.equal(result.exitCode, 0);
-    assert.deepEqual(r.sequence(), ['22 socket - → 3', '23 connect 3 → 0', '28 send 3 → 4', '29 recv 3 → 9', '32 close 3 → 0', '- exit - → 0']);
+    assert.deepEqual(r.sequence(), ['20 getaddrinfo - → 0', '22 socket - → 3', '23 connect 3 → 0', '28 send 3 → 4', '29 recv 3 → 9', '32 close 3 → 0', '- exit - → 0']);
     const connect = r.calls()[1];
     assert.equal(connect.peer, `[::1]:${port}`);
     assert.match(connect.local ?? '', /^\[::1\]:\d+$/);
