@@ -5,8 +5,8 @@
  *
  * Rules it keeps: the program's descriptors are numbered as in an untraced run (the ring file is closed once
  * mapped; the announcement socket lives at a high fd), errno is preserved, no locks (producers reserve slots
- * with an atomic add; the order of reservations is each process's order), real functions are resolved on first
- * use, and its own I/O goes through raw syscalls so it never re-enters. A full ring makes the caller wait, never
+ * with an atomic add; the order of reservations is each process's order), real functions are resolved at
+ * start-up, and its own I/O goes through raw syscalls so it never re-enters. A full ring makes the caller wait, never
  * drops a record, unless the runner is gone, has closed the ring, or has not drained anything for a long time. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -141,13 +141,36 @@ static void mark_sock(int fd, int on) {
 
 /* ---- the real functions ---- */
 
-#define REAL(name)                                                                 \
-  static __typeof__(&name) real_##name;                                            \
-  __typeof__(&name) r_##name = __atomic_load_n(&real_##name, __ATOMIC_RELAXED);     \
-  if (!r_##name) {                                                                 \
-    r_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name);                          \
-    __atomic_store_n(&real_##name, r_##name, __ATOMIC_RELAXED);                     \
+/* Every function hooked, resolved at start-up (a signal handler's first call of one must not need dlsym, which is not
+ * async-signal-safe, and a first call must not cost a lookup between two of the program's calls) and, before that, on
+ * first use (another library's constructor may call one first). */
+#define HOOKED(X)                                                                                                 \
+  X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) X(connect) X(send) X(sendto) X(sendmsg)        \
+  X(sendmmsg) X(recv) X(__recv_chk) X(recvfrom) X(__recvfrom_chk) X(recvmsg) X(recvmmsg) X(read) X(__read_chk)  \
+  X(write) X(readv) X(writev) X(sendfile) X(sendfile64) X(close) X(shutdown) X(setsockopt) X(dup) X(dup2)        \
+  X(dup3) X(fcntl) X(fcntl64) X(fork) X(select) X(pselect) X(poll) X(__poll_chk) X(ppoll) X(__ppoll_chk)        \
+  X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) X(epoll_pwait2) X(getaddrinfo)      \
+  X(getnameinfo) X(fdopen) X(fgets) X(fputs) X(fread) X(fwrite) X(fflush) X(fclose) X(fputc) X(fgetc)           \
+  X(vfprintf) X(puts) X(putchar) X(vprintf) X(sigaction) X(signal) X(exit) X(_exit) X(_Exit)
+
+#define DECLARE_REAL(name) static __typeof__(&name) real_##name;
+HOOKED(DECLARE_REAL)
+
+static inline __attribute__((always_inline)) void *resolve(void **slot, const char *name) {
+  void *f = __atomic_load_n(slot, __ATOMIC_RELAXED);
+  if (!f) {
+    f = dlsym(RTLD_NEXT, name);
+    __atomic_store_n(slot, f, __ATOMIC_RELAXED);
   }
+  return f;
+}
+
+#define REAL(name) __typeof__(&name) r_##name = (__typeof__(&name))resolve((void **)&real_##name, #name);
+#define RESOLVE_REAL(name) resolve((void **)&real_##name, #name);
+
+static void resolve_all(void) {
+  HOOKED(RESOLVE_REAL)
+}
 
 /* ---- the channel ---- */
 
@@ -438,6 +461,7 @@ static void trace_standard_streams(void);
 __attribute__((constructor)) static void sl_init(void) {
   int saved = errno;
   setvbuf(stdout, NULL, _IOLBF, 0); /* through a pipe printf would otherwise arrive only at exit */
+  resolve_all();
   dl_iterate_phdr(find_main_exe, NULL);
   ring_map();
   if (__atomic_load_n(&ring, __ATOMIC_RELAXED)) trace_standard_streams();
