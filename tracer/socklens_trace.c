@@ -151,7 +151,7 @@ static void mark_sock(int fd, int on) {
   X(dup3) X(fcntl) X(fcntl64) X(fork) X(select) X(pselect) X(poll) X(__poll_chk) X(ppoll) X(__ppoll_chk)        \
   X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) X(epoll_pwait2) X(getaddrinfo)      \
   X(getnameinfo) X(fdopen) X(fgets) X(fputs) X(fread) X(fwrite) X(fflush) X(fclose) X(fputc) X(fgetc)           \
-  X(vfprintf) X(puts) X(putchar) X(vprintf) X(sigaction) X(signal) X(exit) X(_exit) X(_Exit)
+  X(vfprintf) X(puts) X(putchar) X(vprintf) X(freopen) X(freopen64) X(sigaction) X(signal) X(exit) X(_exit) X(_Exit)
 
 #define DECLARE_REAL(name) static __typeof__(&name) real_##name;
 HOOKED(DECLARE_REAL)
@@ -1643,10 +1643,35 @@ static FILE *standard_stream(int fd, int mode) {
   return fp;
 }
 
+static FILE *original_stdout, *original_stderr, *traced_stdout, *traced_stderr;
+
 static void trace_standard_streams(void) {
-  FILE *out = standard_stream(1, _IOLBF), *err = standard_stream(2, _IONBF);
-  if (out) stdout = out;
-  if (err) stderr = err;
+  original_stdout = stdout;
+  original_stderr = stderr;
+  traced_stdout = standard_stream(1, _IOLBF);
+  traced_stderr = standard_stream(2, _IONBF);
+  if (traced_stdout) stdout = traced_stdout;
+  if (traced_stderr) stderr = traced_stderr;
+}
+
+/* freopen of stdout or stderr (redirecting the program's output to a file) re-opens glibc's own stream, which the
+ * program gets back as stdout or stderr; glibc cannot re-open a cookie stream. Its lines are not timed from then on. */
+static FILE *untraced_standard_stream(FILE *fp) {
+  REAL(fflush)
+  if (!fp || (fp != traced_stdout && fp != traced_stderr)) return fp;
+  r_fflush(fp);
+  if (fp == traced_stdout) return stdout = original_stdout;
+  return stderr = original_stderr;
+}
+
+EXPORT FILE *freopen(const char *path, const char *mode, FILE *fp) {
+  REAL(freopen)
+  return r_freopen(path, mode, untraced_standard_stream(fp));
+}
+
+EXPORT FILE *freopen64(const char *path, const char *mode, FILE *fp) {
+  REAL(freopen64)
+  return r_freopen64(path, mode, untraced_standard_stream(fp));
 }
 
 /* The stdio calls that move a socket stream's or the standard streams' bytes or close them, noting their caller for

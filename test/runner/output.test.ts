@@ -1,14 +1,19 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SockLensEvent } from '../../src/core/protocol/events';
 import { EventChannel } from '../../src/core/runner/channel';
 import { outputWriteOf, type OutputWrite } from '../../src/core/runner/callEvents';
 import { compileProgram } from '../../src/core/runner/compiler';
 import { FLAG_HAS_PC } from '../../src/core/runner/records';
 import { ensureTracer } from '../../src/core/runner/tracerBuild';
 import { waitFor } from '../../src/core/runner/processGroup';
-import { fixture } from './helpers';
+import { fixture, record } from './helpers';
 
+type Output = Extract<SockLensEvent, { kind: 'stdout' | 'stderr' }>;
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 test('output records: every write the program makes to stdout and stderr (printf, write, a child\'s), timed on the runner\'s clock', async () => {
@@ -57,5 +62,20 @@ test('output records: every write the program makes to stdout and stderr (printf
     assert.ok(gaps[0] >= 95 && gaps[1] >= 95 && gaps[2] >= 195, `gaps ${gaps.join(' ')} ms`);
   } finally {
     channel.close();
+  }
+});
+
+test('a program that re-opens stdout onto a file with freopen: its lines go to the file, as untraced', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'socklens-freopen-'));
+  try {
+    const file = path.join(dir, 'out.txt');
+    const r = record({ source: fixture('freopen_stdout.c'), args: [file] });
+    const result = await r.run.done;
+    assert.deepEqual([result.exitCode, result.signal], [0, null]);
+    const lines = r.events.filter((e): e is Output => e.kind === 'stdout' || e.kind === 'stderr').map((e) => `${e.kind} ${e.text}`);
+    assert.deepEqual(lines, ['stdout before', 'stderr still stderr']);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'into the file\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
