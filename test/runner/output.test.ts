@@ -8,7 +8,6 @@ import type { SockLensEvent } from '../../src/core/protocol/events';
 import { EventChannel } from '../../src/core/runner/channel';
 import { outputWriteOf, type OutputWrite } from '../../src/core/runner/callEvents';
 import { compileProgram } from '../../src/core/runner/compiler';
-import { FLAG_HAS_PC } from '../../src/core/runner/records';
 import { ensureTracer } from '../../src/core/runner/tracerBuild';
 import { waitFor } from '../../src/core/runner/processGroup';
 import { fixture, record } from './helpers';
@@ -20,14 +19,14 @@ test('output records: every write the program makes to stdout and stderr (printf
   const compiled = await compileProgram({ source: fixture('output_times.c') });
   assert.ok(compiled.binary, JSON.stringify(compiled.diagnostics));
   const tracer = await ensureTracer();
-  const writes: (OutputWrite & { hasPc: boolean })[] = [];
+  const writes: OutputWrite[] = [];
   const pids: number[] = [];
   let closed = 0;
   const channel = await EventChannel.open({
     opened: () => undefined,
     record: (r) => {
       if (r.call === 'hello') pids.push(r.pid);
-      if (r.call === 'output') writes.push({ ...outputWriteOf(r), hasPc: (r.flags & FLAG_HAS_PC) !== 0 });
+      if (r.call === 'output') writes.push(outputWriteOf(r));
     },
     drained: () => undefined,
     closed: () => closed++,
@@ -54,7 +53,7 @@ test('output records: every write the program makes to stdout and stderr (printf
     const [main, forked] = pids;
     assert.deepEqual(writes.map((w) => [w.pid, w.fd, w.bytes]), [[main, 1, 4], [main, 1, 4], [main, 2, 6], [main, 1, 10], [forked, 1, 6]]);
     // printf's, write's and fprintf's call sites are in the program: the runner can point at the line
-    assert.ok(writes.every((w) => w.hasPc));
+    assert.ok(writes.every((w) => w.pc !== null));
     // CLOCK_MONOTONIC, the clock of process.hrtime: every write falls inside the run as Node measured it
     assert.ok(writes.every((w) => w.tUs >= before && w.tUs <= after), JSON.stringify({ before, after, writes }));
     // each line is timed where it was written (the program pauses 100 ms between them; "four " waits for "five")

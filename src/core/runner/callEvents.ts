@@ -5,7 +5,7 @@ import {
   addrinfoFlagNames, epollEventNames, epollOpName, errnoName, familyName, fcntlCommandName, fileFlagNames, gaiErrorName,
   levelName, msgFlagNames, nameinfoFlagNames, optionName, protocolName, shutdownName, sockaddrText, socketFlagNames, typeName,
 } from './names';
-import { CALL_NAMES, FLAG_CLOSED_SOCKET, FLAG_READY, FLAG_UNREADABLE, type TracedCall, type TracerRecord } from './records';
+import { CALL_NAMES, FLAG_CLOSED_SOCKET, FLAG_HAS_PC, FLAG_READY, FLAG_UNREADABLE, type TracedCall, type TracerRecord } from './records';
 
 /**
  * Per call id (CALL_NAMES order): whether its return value counts bytes moved, whether it counts messages with the
@@ -214,9 +214,11 @@ export interface OutputWrite {
   bytes: number;
   /** When the write returned: CLOCK_MONOTONIC microseconds, the clock of every record's `tUs`. */
   tUs: number;
+  /** Where in the executable the program called printf, puts, fprintf, write … (as a record's `pc`), or null. */
+  pc: number | null;
 }
 
 /** The write an `output` record (r.call === 'output') stands for. */
 export function outputWriteOf(r: TracerRecord): OutputWrite {
-  return { pid: r.pid, fd: r.fd === 2 ? 2 : 1, bytes: r.ret, tUs: r.tUs };
+  return { pid: r.pid, fd: r.fd === 2 ? 2 : 1, bytes: r.ret, tUs: r.tUs, pc: r.flags & FLAG_HAS_PC ? r.pc : null };
 }
