@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events';
+import { isSockLensEvent } from '../../src/core/protocol/messages';
 import { compileProgram } from '../../src/core/runner/compiler';
+import { NO_COLORS, describeCall } from '../../src/core/runner/timeline';
 import { exchange, fixture, freePort, record, startServer, type Recorder } from './helpers';
 
 type Output = Extract<SockLensEvent, { kind: 'stdout' | 'stderr' }>;
@@ -122,6 +124,7 @@ test('a second close and a read after close fail with EBADF and are reported, ti
   // the file that reuses the number afterwards (line 20-22) is not a socket: its read and close are not reported
   assert.deepEqual(r.sequence(), ['13 socket - → 3', '14 close 3 → 0', '15 close 3 → EBADF', '17 read 3 → EBADF', '- exit - → 0']);
   assert.deepEqual(r.calls().map((c) => c.closedSocket ?? false), [false, false, true, true, false]);
+  assert.ok(r.events.every((e) => isSockLensEvent(e)));
   const problems = r.events.filter((e) => e.kind === 'problem');
   assert.deepEqual(problems.map((p) => p.kind === 'problem' && [p.call, p.errno]), [['close', 'EBADF'], ['read', 'EBADF']]);
   const expected = ['close: -1 Bad file descriptor, read: -1 Bad file descriptor', 'file 3 read 0'];
@@ -156,6 +159,7 @@ test('epoll_create (the textbook form) shows the epoll descriptor when it is mad
   const create = r.calls().find((c) => c.call === 'epoll_create')!;
   assert.deepEqual([create.newFd, create.args], [4, { size: 50 }]);
   assert.deepEqual(r.calls().filter((c) => c.call === 'epoll_ctl').map((c) => c.args.epfd), [4, 4, 4]);
+  assert.equal(describeCall(create, NO_COLORS), 'epoll_create(50) → fd 4');
 });
 
 test('getaddrinfo and getnameinfo: arguments, results, and a failure with gai_strerror\'s text', async () => {
@@ -175,4 +179,11 @@ test('getaddrinfo and getnameinfo: arguments, results, and a failure with gai_st
   assert.equal(calls[2].errorText, 'Name or service not known');
   const problem = r.events.find((e) => e.kind === 'problem');
   assert.ok(problem && problem.kind === 'problem' && problem.errno === 'EAI_NONAME' && problem.explanation?.en.includes('AI_NUMERICHOST'));
+  assert.deepEqual(calls.map((c) => describeCall(c, NO_COLORS)), [
+    'getaddrinfo("127.0.0.1", "9190") → 127.0.0.1:9190',
+    'getnameinfo(127.0.0.1:9190) → 127.0.0.1 9190',
+    'getaddrinfo("www.example.invalid", "80") → -2 EAI_NONAME "Name or service not known"',
+  ]);
+  // the panel's validator takes the new fields
+  assert.ok(r.events.every((e) => isSockLensEvent(e)));
 });
