@@ -16,8 +16,8 @@ async function binaryOf(name: string): Promise<string> {
   return compiled.binary;
 }
 
-/** Runs the receiver and then the sender untraced; resolves with the receiver's stdout lines. */
-async function untracedPair(receiver: string, sender: string): Promise<string[]> {
+/** Runs the receiver (a server taking its port) and then the sender untraced; resolves with the receiver's stdout lines. */
+async function untracedPair(receiver: string, sender: string, senderArgs = (port: number): string[] => [String(port)]): Promise<string[]> {
   const port = await freePort();
   const [recvBin, sendBin] = await Promise.all([binaryOf(receiver), binaryOf(sender)]);
   const child = spawn(recvBin, [String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -28,7 +28,7 @@ async function untracedPair(receiver: string, sender: string): Promise<string[]>
   for (let i = 0; i < 100 && spawnSync('ss', ['-Htln', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim() === ''; i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  assert.equal(spawnSync(sendBin, [String(port)]).status, 0);
+  assert.equal(spawnSync(sendBin, senderArgs(port)).status, 0);
   await closed;
   return out.trim().split('\n');
 }
@@ -96,7 +96,8 @@ test('stdio on sockets: fdopen streams read, write, flush and close through trac
     '38 close 5 → 0', // fclose(writefp)
     '40 read 4 → 23', // fgets
     '43 close 4 → 0', // fclose(readfp)
-    '44 close 3 → 0',
+    '44 read 4 → EBADF', // the socket fclose closed
+    '46 close 3 → 0',
     '- exit - → 0',
   ]);
   const calls = r.calls();
@@ -104,6 +105,9 @@ test('stdio on sockets: fdopen streams read, write, flush and close through trac
   // the stream's buffer is sized as glibc sizes a socket stream's (st_blksize), so the reads ask for the same
   assert.deepEqual(calls.find((c) => c.call === 'read')?.args, { length: 4096 });
   assert.deepEqual(stdoutOf(r), ['from client: FROM CLIENT: thank you', 'fds 4 4']);
+  assert.equal(calls.find((c) => c.call === 'read' && c.errno)?.closedSocket, true);
+  assert.ok(r.events.some((e) => e.kind === 'stderr' && e.text === 'read after fclose: Bad file descriptor'));
+  assert.deepEqual(stdoutOf(r), await untracedPair('fdopen_server.c', 'fdopen_client.c', (p) => ['127.0.0.1', String(p)]));
   assert.deepEqual(client.sequence(), [
     '18 socket - → 3',
     '23 connect 3 → 0',
