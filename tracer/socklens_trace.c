@@ -1088,7 +1088,7 @@ EXPORT int dup3(int oldfd, int newfd, int flags) {
 }
 
 static int fcntl_reported(int fd, int cmd) {
-  return is_sock(fd) && (cmd == F_SETFL || cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC);
+  return is_sock(fd) && (cmd == F_SETFL || cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETOWN);
 }
 
 static void report_fcntl(int fd, int cmd, long arg, int r, int err, const void *ra) {
@@ -1096,7 +1096,7 @@ static void report_fcntl(int fd, int cmd, long arg, int r, int err, const void *
   if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) mark_sock(r, 1);
   ev_init(&e, SL_FCNTL, fd, ra);
   e.h.a[0] = cmd; e.h.a[1] = arg;
-  if (r >= 0 && cmd != F_SETFL) e.h.new_fd = r;
+  if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) e.h.new_fd = r;
   ev_send(&e, r, err);
 }
 

@@ -45,6 +45,7 @@ test('recv(MSG_OOB) inside a SIGURG handler is reported, and the signal arrives 
     '43 bind 3 → 0',
     '43 listen 3 → 0',
     '47 accept 3 → 4',
+    '53 fcntl 4 → 0', // F_SETOWN: this process gets the socket's SIGURG
     '56 recv 4 → 3',
     // the handler, run while the main loop was blocked in recv: that recv then fails with EINTR (sa_flags 0)
     '21 recv 4 → 1',
@@ -55,6 +56,7 @@ test('recv(MSG_OOB) inside a SIGURG handler is reported, and the signal arrives 
     '68 close 3 → 0',
     '- exit - → 0',
   ]);
+  assert.deepEqual(r.calls().find((c) => c.call === 'fcntl')?.args, { command: 'F_SETOWN', owner: main });
   const urgent = r.calls().find((c) => c.src?.line === 21)!;
   assert.deepEqual([urgent.args, urgent.data, urgent.src?.function], [{ length: 1, flags: 'MSG_OOB' }, '!', 'on_urgent']);
   assert.deepEqual(stdoutOf(r), ['in band: abc', 'in band: def', 'urgent: !, signals: 1']);

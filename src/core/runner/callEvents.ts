@@ -122,10 +122,13 @@ const ARGS: Partial<Record<TracedCall, ArgsOf>> = {
   }),
   dup2: (r) => ({ newfd: r.arg(0) }),
   dup3: (r) => ({ newfd: r.arg(0), flags: r.arg(1) ? 'O_CLOEXEC' : '0' }),
-  fcntl: (r): Record<string, ArgValue> =>
-    r.arg(0) === 4
-      ? { command: fcntlCommandName(r.arg(0)), flags: fileFlagNames(r.arg(1)), nonblocking: (r.arg(1) & 0o4000) !== 0 }
-      : { command: fcntlCommandName(r.arg(0)), minFd: r.arg(1) },
+  fcntl: (r): Record<string, ArgValue> => {
+    const command = fcntlCommandName(r.arg(0));
+    if (r.arg(0) === 4) return { command, flags: fileFlagNames(r.arg(1)), nonblocking: (r.arg(1) & 0o4000) !== 0 };
+    // F_SETOWN: the process (or, negative, the process group) SIGURG and SIGIO go to; an int in the caller
+    if (r.arg(0) === 8) return { command, owner: r.arg(1) | 0 };
+    return { command, minFd: r.arg(1) };
+  },
   fork: (r) => ({ child: r.ret > 0 ? r.ret : null }),
   select: (r) => ({ nfds: r.arg(2), timeoutMs: selectTimeout(r) }),
   pselect: (r) => ({ nfds: r.arg(2), timeoutMs: selectTimeout(r), sigmask: r.arg(3) !== 0 }),

@@ -23,7 +23,7 @@ const MSG_FLAGS: [number, string][] = [
   [0x80, 'MSG_EOR'], [0x100, 'MSG_WAITALL'], [0x800, 'MSG_CONFIRM'], [0x4000, 'MSG_NOSIGNAL'], [0x8000, 'MSG_MORE'],
 ];
 const O_FLAGS: [number, string][] = [[0o4000, 'O_NONBLOCK'], [0o2000, 'O_APPEND'], [0o20000, 'O_ASYNC'], [0o2, 'O_RDWR'], [0o1, 'O_WRONLY']];
-const FCNTL_CMDS: Record<number, string> = { 0: 'F_DUPFD', 4: 'F_SETFL', 1030: 'F_DUPFD_CLOEXEC' };
+const FCNTL_CMDS: Record<number, string> = { 0: 'F_DUPFD', 4: 'F_SETFL', 8: 'F_SETOWN', 1030: 'F_DUPFD_CLOEXEC' };
 const SHUTDOWN_HOW: Record<number, string> = { 0: 'SHUT_RD', 1: 'SHUT_WR', 2: 'SHUT_RDWR' };
 const EPOLL_OPS: Record<number, string> = { 1: 'EPOLL_CTL_ADD', 2: 'EPOLL_CTL_DEL', 3: 'EPOLL_CTL_MOD' };
 const EPOLL_EVENTS: [number, string][] = [
