@@ -65,6 +65,22 @@ export interface CallEvent extends EventBase {
   readyFds?: number[];
   /** select only, when not empty: the descriptors ready to write. */
   readyWriteFds?: number[];
+  /** The call failed with EBADF on a descriptor that was a socket until this process closed it: the last `close` of this `fd` by this `pid` (or the one an `fclose` made). */
+  closedSocket?: true;
+  /** getaddrinfo, when it succeeded: the results in order, each address with its socket type. */
+  addresses?: ResolvedAddress[];
+  /** getnameinfo, when it succeeded: the host and service it found (absent when not asked for). */
+  host?: string;
+  service?: string;
+  /** getaddrinfo/getnameinfo, when they failed: gai_strerror's text for the code in `errno` (EAI_SYSTEM: and the errno). */
+  errorText?: string;
+}
+
+/** One getaddrinfo result. */
+export interface ResolvedAddress {
+  address: string;
+  /** `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`. */
+  type: string;
 }
 
 /** TCP states as the kernel names them (include/net/tcp_states.h, /proc/net/tcp's `st` column). */

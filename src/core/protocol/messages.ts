@@ -132,7 +132,12 @@ function isCallEvent(e: Obj): e is Obj & CallEvent {
     optional(e.src, isSourceLocation) &&
     optional(e.phase, (p) => p === 'waiting' || p === 'ready') &&
     optional(e.watchFds, (w) => isArrayOf(w, isInt)) &&
-    optional(e.readyFds, (r) => isArrayOf(r, isInt))
+    optional(e.readyFds, (r) => isArrayOf(r, isInt)) &&
+    optional(e.closedSocket, (c) => c === true) &&
+    optional(e.addresses, (list) => isArrayOf(list, (x) => isObj(x) && isStr(x.address) && isStr(x.type))) &&
+    optional(e.host, isStr) &&
+    optional(e.service, isStr) &&
+    optional(e.errorText, isStr)
   );
 }
 

@@ -493,6 +493,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private onRecord(r: TracerRecord): void {
     if (this.ended) return;
     if (r.call === 'hello') this.onHello(r);
+    else if (r.call === 'output') return; // the program's own stdout/stderr writes (outputWriteOf): timing for its lines, not a call
     else this.onCall(r);
   }
 

@@ -83,8 +83,14 @@ class SourceText {
 }
 
 function result(ev: CallEvent, p: Painter, w: Words): string {
-  if (ev.errno) return p.red(`${ev.ret} ${ev.errno}`);
+  if (ev.errno) return p.red(`${ev.ret} ${ev.errno}`) + (ev.errorText ? ` ${quote(ev.errorText)}` : '');
   switch (ev.call) {
+    case 'getaddrinfo':
+      return p.green((ev.addresses ?? []).map((a) => a.address).join(' ') || String(ev.ret));
+    case 'getnameinfo':
+      return p.green([ev.host, ev.service].filter((x) => x !== undefined).join(' ') || String(ev.ret));
+    case 'epoll_create':
+    case 'epoll_create1':
     case 'socket':
     case 'accept':
     case 'accept4':
@@ -171,6 +177,18 @@ export function describeCall(ev: CallEvent, p: Painter, sourceLine = '', lang: L
       break;
     case 'fork':
       inner = '';
+      break;
+    case 'epoll_create':
+      inner = String(a.size);
+      break;
+    case 'epoll_create1':
+      inner = String(a.flags);
+      break;
+    case 'getaddrinfo':
+      inner = [a.node, a.service].map((x) => (x === null ? 'NULL' : `"${x}"`)).join(', ');
+      break;
+    case 'getnameinfo':
+      inner = ev.peer ?? '';
       break;
     case 'exit':
       return a.returnedFromMain ? w.returnFromMain : `exit(${a.code})`;
