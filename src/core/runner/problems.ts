@@ -99,3 +99,46 @@ export function problemOf(ev: CallEvent, holders?: ProblemHolder[]): ProblemDeta
   }
   return details;
 }
+
+/** A count as the timeline prints it: 1,000. */
+function countText(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export type FloodProblem = Omit<ProblemDetails, 'errno'> & { errno?: string };
+
+/** The problem a flood of identical calls names (repeats.ts decides which mistake it is). */
+export function floodProblemOf(first: CallEvent, kind: 'end-of-stream' | 'busy-polling', repeats: number): FloodProblem {
+  const call = `${first.call}()`;
+  const fd = first.fd ?? '?';
+  const n = countText(repeats);
+  const base = { pid: first.pid, call: first.call, ...(first.src ? { src: first.src } : {}) };
+  if (kind === 'end-of-stream') {
+    return {
+      ...base,
+      code: 'end-of-stream',
+      message: {
+        en: `${call} on fd ${fd} returned 0 ${n} times in a row: the peer closed the connection.`,
+        ko: `fd ${fd}의 ${call} 호출이 연달아 ${n}번 0을 반환했습니다: 상대가 연결을 닫았습니다.`,
+      },
+      explanation: {
+        en: `0 from ${call} on a stream socket means end of stream: the peer has closed its side and no more data will come. Treat 0 as the end: stop reading and close(fd).`,
+        ko: `스트림 소켓에서 ${call} 호출이 0을 반환하면 스트림의 끝이라는 뜻입니다. 상대가 자기 쪽을 닫았으므로 데이터는 더 오지 않습니다. 0을 받으면 읽기를 멈추고 close(fd)로 소켓을 닫으세요.`,
+      },
+    };
+  }
+  const errno = first.errno ?? 'EAGAIN';
+  return {
+    ...base,
+    code: 'busy-polling',
+    errno,
+    message: {
+      en: `${call} on fd ${fd} failed with ${errno} ${n} times in a row: the program is busy-polling.`,
+      ko: `fd ${fd}의 ${call} 호출이 연달아 ${n}번 ${errno} 오류로 실패했습니다: 프로그램이 바쁜 대기(busy polling)를 하고 있습니다.`,
+    },
+    explanation: {
+      en: `${errno} on a non-blocking socket means nothing is ready yet. Calling again at once in a loop keeps a CPU core busy while nothing happens. Wait until the socket is ready with select(), poll() or epoll_wait() before calling again, or leave the socket blocking.`,
+      ko: `논블로킹 소켓에서 ${errno} 오류는 아직 준비된 것이 없다는 뜻입니다. 반복문에서 곧바로 다시 호출하면 아무 일도 없는 동안 CPU 코어 하나를 계속 씁니다. 다시 호출하기 전에 select(), poll(), epoll_wait()로 소켓이 준비될 때까지 기다리거나, 소켓을 블로킹 모드로 두세요.`,
+    },
+  };
+}
