@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run } from '../core/runner/run';
 import type { SockLensEvent } from '../core/protocol/events';
+import { shellQuote } from '../core/protocol/shellQuote';
 import type { RunState } from '../core/protocol/messages';
 import type { LiveClients } from '../core/editor/liveClients';
 import { RunSummaryTracker } from '../core/editor/runSummary';
@@ -203,7 +204,7 @@ export class RunController implements vscode.Disposable {
             interrupt: () => void this.stopIfCurrent(session),
             closed: () => void this.stopIfCurrent(session),
           });
-          session.terminal.notice(`$ ${event.argv.join(' ')}`);
+          session.terminal.notice(`$ ${shellQuote(event.argv)}`);
           session.terminal.show();
         }
         this.changed.fire(session);
