@@ -107,7 +107,11 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private readonly startUs = monotonicUs();
   private seq = 0;
   /** Events wait here until they may leave in time order (timeOrder.ts). */
-  private readonly order = new TimeOrder<SockLensEvent>((ev) => this.emitEvent(ev));
+  private readonly order = new TimeOrder<SockLensEvent>(
+    this.startUs,
+    (ev) => this.emitEvent(ev),
+    () => this.channel?.drain(),
+  );
   private readonly clientClock: ClientClock = { mark: () => this.order.mark() };
   /** Floods of identical calls, counted instead of emitted one by one. */
   private readonly repeats = new Repeats({

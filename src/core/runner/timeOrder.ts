@@ -25,6 +25,7 @@ export const ORDER_SLACK_US = 5_000;
 export const ORDER_MAX_WAIT_US = 200_000;
 
 interface Stamped {
+  /** Microseconds since the run's origin. */
   t: number;
 }
 
@@ -47,9 +48,17 @@ export class TimeOrder<E extends Stamped> {
   private readonly marks = new Set<OrderMark>();
   /** Every tracer record stamped before this has been delivered; null while no traced process can be producing. */
   private tracerComplete: number | null = null;
+  private flushing = false;
 
+  /**
+   * `originUs`: the run's origin on the clock (events' `t` count from it; marks and the tracer's progress are
+   * absolute). `catchUp`: reads what lagging sources have (drains the ring) before an event leaves only because it
+   * waited too long: after a stalled event loop the records are there, just not read yet.
+   */
   constructor(
+    private readonly originUs: number,
     private readonly emit: (ev: E) => void,
+    private readonly catchUp: () => void = () => undefined,
     private readonly now: () => number = monotonicUs,
   ) {}
 
@@ -80,35 +89,54 @@ export class TimeOrder<E extends Stamped> {
     return this.held.size > 0;
   }
 
-  /** Stamps `us` (default now) for an event that will be added later with that time. */
+  /** Stamps `us` (default now, absolute) for an event that will be added later with that time. */
   mark(us = this.now()): OrderMark {
     const mark: OrderMark = { us, settle: () => this.marks.delete(mark) };
     this.marks.add(mark);
     return mark;
   }
 
-  /** A traced process may publish records (null: none can, until the next call). */
+  /** Every record a traced process stamped before `us` (absolute) has been delivered (null: none can publish more). */
   tracerDeliveredUpTo(us: number | null): void {
     this.tracerComplete = us;
   }
 
-  /** The time up to which every source has reported. */
+  /** The time up to which every source has reported, as a `t` (relative to the origin). */
   private watermark(now: number): number {
     let limit = this.tracerComplete === null ? now : Math.min(now, this.tracerComplete);
     for (const m of this.marks) if (m.us < limit) limit = m.us;
-    return limit;
+    return limit - this.originUs;
   }
 
   /** Emits what may leave; `all`: every event not held, whatever its time (no source will report more). */
   flush(all = false): void {
+    if (this.flushing) return; // catchUp's drain flushes again
+    this.flushing = true;
+    try {
+      this.leave(all);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private leave(all: boolean): void {
     const q = this.queue;
     const now = this.now();
-    const limit = all ? Infinity : this.watermark(now);
-    const overdue = now - ORDER_MAX_WAIT_US;
+    let limit = all ? Infinity : this.watermark(now);
+    const overdue = now - this.originUs - ORDER_MAX_WAIT_US;
+    let caughtUp = false;
     while (this.head < this.tail) {
       const ev = q[this.head]!;
       if (this.held.size > 0 && this.held.has(ev)) break;
-      if (ev.t > limit && ev.t > overdue) break;
+      if (ev.t > limit) {
+        if (ev.t > overdue) break;
+        if (!caughtUp) {
+          caughtUp = true;
+          this.catchUp(); // may add earlier events before this one
+          limit = this.watermark(now);
+          continue;
+        }
+      }
       // let go of emitted events at once: still referenced, they would outlive young-generation collections
       q[this.head++] = undefined;
       this.emit(ev);
