@@ -47,7 +47,8 @@ test('hello server with --args auto and a test client: exact events, lines, fds,
 
   const kinds = r.events.map((e) => e.kind);
   assert.deepEqual(kinds.slice(0, 3), ['compile-started', 'compile-finished', 'process-started']);
-  assert.deepEqual(kinds.slice(-2), ['exited', 'stopped']);
+  // the client closes once it has read the end of stream, which can come before or after the program's exit
+  assert.deepEqual(kinds.filter((k) => k !== 'client').slice(-2), ['exited', 'stopped']);
   const client = r.events.filter((e) => e.kind === 'client').map((e) => (e as { action: string }).action);
   assert.deepEqual(client, ['connected', 'sent', 'received', 'closed']);
   const received = r.events.find((e) => e.kind === 'client' && e.action === 'received') as { text?: string };

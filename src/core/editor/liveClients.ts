@@ -57,6 +57,8 @@ class PendingSends {
 class TcpLiveClient implements LiveClient {
   private readonly socket: net.Socket;
   private readonly pending = new PendingSends();
+  /** Stamped when the user closed it: the program reads that close as end of stream. */
+  private closing: OrderMark | null = null;
 
   constructor(host: string, port: number, private readonly report: Report, private readonly clock: ClientClock, onClose: () => void) {
     let connecting: OrderMark | null = clock.mark();
@@ -79,7 +81,8 @@ class TcpLiveClient implements LiveClient {
       onClose();
       const rest = decoder.end();
       if (rest) report({ action: 'received', text: rest });
-      report({ action: 'closed' });
+      report({ action: 'closed' }, this.closing ?? undefined);
+      this.closing = null;
     });
   }
 
@@ -99,6 +102,7 @@ class TcpLiveClient implements LiveClient {
   }
 
   disconnect(): void {
+    this.closing ??= this.clock.mark();
     this.pending.drop();
     this.socket.end();
     // A server that never closes its side would leave the socket half-open: do not wait for it long.
@@ -106,6 +110,7 @@ class TcpLiveClient implements LiveClient {
   }
 
   destroy(): void {
+    if (!this.socket.destroyed) this.closing ??= this.clock.mark();
     this.socket.destroy();
   }
 }

@@ -17,8 +17,8 @@ export interface ClientReport {
  * The run clock as test clients use it. A client's own acts that cause something in the program (`connected`:
  * the connect, `sent`: the send) are stamped with a mark taken just before the system call: on loopback the
  * kernel completes the handshake and queues the data inside that call (test/runner/clock.test.ts proves it), so
- * the program's `accept`/`recv` returns after that time. What the client observes (`received`, `closed`,
- * `error`) is stamped when Node reports it.
+ * the program's `accept`/`recv` returns after that time; likewise `closed`, the close the program reads as end
+ * of stream. What the client observes (`received`, `error`) is stamped when Node reports it.
  */
 export interface ClientClock {
   mark(): OrderMark;
@@ -95,8 +95,9 @@ export function tcpExchange(client: number, o: ClientOptions, report: ClientRepo
       const rest = decoder.end();
       if (rest) report({ client, action: 'received', address, text: rest });
       if (error) report({ client, action: 'error', address, message: error });
+      const closing = clock.mark(); // the close reaches the program as end of stream
       sock.destroy();
-      report({ client, action: 'closed', address });
+      report({ client, action: 'closed', address }, closing);
       resolve({ client, ok: !error, reply: Buffer.concat(chunks).toString('utf8'), ...(error ? { error } : {}) });
     };
     sock.on('connect', () => {
