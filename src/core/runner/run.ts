@@ -118,8 +118,11 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     repeated: (first, repeats, atUs) => this.addRepeated(first, repeats, atUs),
     flood: (first, kind, repeats, atUs) => this.addFloodProblem(first, kind, repeats, atUs),
   });
-  /** The call event each `repeated` event repeats (its `seq` is known once it has left). */
-  private readonly repeatOf = new WeakMap<RepeatedEvent, CallEvent>();
+  /**
+   * What an event takes from the call it refers to as it leaves: a `repeated` event the call's `seq`, a flood
+   * problem its source line (both known only once the call has left, and it leaves first).
+   */
+  private readonly completions = new WeakMap<SockLensEvent, () => void>();
   /** Input given before the program started (while compiling), and whether it was ended then. */
   private readonly earlyInput: string[] = [];
   private earlyInputClosed = false;
@@ -252,7 +255,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private emitEvent(ev: SockLensEvent): void {
     if (this.sealed) return;
     ev.seq = ++this.seq;
-    if (ev.kind === 'repeated') ev.of = this.repeatOf.get(ev)?.seq ?? 0;
+    if (ev.kind === 'repeated' || ev.kind === 'problem') this.completions.get(ev)?.();
     this.emit('event', ev);
   }
 
@@ -610,12 +613,15 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
 
   private addRepeated(first: CallEvent, repeats: number, atUs: number): void {
     const ev: RepeatedEvent = { v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), kind: 'repeated', pid: first.pid, tid: first.tid, of: 0, repeats };
-    this.repeatOf.set(ev, first);
+    this.completions.set(ev, () => (ev.of = first.seq));
     this.enqueue(ev);
   }
 
   private addFloodProblem(first: CallEvent, kind: FloodKind, repeats: number, atUs: number): void {
-    this.enqueue<SockLensEvent>({ v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), kind: 'problem', ...floodProblemOf(first, kind, repeats) });
+    const ev = this.enqueue<SockLensEvent>({ v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), kind: 'problem', ...floodProblemOf(first, kind, repeats) });
+    this.completions.set(ev, () => {
+      if (first.src && ev.kind === 'problem') ev.src = first.src;
+    });
   }
 
   private setSrc(ev: CallEvent, proc: TracedProcess, loc: SourceLocation | null): void {
