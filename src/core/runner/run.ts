@@ -292,10 +292,10 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /**
    * When a line of the program's output was written. Until the tracer reports the program's writes to fds 1 and
    * 2 (with their time), it is when the runner read the line, but never after the main process exited: a line
-   * read after that was written before it.
+   * read after that, before `exited` is out, was written before it (later ones come from children that outlived it).
    */
   private outputLineTime(readUs: number): number {
-    return this.exitMark ? Math.min(readUs, this.exitMark.us) : readUs;
+    return this.exitMark && !this.exitedPushed ? Math.min(readUs, this.exitMark.us) : readUs;
   }
 
   // ---- lifecycle ----
