@@ -83,3 +83,17 @@ test('no event waits longer than the bound; the sources are read once more befor
   assert.equal(caughtUp, 1);
   assert.deepEqual(s.out, ['late call', 'client sent']);
 });
+
+test('a mark never settled lapses after the bound instead of holding every later event back', () => {
+  const { order, out, at } = setup();
+  at(10);
+  order.mark(); // its report never comes
+  at(20);
+  order.add({ t: 20, name: 'accept' });
+  order.flush();
+  assert.deepEqual(out, []);
+  at(10 + ORDER_MAX_WAIT_US + 1);
+  order.add({ t: 10 + ORDER_MAX_WAIT_US, name: 'write' });
+  order.flush();
+  assert.deepEqual(out, ['accept', 'write']);
+});

@@ -104,7 +104,11 @@ export class TimeOrder<E extends Stamped> {
   /** The time up to which every source has reported, as a `t` (relative to the origin). */
   private watermark(now: number): number {
     let limit = this.tracerComplete === null ? now : Math.min(now, this.tracerComplete);
-    for (const m of this.marks) if (m.us < limit) limit = m.us;
+    for (const m of this.marks) {
+      // a mark never settled (its report lost) must not slow every later event down: it lapses with the bound
+      if (m.us < now - ORDER_MAX_WAIT_US) this.marks.delete(m);
+      else if (m.us < limit) limit = m.us;
+    }
     return limit - this.originUs;
   }
 
