@@ -97,3 +97,18 @@ test('a mark never settled lapses after the bound instead of holding every later
   order.flush();
   assert.deepEqual(out, ['accept', 'write']);
 });
+
+test("a firm mark (the main process's exit) holds later events past the bound until its event is added", () => {
+  const { order, out, origin, at } = setup();
+  at(10);
+  const exit = order.mark(undefined, true);
+  at(20);
+  order.add({ t: 20, name: 'client closed' });
+  at(20 + 2 * ORDER_MAX_WAIT_US);
+  order.flush();
+  assert.deepEqual(out, []);
+  order.add({ t: exit.us - origin, name: 'exited' });
+  exit.settle();
+  order.flush();
+  assert.deepEqual(out, ['exited', 'client closed']);
+});

@@ -368,7 +368,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     liveRuns.add(this);
     this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv }, spawnUs);
     child.on('exit', (code, signal) => {
-      this.exitMark ??= this.order.mark();
+      this.exitMark ??= this.order.mark(undefined, true);
       this.exitInfo = { code, signal };
       // children that inherited stdout can keep 'close' from coming: do not wait for them
       setTimeout(() => void this.onMainExited(), EXIT_SETTLE_MS).unref();

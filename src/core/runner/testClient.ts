@@ -28,7 +28,7 @@ export interface ClientClock {
 export type ClientReporter = (r: ClientReport, at?: OrderMark) => void;
 
 /** A clock for clients used outside a run: marks hold nothing back. */
-export const FREE_CLOCK: ClientClock = { mark: () => ({ us: monotonicUs(), settle: () => undefined }) };
+export const FREE_CLOCK: ClientClock = { mark: () => ({ us: monotonicUs(), firm: false, settle: () => undefined }) };
 
 export interface ClientOptions {
   /** Loopback address only: 127.0.0.1 or ::1. */

@@ -32,6 +32,8 @@ interface Stamped {
 /** An event still to come, stamped now: nothing later leaves until it is settled. */
 export interface OrderMark {
   readonly us: number;
+  /** Held past the wait bound: the runner's own mark for an event it will surely add (the main process's exit). */
+  readonly firm: boolean;
   settle(): void;
 }
 
@@ -89,9 +91,12 @@ export class TimeOrder<E extends Stamped> {
     return this.held.size > 0;
   }
 
-  /** Stamps `us` (default now, absolute) for an event that will be added later with that time. */
-  mark(us = this.now()): OrderMark {
-    const mark: OrderMark = { us, settle: () => this.marks.delete(mark) };
+  /**
+   * Stamps `us` (default now, absolute) for an event that will be added later with that time. A `firm` mark holds
+   * later events even past the wait bound (its event must come, and settle it).
+   */
+  mark(us = this.now(), firm = false): OrderMark {
+    const mark: OrderMark = { us, firm, settle: () => this.marks.delete(mark) };
     this.marks.add(mark);
     return mark;
   }
@@ -106,10 +111,17 @@ export class TimeOrder<E extends Stamped> {
     let limit = this.tracerComplete === null ? now : Math.min(now, this.tracerComplete);
     for (const m of this.marks) {
       // a mark never settled (its report lost) must not slow every later event down: it lapses with the bound
-      if (m.us < now - ORDER_MAX_WAIT_US) this.marks.delete(m);
+      if (!m.firm && m.us < now - ORDER_MAX_WAIT_US) this.marks.delete(m);
       else if (m.us < limit) limit = m.us;
     }
     return limit - this.originUs;
+  }
+
+  /** Events after the earliest firm mark wait for it whatever their age. */
+  private firmLimit(): number {
+    let limit = Infinity;
+    for (const m of this.marks) if (m.firm && m.us - this.originUs < limit) limit = m.us - this.originUs;
+    return limit;
   }
 
   /** Emits what may leave; `all`: every event not held, whatever its time (no source will report more). */
@@ -127,7 +139,7 @@ export class TimeOrder<E extends Stamped> {
     const q = this.queue;
     const now = this.now();
     let limit = all ? Infinity : this.watermark(now);
-    const overdue = now - this.originUs - ORDER_MAX_WAIT_US;
+    const overdue = Math.min(now - this.originUs - ORDER_MAX_WAIT_US, all ? Infinity : this.firmLimit());
     let caughtUp = false;
     while (this.head < this.tail) {
       const ev = q[this.head]!;
