@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run } from '../core/runner/run';
-import { EVENT_SCHEMA_VERSION, type SockLensEvent } from '../core/protocol/events';
+import type { SockLensEvent } from '../core/protocol/events';
+import { shellQuote } from '../core/protocol/shellQuote';
 import type { RunState } from '../core/protocol/messages';
-import { LiveClients } from '../core/editor/liveClients';
+import type { LiveClients } from '../core/editor/liveClients';
 import { initialRunState, reduce } from '../core/model/runModel';
 import { liveClientTarget, runSummary } from '../core/model/queries';
-import type { ClientReport } from '../core/runner/testClient';
 import type { CompileDiagnostics } from './compileDiagnostics';
 import type { SockLensContext } from './context';
 import { loadEngine } from './loadEngine';
@@ -22,13 +22,11 @@ const MAX_KEPT_EVENTS = 200_000;
 export class RunSession implements vscode.Disposable {
   /** The run model of this run (src/core/model): what the status bar, the live client and the panel state read. */
   readonly model = initialRunState();
-  /** Every event of this run as the panel sees it, renumbered (test-client events are merged in). */
+  /** Every event of this run as the core emitted it (its seq and clock; the panel's test clients are the run's own). */
   readonly events: SockLensEvent[] = [];
   phase: RunState['phase'] = 'compiling';
   /** The user stopped this run (Stop, Restart, closing its panel or terminal), rather than it ending by itself. */
   stoppedByUser = false;
-  private seq = 0;
-  private readonly startedAt = Date.now();
   readonly clients: LiveClients;
   terminal: ProgramTerminal | undefined;
 
@@ -38,7 +36,7 @@ export class RunSession implements vscode.Disposable {
     readonly run: Run,
     private readonly onEvent: (session: RunSession, event: SockLensEvent) => void,
   ) {
-    this.clients = new LiveClients((report) => this.addClientEvent(report));
+    this.clients = run.liveClients;
   }
 
   get fileName(): string {
@@ -61,33 +59,22 @@ export class RunSession implements vscode.Disposable {
   }
 
   add(event: SockLensEvent): void {
-    const renumbered = { ...event, seq: ++this.seq } as SockLensEvent;
-    reduce(this.model, renumbered);
-    this.events.push(renumbered);
+    reduce(this.model, event);
+    this.events.push(event);
     if (this.events.length > MAX_KEPT_EVENTS) this.events.splice(0, this.events.length - MAX_KEPT_EVENTS);
-    this.onEvent(this, renumbered);
-  }
-
-  private addClientEvent(report: ClientReport): void {
-    this.add({ v: EVENT_SCHEMA_VERSION, seq: 0, t: (Date.now() - this.startedAt) * 1000, kind: 'client', ...report });
+    this.onEvent(this, event);
   }
 
   /** Opens a panel test client to the program's first listening address (TCP) or bound UDP address, over loopback. */
   connectClient(id: number): void {
     const target = liveClientTarget(this.model);
     if (!target.ok) {
-      this.add({
-        v: EVENT_SCHEMA_VERSION,
-        seq: 0,
-        t: (Date.now() - this.startedAt) * 1000,
-        kind: 'client',
-        client: id,
-        action: 'error',
-        message:
-          target.reason === 'not-loopback'
-            ? vscode.l10n.t('The program listens on {0}, which the test client cannot reach over loopback.', target.address)
-            : vscode.l10n.t('The program is not listening yet.'),
-      });
+      this.clients.refuse(
+        id,
+        target.reason === 'not-loopback'
+          ? vscode.l10n.t('The program listens on {0}, which the test client cannot reach over loopback.', target.address)
+          : vscode.l10n.t('The program is not listening yet.'),
+      );
       return;
     }
     this.clients.connect(id, target.host, target.port, target.transport);
@@ -243,7 +230,7 @@ export class RunController implements vscode.Disposable {
             interrupt: () => void this.stopIfCurrent(session),
             closed: () => void this.stopIfCurrent(session),
           });
-          session.terminal.notice(`$ ${event.argv.join(' ')}`);
+          session.terminal.notice(`$ ${shellQuote(event.argv)}`);
           session.terminal.show();
         }
         this.changed.fire(session);

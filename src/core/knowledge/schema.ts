@@ -176,7 +176,8 @@ export interface GlossaryFile {
 /** The runner's problem sentences (knowledge/problems.json): templates with `{name}` placeholders, same keys in both languages. */
 export type ProblemTextKey =
   | 'failedCall' | 'portInUse' | 'takenBy' | 'takenByHidden' | 'timeWait' | 'timeWaitReuseSet' | 'inUse' | 'inUseReuseSet'
-  | 'holderProcess' | 'holderPid' | 'holderHidden' | 'holderTimeWait' | 'timeWaitBeforeRun' | 'timeWaitExplained';
+  | 'holderProcess' | 'holderPid' | 'holderHidden' | 'holderTimeWait' | 'timeWaitBeforeRun' | 'timeWaitExplained'
+  | 'endOfStream' | 'endOfStreamExplained' | 'busyPolling' | 'busyPollingExplained';
 
 export type ProblemTexts = Record<'en' | 'ko', Record<ProblemTextKey, string>>;
 

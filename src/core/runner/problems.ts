@@ -132,3 +132,26 @@ export class ReuseAddrOptions {
     return fd !== null && this.set.has(`${pid}:${fd}`);
   }
 }
+
+/** A count as the timeline prints it: 1,000. */
+function countText(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export type FloodProblem = Omit<ProblemDetails, 'errno'> & { errno?: string };
+
+/** The problem a flood of identical calls names (repeats.ts decides which mistake it is). */
+export function floodProblemOf(first: CallEvent, kind: 'end-of-stream' | 'busy-polling', repeats: number): FloodProblem {
+  const params = { call: `${first.call}()`, fd: first.fd ?? '?', n: countText(repeats), errno: first.errno ?? 'EAGAIN' };
+  const base = { pid: first.pid, call: first.call, ...(first.src ? { src: first.src } : {}) };
+  if (kind === 'end-of-stream') {
+    return { ...base, code: 'end-of-stream', message: sentence('endOfStream', params), explanation: sentence('endOfStreamExplained', params) };
+  }
+  return {
+    ...base,
+    code: 'busy-polling',
+    errno: params.errno,
+    message: sentence('busyPolling', params),
+    explanation: sentence('busyPollingExplained', params),
+  };
+}

@@ -181,6 +181,19 @@ export class TracerRecord {
     return this.buf.toString('utf8', start, start + this.dataLen);
   }
 
+  /** Whether `saved` (filled by saveInto) holds this very record but for its time stamp. */
+  sameAsSaved(saved: Buffer, savedLen: number): boolean {
+    if (savedLen !== this.len) return false;
+    const o = this.off;
+    // bytes 16..24 are t_us; everything else (call, flags, pid, tid, fd, result, errno, call site, arguments, data) must match
+    return this.buf.compare(saved, 0, 16, o, o + 16) === 0 && this.buf.compare(saved, 24, savedLen, o + 24, o + savedLen) === 0;
+  }
+
+  /** Copies the record into `target` (at least `len` bytes). */
+  saveInto(target: Buffer): void {
+    this.buf.copy(target, 0, this.off, this.off + this.len);
+  }
+
   /** A copy of the whole record, to keep past the view's next `at()`. */
   bytes(): Buffer {
     return Buffer.from(this.buf.subarray(this.off, this.off + this.len));

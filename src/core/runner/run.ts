@@ -3,22 +3,25 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  EVENT_SCHEMA_VERSION, type CallEvent, type CompileDiagnostic, type RunnerEvent, type SockLensEvent, type SourceLocation,
+  EVENT_SCHEMA_VERSION, type CallEvent, type CompileDiagnostic, type RepeatedEvent, type RunnerEvent, type SockLensEvent, type SourceLocation,
   type TcpStateEvent,
 } from '../protocol/events';
+import { LiveClients } from '../editor/liveClients';
 import { callEventOf } from './callEvents';
 import { EventChannel, type TraceConnection } from './channel';
 import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
 import { initialRunState, reduce, socketOf, type Service } from '../model/runModel';
 import { exitReason, isCrashSignal } from './names';
 import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
-import { ReuseAddrOptions, isProblem, problemOf } from './problems';
+import { ReuseAddrOptions, floodProblemOf, isProblem, problemOf } from './problems';
 import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
 import { AutoArgumentsError, autoArguments } from './programArgs';
 import { FLAG_HAS_PC, type TracerRecord } from './records';
+import { Repeats, canRepeat, floodKindOf, type FloodKind } from './repeats';
 import { SourceLines } from './sourceLines';
 import { TcpStateSampler } from './tcpStates';
-import { tcpExchange, udpExchange, type ClientReport, type ClientResult } from './testClient';
+import { tcpExchange, udpExchange, type ClientClock, type ClientReport, type ClientResult } from './testClient';
+import { ORDER_SLACK_US, TimeOrder, monotonicUs, type OrderMark } from './timeOrder';
 import { ensureTracer } from './tracerBuild';
 
 export interface ClientRequest {
@@ -86,10 +89,6 @@ function installExitHook(): void {
   });
 }
 
-function nowUs(): number {
-  return Number(process.hrtime.bigint() / 1000n);
-}
-
 /**
  * One compile-and-run of a C program under the tracer. Events arrive through `on('event')` or by iterating the
  * run (subscribe before awaiting anything: the first event is emitted asynchronously); `on('end')` follows the
@@ -105,16 +104,38 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   get listening(): string[] {
     return this.model.services.map((s) => s.address.text);
   }
+  /** Interactive test clients (the editor's panel): their events are this run's, on its clock and in its order. */
+  readonly liveClients: LiveClients;
 
   private readonly options: RunOptions;
-  private readonly startUs = nowUs();
+  /** The run's origin on the one clock (CLOCK_MONOTONIC µs): every event's `t` counts from here. */
+  private readonly startUs = monotonicUs();
   private seq = 0;
-  /** Events in arrival order; emitted ones are cleared from their slot, and the array keeps its capacity. */
-  private readonly queue: (SockLensEvent | undefined)[] = [];
-  private queueHead = 0;
-  private queueTail = 0;
-  /** Queued events still waiting for something (a source line, who holds a port), with how many things. */
-  private readonly waits = new Map<SockLensEvent, number>();
+  /** Events wait here until they may leave in time order (timeOrder.ts). */
+  private readonly order = new TimeOrder<SockLensEvent>(
+    this.startUs,
+    (ev) => this.emitEvent(ev),
+    () => this.channel?.drain(),
+  );
+  private readonly clientClock: ClientClock = { mark: () => this.order.mark() };
+  /** Floods of identical calls, counted instead of emitted one by one. */
+  private readonly repeats = new Repeats({
+    repeated: (first, repeats, atUs) => this.addRepeated(first, repeats, atUs),
+    flood: (first, kind, repeats, atUs) => this.addFloodProblem(first, kind, repeats, atUs),
+  });
+  /**
+   * What an event takes from the call it refers to as it leaves: a `repeated` event the call's `seq`, a flood
+   * problem its source line (both known only once the call has left, and it leaves first).
+   */
+  private readonly completions = new WeakMap<SockLensEvent, () => void>();
+  /** Input given before the program started (while compiling), and whether it was ended then. */
+  private readonly earlyInput: string[] = [];
+  private earlyInputClosed = false;
+  /** When the main process exited (run clock, absolute), held open in the order until `exited` is added. */
+  private exitMark: OrderMark | null = null;
+  /** After `stopped`: nothing more leaves. */
+  private sealed = false;
+  private readonly clientsAbort = new AbortController();
   private child: ChildProcessWithoutNullStreams | null = null;
   private channel: EventChannel | null = null;
   private lines: SourceLines | null = null;
@@ -146,6 +167,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     super();
     this.options = options;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.liveClients = new LiveClients((r, at) => this.addClientReport(r, at), this.clientClock);
     installExitHook();
     void this.start();
   }
@@ -157,15 +179,25 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     return this.requestStop('stop');
   }
 
-  /** Forwards text to the program's stdin; false when the program is not running. */
+  /**
+   * Forwards text to the program's stdin; before the program starts (while compiling) it is kept and given to it
+   * first. False when the program has ended (or its input was closed before it started).
+   */
   writeStdin(text: string): boolean {
-    if (!this.child || this.exitInfo || this.child.stdin.destroyed) return false;
+    if (!this.child) {
+      if (this.ended || this.earlyInputClosed) return false;
+      this.earlyInput.push(text);
+      return true;
+    }
+    if (this.exitInfo || this.child.stdin.destroyed) return false;
     this.child.stdin.write(text);
     return true;
   }
 
+  /** Ends the program's input (EOF after what was written); before it starts, once it has read what was given. */
   closeStdin(): void {
-    this.child?.stdin.end();
+    if (!this.child) this.earlyInputClosed = true;
+    else this.child.stdin.end();
   }
 
   /** Runs test clients against the program (default: its first listening address over loopback). */
@@ -176,9 +208,9 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const runs: Promise<ClientResult>[] = [];
     for (let i = 0; i < count; i++) {
       const id = ++this.clientCounter;
-      const opts = { host: target.host, port: target.port, text: req.text, quietMs: req.quietMs, timeoutMs: req.timeoutMs };
-      const report = (r: ClientReport): void => this.pushRunner({ kind: 'client', ...r });
-      runs.push(target.udp ? udpExchange(id, opts, report) : tcpExchange(id, opts, report));
+      const opts = { host: target.host, port: target.port, text: req.text, quietMs: req.quietMs, timeoutMs: req.timeoutMs, signal: this.clientsAbort.signal };
+      const report = (r: ClientReport, at?: OrderMark): void => this.addClientReport(r, at);
+      runs.push(target.udp ? udpExchange(id, opts, report, this.clientClock) : tcpExchange(id, opts, report, this.clientClock));
     }
     const all = Promise.all(runs);
     this.clientRuns.push(all);
@@ -219,47 +251,60 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.channel?.close();
   }
 
-  // ---- event queue: events leave in arrival order; a call waits for its source line ----
+  // ---- events: stamped on the run clock, they leave in time order (timeOrder.ts) with their seq ----
 
   private enqueue<E extends SockLensEvent>(ev: E): E {
-    this.queue[this.queueTail++] = ev;
-    return ev;
-  }
-
-  private hold(ev: SockLensEvent): void {
-    this.waits.set(ev, (this.waits.get(ev) ?? 0) + 1);
-  }
-
-  private release(ev: SockLensEvent): void {
-    const n = (this.waits.get(ev) ?? 0) - 1;
-    if (n > 0) this.waits.set(ev, n);
-    else this.waits.delete(ev);
+    return this.order.add(ev) as E;
   }
 
   private flush(): void {
-    const queue = this.queue;
-    while (this.queueHead < this.queueTail) {
-      const ev = queue[this.queueHead]!;
-      if (this.waits.size > 0 && this.waits.has(ev)) break;
-      // let go of emitted events at once: still referenced, they would outlive young-generation collections
-      queue[this.queueHead++] = undefined;
-      ev.seq = ++this.seq;
-      this.emit('event', ev);
-    }
-    if (this.queueHead === this.queueTail) {
-      this.queueHead = 0;
-      this.queueTail = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queueTail) {
-      queue.copyWithin(0, this.queueHead, this.queueTail);
-      queue.fill(undefined, this.queueTail - this.queueHead, this.queueTail);
-      this.queueTail -= this.queueHead;
-      this.queueHead = 0;
-    }
+    this.order.flush();
   }
 
-  private pushRunner(body: DistributiveOmit<RunnerEvent | TcpStateEvent, 'v' | 'seq' | 't'>): void {
-    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, nowUs() - this.startUs), ...body } as RunnerEvent | TcpStateEvent);
+  private emitEvent(ev: SockLensEvent): void {
+    if (this.sealed) return;
+    ev.seq = ++this.seq;
+    if (ev.kind === 'repeated' || ev.kind === 'problem') this.completions.get(ev)?.();
+    this.emit('event', ev);
+  }
+
+  /** `t` of an event that happened at `us` on the run clock. */
+  private runTime(us: number): number {
+    return Math.max(0, us - this.startUs);
+  }
+
+  /** Queues a runner event (or the kernel's view of a socket) stamped `atUs` (default now); pushRunner also lets what may leave go. */
+  private addRunner(body: DistributiveOmit<RunnerEvent | TcpStateEvent, 'v' | 'seq' | 't'>, atUs = monotonicUs()): void {
+    if (this.sealed) return;
+    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), ...body } as RunnerEvent | TcpStateEvent);
+  }
+
+  private pushRunner(body: DistributiveOmit<RunnerEvent | TcpStateEvent, 'v' | 'seq' | 't'>, atUs?: number): void {
+    this.addRunner(body, atUs);
     this.flush();
+  }
+
+  /** A test client's report, stamped with the mark it was taken for (then settled) or now. */
+  private addClientReport(r: ClientReport, at?: OrderMark): void {
+    this.addRunner({ kind: 'client', ...r }, at?.us);
+    at?.settle();
+    this.flush();
+  }
+
+  /** After a drain: the tracer has delivered everything stamped before `upToUs` (null: not surely). */
+  private onDrained(upToUs: number | null): void {
+    if (upToUs !== null) this.order.tracerDeliveredUpTo(upToUs - ORDER_SLACK_US);
+    this.repeats.tick(monotonicUs());
+    this.flush();
+  }
+
+  /**
+   * When a line of the program's output was written. Until the tracer reports the program's writes to fds 1 and
+   * 2 (with their time), it is when the runner read the line, but never after the main process exited: a line
+   * read after that, before `exited` is out, was written before it (later ones come from children that outlived it).
+   */
+  private outputLineTime(readUs: number): number {
+    return this.exitMark && !this.exitedPushed ? Math.min(readUs, this.exitMark.us) : readUs;
   }
 
   // ---- lifecycle ----
@@ -287,7 +332,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       this.channel = await EventChannel.open({
         opened: (conn) => this.openConns.set(conn.id, conn),
         record: (record) => this.onRecord(record),
-        drained: () => this.flush(),
+        drained: (upToUs) => this.onDrained(upToUs),
         closed: (conn) => this.onConnClosed(conn),
       });
       let args: string[];
@@ -312,10 +357,14 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     env.LD_PRELOAD = env.LD_PRELOAD ? `${tracerLib}:${env.LD_PRELOAD}` : tracerLib;
     Object.assign(env, this.channel!.env);
     const argv0 = `./${path.basename(binary)}`;
+    // stamped before the spawn, so it precedes everything the program does; no record can be older than this
+    const spawnUs = monotonicUs();
+    this.order.tracerDeliveredUpTo(spawnUs);
     const child = spawn(binary, args, { argv0, cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.argv = [argv0, ...args];
     child.stdin.on('error', () => undefined); // the program may exit without reading its input
+    this.giveEarlyInput(child);
     this.pipeLines(child.stdout, 'stdout');
     this.pipeLines(child.stderr, 'stderr');
     child.on('error', (err) => {
@@ -326,10 +375,11 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.pid = child.pid;
     this.expectedPids.add(child.pid);
     liveRuns.add(this);
-    this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv });
+    this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv }, spawnUs);
     const mainPid = child.pid;
     this.tcpStates = new TcpStateSampler({ pids: () => [mainPid, ...this.announcedPids()], report: (s) => this.pushRunner(s) }).watch(this);
     child.on('exit', (code, signal) => {
+      this.exitMark ??= this.order.mark(undefined, true);
       this.exitInfo = { code, signal };
       // children that inherited stdout can keep 'close' from coming: do not wait for them
       setTimeout(() => void this.onMainExited(), EXIT_SETTLE_MS).unref();
@@ -340,20 +390,28 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
   }
 
+  /** What was typed or piped while compiling goes to the program first, then EOF when input had ended. */
+  private giveEarlyInput(child: ChildProcessWithoutNullStreams): void {
+    for (const text of this.earlyInput.splice(0)) child.stdin.write(text);
+    if (this.earlyInputClosed) child.stdin.end();
+  }
+
   private pipeLines(stream: NodeJS.ReadableStream, kind: 'stdout' | 'stderr'): void {
     let partial = '';
     stream.setEncoding('utf8');
     stream.on('data', (d: string) => {
+      const readUs = monotonicUs();
       const parts = (partial + d).split('\n');
       partial = parts.pop() ?? '';
       while (partial.length > MAX_LINE) {
         parts.push(partial.slice(0, MAX_LINE));
         partial = partial.slice(MAX_LINE);
       }
-      for (const text of parts) this.pushRunner({ kind, pid: this.pid ?? 0, text });
+      for (const text of parts) this.addRunner({ kind, pid: this.pid ?? 0, text }, this.outputLineTime(readUs));
+      this.flush();
     });
     stream.on('end', () => {
-      if (partial) this.pushRunner({ kind, pid: this.pid ?? 0, text: partial });
+      if (partial) this.pushRunner({ kind, pid: this.pid ?? 0, text: partial }, this.outputLineTime(monotonicUs()));
       partial = '';
     });
   }
@@ -370,7 +428,9 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.channel?.drain();
     await waitFor(() => !this.hasPending(), 2000, 5); // the crash report points at the last source line
     const { code, signal } = this.exitInfo;
-    this.pushRunner({ kind: 'exited', pid, code, signal, reason: exitReason(code, signal) });
+    this.addRunner({ kind: 'exited', pid, code, signal, reason: exitReason(code, signal) }, this.exitMark?.us);
+    this.exitMark?.settle();
+    this.flush();
     this.exitedPushed = true;
     if (isCrashSignal(signal)) {
       const words = exitReason(code, signal);
@@ -410,6 +470,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     if (this.openConns.size > 0) return false;
     for (const pid of this.expectedPids) if (!this.seenPids.has(pid)) return false;
     this.channel?.drain(true); // no producer is left: slots reserved by a killed process are skipped
+    this.order.tracerDeliveredUpTo(null);
     return true;
   }
 
@@ -441,9 +502,11 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private async finish(reason: EndReason, checkPorts: boolean, error?: string): Promise<void> {
     if (this.ended) return;
     this.channel?.drain(true);
+    this.order.tracerDeliveredUpTo(null);
+    this.repeats.endAll();
     this.ended = true;
     if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
-    await Promise.allSettled(this.clientRuns);
+    await this.endClients();
     await this.tcpStates?.settle();
     let portsFreed = true;
     if (checkPorts && this.model.services.length) {
@@ -454,9 +517,10 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
     await waitFor(() => !this.hasPending(), 2000, 5);
     if (reason !== 'compile-error' && reason !== 'setup-error') {
-      this.pushRunner({ kind: 'stopped', reason, portsFreed });
+      this.addRunner({ kind: 'stopped', reason, portsFreed });
     }
-    this.flushAll();
+    this.order.flushEverything();
+    this.sealed = true;
     this.channel?.close();
     this.lines?.close();
     liveRuns.delete(this);
@@ -474,13 +538,15 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   }
 
   private hasPending(): boolean {
-    return this.waits.size > 0;
+    return this.order.holding;
   }
 
-  /** At the very end: events still waiting for a source line go out without one. */
-  private flushAll(): void {
-    this.waits.clear();
-    this.flush();
+  /** The program is gone: clients still waiting for an answer (UDP has no end of stream) give up, live ones close. */
+  private async endClients(): Promise<void> {
+    this.clientsAbort.abort();
+    this.liveClients.closeAll();
+    await Promise.allSettled(this.clientRuns);
+    await waitFor(() => this.liveClients.size === 0, 1000, 5);
   }
 
   // ---- tracer records ----
@@ -494,7 +560,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     if (this.ended) return;
     if (r.call === 'hello') this.onHello(r);
     else if (r.call === 'output') return; // the program's own stdout/stderr writes (outputWriteOf): timing for its lines, not a call
-    else this.onCall(r);
+    else if (!this.repeats.absorb(r)) this.onCall(r);
   }
 
   private onHello(r: TracerRecord): void {
@@ -505,7 +571,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const proc = known ?? this.processOf(r.pid);
     proc.isProgram = exe === this.binary;
     if (r.pid !== this.pid) {
-      reduce(this.model, this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, r.tUs - this.startUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] }));
+      reduce(this.model, this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(r.tUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] }));
     }
   }
 
@@ -517,8 +583,10 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   }
 
   private onCall(r: TracerRecord): void {
-    const ev = this.enqueue(callEventOf(r));
-    ev.t = Math.max(0, r.tUs - this.startUs);
+    const ev = callEventOf(r);
+    ev.t = this.runTime(r.tUs);
+    this.startStreak(r, ev);
+    this.enqueue(ev);
     const proc = this.processOf(ev.pid);
     reduce(this.model, ev);
     this.reuseAddr.observe(ev);
@@ -530,14 +598,14 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       const known = lines.cached(pc);
       if (known !== undefined) this.setSrc(ev, proc, known);
       else {
-        this.hold(ev);
-        if (problem) this.hold(problem.ev);
+        this.order.hold(ev);
+        if (problem) this.order.hold(problem.ev);
         void lines.lookup(pc).then((loc) => {
           this.setSrc(ev, proc, loc);
-          this.release(ev);
+          this.order.release(ev);
           if (problem) {
             problem.fill();
-            this.release(problem.ev);
+            this.order.release(problem.ev);
           }
           this.flush();
         });
@@ -545,6 +613,27 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
     problem?.fill();
     this.maybeStartAutoClient(ev, r);
+  }
+
+  /** `ev` ends its thread's streak of identical calls and, when it could repeat, starts the next. */
+  private startStreak(r: TracerRecord, ev: CallEvent): void {
+    if (!canRepeat(ev)) return this.repeats.begin(r, null, null);
+    const socket = socketOf(this.model, ev.pid, ev.fd);
+    const stream = socket !== undefined && !socket.datagram && socket.role !== 'epoll';
+    this.repeats.begin(r, ev, floodKindOf(ev, stream));
+  }
+
+  private addRepeated(first: CallEvent, repeats: number, atUs: number): void {
+    const ev: RepeatedEvent = { v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), kind: 'repeated', pid: first.pid, tid: first.tid, of: 0, repeats };
+    this.completions.set(ev, () => (ev.of = first.seq));
+    this.enqueue(ev);
+  }
+
+  private addFloodProblem(first: CallEvent, kind: FloodKind, repeats: number, atUs: number): void {
+    const ev = this.enqueue<SockLensEvent>({ v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), kind: 'problem', ...floodProblemOf(first, kind, repeats) });
+    this.completions.set(ev, () => {
+      if (first.src && ev.kind === 'problem') ev.src = first.src;
+    });
   }
 
   private setSrc(ev: CallEvent, proc: TracedProcess, loc: SourceLocation | null): void {
@@ -562,12 +651,12 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     };
     const port = call.errno === 'EADDRINUSE' && call.local ? splitAddress(call.local)?.port : undefined;
     if (port !== undefined) {
-      this.hold(ev);
+      this.order.hold(ev);
       const udp = socketOf(this.model, call.pid, call.fd)?.datagram ?? false;
       void portHolders(port, udp).then((h) => {
         holders = h;
         fill();
-        this.release(ev);
+        this.order.release(ev);
         this.flush();
       });
     }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
 import { initialRunState, reduce, socketKey } from '../model/runModel';
 import type { CallEvent, SockLensEvent, TcpStateEvent } from '../protocol/events';
+import { shellQuote } from '../protocol/shellQuote';
 import { formatDiagnostic } from './diagnostics';
 import { previewText } from './names';
 import { holderText } from './problems';
@@ -29,7 +30,7 @@ export function painterFor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = 
 /** The timeline's own words, in both languages. */
 const WORDS = {
   en: {
-    bytes: 'bytes', child: 'child', waitingOn: 'waiting on', waiting: 'waiting', ready: 'ready', timedOut: 'timed out',
+    bytes: 'bytes', oneByte: '1 byte', child: 'child', waitingOn: 'waiting on', waiting: 'waiting', ready: 'ready', timedOut: 'timed out',
     listeningOn: 'listening on', from: 'from', returnFromMain: 'return from main', compiling: 'compiling', compiled: 'compiled',
     cached: 'compiled (cached)', compileFailed: 'compile failed', processStarted: 'process {pid} started (parent {ppid})',
     thread: 'thread', heldBy: 'held by', client: 'client', connectedTo: 'connected to', sent: 'sent', received: 'received',
@@ -42,7 +43,7 @@ const WORDS = {
     roles: { socket: 'socket', listening: 'listening', conversation: 'conversation', client: 'client', udp: 'UDP', epoll: 'epoll' },
   },
   ko: {
-    bytes: '바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
+    bytes: '바이트', oneByte: '1바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
     listeningOn: '연결 대기 주소', from: '상대', returnFromMain: 'main에서 반환', compiling: '컴파일 중', compiled: '컴파일 완료',
     cached: '컴파일 완료 (캐시)', compileFailed: '컴파일 실패', processStarted: '프로세스 {pid} 시작 (부모 {ppid})',
     thread: '스레드', heldBy: '포트 사용', client: '클라이언트', connectedTo: '연결:', sent: '보냄', received: '받음',
@@ -59,6 +60,16 @@ type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
 
 function fill(text: string, params: Record<string, string | number | null>): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '?'));
+}
+
+/** "1 byte", "13 bytes"; in Korean "13 바이트". */
+function bytesText(n: number, w: Words): string {
+  return n === 1 ? w.oneByte : `${n} ${w.bytes}`;
+}
+
+/** A count as the timeline prints it: 513,000. */
+function countText(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function quote(text: string, max = 40): string {
@@ -105,10 +116,10 @@ function result(ev: CallEvent, p: Painter, w: Words): string {
     case 'sendmmsg':
     case 'recvmmsg': {
       const messages = ev.ret === 1 ? w.oneMessage : fill(w.messages, { n: ev.ret });
-      return `${messages}, ${ev.bytes ?? 0} ${w.bytes}${ev.data && ev.call === 'recvmmsg' ? ` ${quote(ev.data)}` : ''}`;
+      return `${messages}, ${bytesText(ev.bytes ?? 0, w)}${ev.data && ev.call === 'recvmmsg' ? ` ${quote(ev.data)}` : ''}`;
     }
     default:
-      if (ev.bytes !== undefined) return `${ev.bytes} ${w.bytes}${ev.data && /^(recv|read)/.test(ev.call) ? ` ${quote(ev.data)}` : ''}`;
+      if (ev.bytes !== undefined) return `${bytesText(ev.bytes, w)}${ev.data && /^(recv|read)/.test(ev.call) ? ` ${quote(ev.data)}` : ''}`;
       return String(ev.ret);
   }
 }
@@ -242,7 +253,24 @@ export class TimelinePrinter {
   private readonly sources = new SourceText();
   /** The run so far (src/core/model): which process is the main one, what each descriptor is. */
   private readonly run = initialRunState();
+  /** Recent calls that can repeat, by seq, for the `repeated` lines (the oldest are forgotten). */
+  private readonly repeatable = new Map<number, CallEvent>();
   constructor(private readonly o: TimelineOptions) {}
+
+  /** `flood.c:20  read(4, 1024) → 0`, the call's line without its time. */
+  private callLine(ev: CallEvent): string {
+    const p = this.o.painter;
+    const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
+    const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
+    const who = ev.pid !== this.run.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${WORDS[this.o.lang].thread} ${ev.tid}] `) : '';
+    return `${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine, this.o.lang)}`;
+  }
+
+  private remember(ev: CallEvent): void {
+    if (ev.ret > 0) return;
+    this.repeatable.set(ev.seq, ev);
+    if (this.repeatable.size > 1000) this.repeatable.delete(this.repeatable.keys().next().value!);
+  }
 
   lines(ev: SockLensEvent): string[] {
     reduce(this.run, ev);
@@ -259,15 +287,12 @@ export class TimelinePrinter {
         }), ...(ev.ok ? [p.dim(ev.cached ? w.cached : w.compiled)] : [p.red(w.compileFailed)])];
       case 'process-started':
         if (ev.ppid === null) {
-          return [p.bold(`▶ ${ev.argv.join(' ')}`) + p.dim(`  (pid ${ev.pid})`)];
+          return [p.bold(`▶ ${shellQuote(ev.argv)}`) + p.dim(`  (pid ${ev.pid})`)];
         }
         return [p.dim(`  ${fill(w.processStarted, { pid: ev.pid, ppid: ev.ppid })}`)];
-      case 'call': {
-        const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
-        const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
-        const who = ev.pid !== this.run.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${w.thread} ${ev.tid}] `) : '';
-        return [`${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine, lang)}`];
-      }
+      case 'call':
+        this.remember(ev);
+        return [this.callLine(ev)];
       case 'stdout':
         return [`${p.dim('│')} ${ev.text}`];
       case 'stderr':
@@ -303,8 +328,12 @@ export class TimelinePrinter {
         const who = ev.pid !== this.run.mainPid ? `[${ev.pid}] ` : '';
         return [p.dim(`${''.padEnd(20)} ${who}${tcpStateText(ev, w, role ? w.roles[role] : undefined)}`)];
       }
-      case 'repeated':
-        return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: ev.repeats })}`)];
+      case 'repeated': {
+        // the call again with its running count: "flood.c:20  read(4, 1024) → 0 ×513,000"
+        const call = this.repeatable.get(ev.of);
+        if (!call) return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: countText(ev.repeats) })}`)];
+        return [`${this.callLine(call)} ${p.yellow(`×${countText(ev.repeats)}`)}`];
+      }
       case 'stopped':
         return [p.dim(`${w.stopped}${ev.reason === 'timeout' ? w.timeout : ''}${ev.portsFreed ? '' : w.portInUse}`)];
     }

@@ -1,6 +1,7 @@
 // Run state, Stop/Restart, compile result and how the run ended.
 import { button, el, setText } from '../dom.js';
 import { isCrash, mainExit, mainService, type PanelModel } from '../model.js';
+import { shellQuote } from '../../core/protocol/shellQuote.js';
 import { baseName } from '../describe.js';
 import type { ViewContext } from './context.js';
 
@@ -42,7 +43,7 @@ export class HeaderView {
     if (run.file) parts.push(baseName(run.file));
     if (run.pid !== undefined) parts.push(t('run.pid', { pid: run.pid }));
     if (run.port !== undefined) parts.push(t('run.port', { port: run.port }));
-    parts.push(run.args.length > 0 ? t('run.args', { args: run.args.join(' ') }) : t('run.noArgs'));
+    parts.push(run.args.length > 0 ? t('run.args', { args: shellQuote(run.args) }) : t('run.noArgs'));
     setText(this.details, parts.join(' · '));
     setText(this.stop, t('button.stop'));
     setText(this.restart, t('button.restart'));
