@@ -9,6 +9,7 @@ import { PanelHost } from './panel';
 import { ProgramArguments } from './programArguments';
 import { RunController } from './runs';
 import { RunStatusBar } from './statusBar';
+import { t } from './text';
 
 const C_FILES: vscode.DocumentSelector = [{ language: 'c' }];
 
@@ -30,7 +31,7 @@ async function targetDocument(arg: unknown): Promise<vscode.TextDocument | undef
   if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
   const document = vscode.window.activeTextEditor?.document;
   if (document && isCDocument(document)) return document;
-  void vscode.window.showInformationMessage(vscode.l10n.t('Open a C file to run it with SockLens.'));
+  void vscode.window.showInformationMessage(t('Open a C file to run it with SockLens.'));
   return undefined;
 }
 
@@ -75,7 +76,7 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
     runs,
     panelHost,
     lenses,
-    new RunStatusBar(runs),
+    new RunStatusBar(context, runs),
     new InlineResults(context, runs),
     vscode.languages.registerHoverProvider(C_FILES, new SocketHoverProvider(context, analysis)),
     vscode.languages.registerCodeLensProvider(C_FILES, lenses),

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { InlineNoteBook, inlineNoteDetails, startLineLengthBefore, type InlineNote, type TextEdit } from '../core/editor/inlineNotes';
 import type { SockLensContext } from './context';
 import type { RunController } from './runs';
+import { t } from './text';
 
 /** How often decorations are redrawn while events stream in. */
 const REDRAW_MS = 100;
@@ -106,7 +107,7 @@ export class InlineResults implements vscode.Disposable {
   private decoration(document: vscode.TextDocument, note: InlineNote, lang: 'en' | 'ko'): vscode.DecorationOptions {
     const end = document.lineAt(note.line - 1).range.end;
     const details = new vscode.MarkdownString(inlineNoteDetails(note.event, lang));
-    if (this.dimmed) details.appendMarkdown(`\n\n_${vscode.l10n.t('From the last run.')}_`);
+    if (this.dimmed) details.appendMarkdown(`\n\n_${t('From the last run.')}_`);
     return { range: new vscode.Range(end, end), hoverMessage: details, renderOptions: { after: { contentText: note.text } } };
   }
 

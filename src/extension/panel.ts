@@ -5,6 +5,7 @@ import type { SockLensEvent } from '../core/protocol/events';
 import { parsePanelMessage, type FromPanelMessage, type RunState, type ToPanelMessage } from '../core/protocol/messages';
 import type { SockLensContext } from './context';
 import type { RunController, RunSession } from './runs';
+import { t } from './text';
 
 export const PANEL_VIEW_TYPE = 'socklens.panel';
 
@@ -51,7 +52,10 @@ export class PanelHost implements vscode.Disposable {
     this.subscriptions = [
       runs.onEvent(({ session, event }) => this.onRunEvent(session, event)),
       runs.onDidChange((session) => this.onRunChange(session)),
-      context.onDidChangeSettings(() => this.post({ type: 'language', language: this.context.language })),
+      context.onDidChangeSettings(() => {
+        if (this.panel) this.panel.title = t('SockLens: live sockets');
+        this.post({ type: 'language', language: this.context.language });
+      }),
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => this.adopt(panel),
       }),
@@ -70,7 +74,7 @@ export class PanelHost implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
-      vscode.l10n.t('SockLens: live sockets'),
+      t('SockLens: live sockets'),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
       this.webviewOptions(),
     );
@@ -89,6 +93,7 @@ export class PanelHost implements vscode.Disposable {
     this.panel?.dispose();
     this.panel = panel;
     this.pageReady = false;
+    panel.title = t('SockLens: live sockets');
     panel.iconPath = vscode.Uri.joinPath(this.context.extension.extensionUri, 'media', 'icon.png');
     panel.webview.options = this.webviewOptions();
     panel.webview.html = panelHtml(panel.webview, this.context.extension.extensionUri, this.context.language);
@@ -155,7 +160,7 @@ export class PanelHost implements vscode.Disposable {
       editor.selection = new vscode.Selection(at, document.lineAt(at.line).range.end);
       editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch {
-      void vscode.window.showWarningMessage(vscode.l10n.t('SockLens could not open {0}.', file));
+      void vscode.window.showWarningMessage(t('SockLens could not open {0}.', file));
     }
   }
 

@@ -32,20 +32,19 @@ interface Found {
   problems: string[];
 }
 
-/** The message of every `l10n.t(...)` call in the extension sources; the message must be a literal. */
+/** The message of every `t(...)` call (src/extension/text.ts, the CLI's) in the extension and CLI sources; the message must be a literal. */
 function l10nMessages(): Found {
   const found: Found = { messages: new Set(), problems: [] };
-  for (const file of sourceFiles(path.join(root, 'src', 'extension'))) {
+  for (const file of [...sourceFiles(path.join(root, 'src', 'extension')), ...sourceFiles(path.join(root, 'src', 'cli'))]) {
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 't') {
-        const target = node.expression.expression.getText(source);
-        if (target === 'l10n' || target === 'vscode.l10n') {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't') {
+        {
           const first = node.arguments[0];
           if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) found.messages.add(first.text);
           else {
             const { line } = source.getLineAndCharacterOfPosition(node.getStart());
-            found.problems.push(`${path.relative(root, file)}:${line + 1}: l10n.t needs a string literal message`);
+            found.problems.push(`${path.relative(root, file)}:${line + 1}: t() needs a string literal message`);
           }
         }
       }
@@ -56,7 +55,8 @@ function l10nMessages(): Found {
   return found;
 }
 
-const placeholders = (text: string): string[] => [...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort();
+/** Argument numbers a message uses; a Korean `{0|로}` is argument 0 with its particle. */
+const placeholders = (text: string): string[] => [...text.matchAll(/\{(\d+)(?:\|[^}]+)?\}/g)].map((m) => m[1]).sort();
 
 test('package.json: every %key% has English and Korean text, and both files have the same keys', () => {
   const used = manifestKeys(readJson('package.json'));
@@ -71,10 +71,15 @@ test('package.json: every %key% has English and Korean text, and both files have
   for (const key of Object.keys(en)) assert.ok(used.has(key), `package.nls.json has ${key}, which package.json never uses`);
 });
 
-test('vscode.l10n: every message in src/extension has a Korean translation with the same placeholders', () => {
+test('l10n bundles: every UI message in src/extension and src/cli has a Korean translation with the same placeholders', () => {
   const { messages, problems } = l10nMessages();
   assert.deepEqual(problems, []);
+  const en = readJson('l10n/bundle.l10n.json') as Record<string, string>;
   const ko = readJson('l10n/bundle.l10n.ko.json') as Record<string, string>;
+  assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort(), 'the English and the Korean bundle have the same messages');
+  for (const [key, text] of Object.entries(en)) assert.equal(text, key, 'the English bundle maps each message to itself');
+  const displayLanguageOnly = sourceFiles(path.join(root, 'src')).filter((f) => /\bl10n\.t\(/.test(fs.readFileSync(f, 'utf8')));
+  assert.deepEqual(displayLanguageOnly, [], 'vscode.l10n.t follows the display language, not socklens.language: use t() from text.ts');
   const missing = [...messages].filter((m) => !ko[m]?.trim());
   assert.deepEqual(missing, [], 'messages without a Korean translation in l10n/bundle.l10n.ko.json');
   const stale = Object.keys(ko).filter((m) => !messages.has(m));

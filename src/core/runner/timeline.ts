@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
 import type { CallEvent, SockLensEvent } from '../protocol/events';
+import { fillTemplate } from '../l10n/fill';
 import { formatDiagnostic } from './diagnostics';
 import { previewText } from './names';
 
@@ -52,7 +53,7 @@ const WORDS = {
 type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
 
 function fill(text: string, params: Record<string, string | number | null>): string {
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '?'));
+  return fillTemplate(text, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v ?? '?'])));
 }
 
 function quote(text: string, max = 40): string {
