@@ -32,21 +32,28 @@ interface Found {
   problems: string[];
 }
 
-/** The message of every `t(...)` call (src/extension/text.ts, the CLI's) in the extension and CLI sources; the message must be a literal. */
+/** Functions and error classes whose first argument is a message of the l10n bundles (src/core/l10n). */
+const MESSAGE_CALLS = new Set(['t', 'text', 'bilingual']);
+const MESSAGE_ERRORS = new Set(['LocalizedError', 'RunnerSetupError', 'AutoArgumentsError']);
+
+/** The message of every such call anywhere under src/; the message must be a literal. */
 function l10nMessages(): Found {
   const found: Found = { messages: new Set(), problems: [] };
-  for (const file of [...sourceFiles(path.join(root, 'src', 'extension')), ...sourceFiles(path.join(root, 'src', 'cli'))]) {
-    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  for (const file of sourceFiles(path.join(root, 'src'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    // only files that use the bundles (the hovers' and the panel's own `t` read other tables)
+    const usesBundles = /from '(?:\.\/text|[./]*l10n\/(?:uiText|messages))'|new (?:RunnerSetupError|AutoArgumentsError)\(/.test(text);
+    if (!usesBundles || path.relative(root, file).startsWith(path.join('src', 'core', 'l10n'))) continue;
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't') {
-        {
-          const first = node.arguments[0];
-          if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) found.messages.add(first.text);
-          else {
-            const { line } = source.getLineAndCharacterOfPosition(node.getStart());
-            found.problems.push(`${path.relative(root, file)}:${line + 1}: t() needs a string literal message`);
-          }
-        }
+      const isMessageCall =
+        (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && MESSAGE_CALLS.has(node.expression.text)) ||
+        (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && MESSAGE_ERRORS.has(node.expression.text));
+      const first = isMessageCall ? node.arguments?.[0] : undefined;
+      if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) found.messages.add(first.text);
+      else if (first) {
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+        found.problems.push(`${path.relative(root, file)}:${line + 1}: a message of the l10n bundles must be a string literal`);
       }
       ts.forEachChild(node, visit);
     };
@@ -71,7 +78,7 @@ test('package.json: every %key% has English and Korean text, and both files have
   for (const key of Object.keys(en)) assert.ok(used.has(key), `package.nls.json has ${key}, which package.json never uses`);
 });
 
-test('l10n bundles: every UI message in src/extension and src/cli has a Korean translation with the same placeholders', () => {
+test('l10n bundles: every message used under src/ has a Korean translation with the same placeholders', () => {
   const { messages, problems } = l10nMessages();
   assert.deepEqual(problems, []);
   const en = readJson('l10n/bundle.l10n.json') as Record<string, string>;
