@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
 import type { CallEvent, SockLensEvent } from '../protocol/events';
-import { fillTemplate } from '../l10n/fill';
+import { uiText } from '../l10n/uiText';
 import { formatDiagnostic } from './diagnostics';
-import { previewText } from './names';
+import { exitReason, previewText } from './names';
 
 /** Paints text for a terminal; identity when colors are off. */
 export interface Painter {
@@ -25,36 +25,25 @@ export function painterFor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = 
   return isTTY && env.NO_COLOR === undefined ? COLORS : NO_COLORS;
 }
 
-/** The timeline's own words, in both languages. */
-const WORDS = {
-  en: {
-    bytes: 'bytes', child: 'child', waitingOn: 'waiting on', waiting: 'waiting', ready: 'ready', timedOut: 'timed out',
-    listeningOn: 'listening on', from: 'from', returnFromMain: 'return from main', compiling: 'compiling', compiled: 'compiled',
-    cached: 'compiled (cached)', compileFailed: 'compile failed', processStarted: 'process {pid} started (parent {ppid})',
-    thread: 'thread', heldBy: 'held by', client: 'client', connectedTo: 'connected to', sent: 'sent', received: 'received',
-    closed: 'closed', stopped: 'stopped', timeout: ' (timeout)', portInUse: ' — a port is still in use',
-    exitedCode: 'exited with code {code}', killed: 'ended by {signal}', crashed: 'crashed: {signal}',
-    messages: '{n} messages', oneMessage: '1 message', to: 'to', offset: 'offset',
-    tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', afterClose: 'after close',
-    repeated: '… the same call {n} times in all',
-  },
-  ko: {
-    bytes: '바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
-    listeningOn: '연결 대기 주소', from: '상대', returnFromMain: 'main에서 반환', compiling: '컴파일 중', compiled: '컴파일 완료',
-    cached: '컴파일 완료 (캐시)', compileFailed: '컴파일 실패', processStarted: '프로세스 {pid} 시작 (부모 {ppid})',
-    thread: '스레드', heldBy: '포트 사용', client: '클라이언트', connectedTo: '연결:', sent: '보냄', received: '받음',
-    closed: '닫음', stopped: '멈춤', timeout: ' (시간 제한)', portInUse: ' — 포트가 아직 사용 중입니다',
-    exitedCode: '끝남 (종료 코드 {code})', killed: '{signal} 신호로 끝남', crashed: '비정상 종료: {signal}',
-    messages: '메시지 {n}개', oneMessage: '메시지 1개', to: '받는 곳', offset: '오프셋',
-    tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', afterClose: '닫은 뒤',
-    repeated: '… 같은 호출이 모두 {n}번',
-  },
-} as const;
-type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
-
-function fill(text: string, params: Record<string, string | number | null>): string {
-  return fillTemplate(text, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v ?? '?'])));
+/** The timeline's own words, from the l10n bundles. */
+function timelineWords(lang: Lang) {
+  const t = uiText(lang);
+  return {
+    bytes: t('bytes'), child: t('child'), waitingOn: t('waiting on'), waiting: t('waiting'), ready: t('ready'), timedOut: t('timed out'),
+    listeningOn: t('listening on'), from: t('from'), returnFromMain: t('return from main'), compiling: t('compiling'), compiled: t('compiled'),
+    cached: t('compiled (cached)'), compileFailed: t('compile failed'), thread: t('thread'), heldBy: t('held by'), client: t('client'),
+    connectedTo: t('connected to'), sent: t('sent'), received: t('received'), closed: t('closed'), stopped: t('stopped'),
+    timeout: t('(timeout)'), portInUse: t('a port is still in use'), oneMessage: t('1 message'), to: t('to'), offset: t('offset'),
+    afterClose: t('after close'),
+    processStarted: (pid: number, ppid: number | null) => t('process {0} started (parent {1})', pid, ppid ?? '?'),
+    messages: (n: number) => t('{0} messages', n),
+    tcpState: (fd: number, state: string) => t('kernel: fd {0} {1}', fd, state),
+    queue: (waiting: number, backlog: number) => t('{0} waiting · queue of {1}', waiting, backlog),
+    repeated: (n: number) => t('… the same call {0} times in all', n),
+  };
 }
+type Words = ReturnType<typeof timelineWords>;
+const WORDS: Record<Lang, Words> = { en: timelineWords('en'), ko: timelineWords('ko') };
 
 function quote(text: string, max = 40): string {
   return `"${text.length > max ? `${text.slice(0, max)}…` : text}"`;
@@ -93,7 +82,7 @@ function result(ev: CallEvent, p: Painter, w: Words): string {
       return p.green(`${w.child} ${ev.ret}`);
     case 'sendmmsg':
     case 'recvmmsg': {
-      const messages = ev.ret === 1 ? w.oneMessage : fill(w.messages, { n: ev.ret });
+      const messages = ev.ret === 1 ? w.oneMessage : w.messages(ev.ret);
       return `${messages}, ${ev.bytes ?? 0} ${w.bytes}${ev.data && ev.call === 'recvmmsg' ? ` ${quote(ev.data)}` : ''}`;
     }
     default:
@@ -224,7 +213,7 @@ export class TimelinePrinter {
           this.mainPid = ev.pid;
           return [p.bold(`▶ ${ev.argv.join(' ')}`) + p.dim(`  (pid ${ev.pid})`)];
         }
-        return [p.dim(`  ${fill(w.processStarted, { pid: ev.pid, ppid: ev.ppid })}`)];
+        return [p.dim(`  ${w.processStarted(ev.pid, ev.ppid)}`)];
       case 'call': {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
         const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
@@ -236,7 +225,7 @@ export class TimelinePrinter {
       case 'stderr':
         return [`${p.red('│')} ${ev.text}`];
       case 'exited':
-        return [(ev.signal || ev.code ? p.red : p.bold)(`■ ${lang === 'en' ? ev.reason : ev.signal ? fill(/^crashed/.test(ev.reason) ? w.crashed : w.killed, { signal: ev.signal }) : fill(w.exitedCode, { code: ev.code })}`)];
+        return [(ev.signal || ev.code ? p.red : p.bold)(`■ ${exitReason(ev.code, ev.signal, lang)}`)];
       case 'problem': {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}: ` : '';
         const out = [p.red(`✖ ${where}${ev.message[lang]}`)];
@@ -262,14 +251,14 @@ export class TimelinePrinter {
         return [];
       }
       case 'tcp-state': {
-        const queue = ev.acceptQueue !== undefined && ev.backlog !== undefined ? ` (${fill(w.queue, { waiting: ev.acceptQueue, backlog: ev.backlog })})` : '';
+        const queue = ev.acceptQueue !== undefined && ev.backlog !== undefined ? ` (${w.queue(ev.acceptQueue, ev.backlog)})` : '';
         const closed = ev.closed ? ` ${w.afterClose}` : '';
-        return [p.dim(`${''.padEnd(20)} ${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${closed} ${ev.local} ↔ ${ev.peer}${queue}`)];
+        return [p.dim(`${''.padEnd(20)} ${w.tcpState(ev.fd, ev.state)}${closed} ${ev.local} ↔ ${ev.peer}${queue}`)];
       }
       case 'repeated':
-        return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: ev.repeats })}`)];
+        return [p.dim(`${''.padEnd(20)} ${w.repeated(ev.repeats)}`)];
       case 'stopped':
-        return [p.dim(`${w.stopped}${ev.reason === 'timeout' ? w.timeout : ''}${ev.portsFreed ? '' : w.portInUse}`)];
+        return [p.dim(`${w.stopped}${ev.reason === 'timeout' ? ` ${w.timeout}` : ''}${ev.portsFreed ? '' : ` — ${w.portInUse}`}`)];
     }
   }
 }
