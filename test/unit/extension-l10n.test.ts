@@ -34,7 +34,7 @@ interface Found {
 
 /** Functions and error classes whose first argument is a message of the l10n bundles (src/core/l10n). */
 const MESSAGE_CALLS = new Set(['t', 'text', 'bilingual']);
-const MESSAGE_ERRORS = new Set(['LocalizedError', 'RunnerSetupError', 'AutoArgumentsError']);
+const MESSAGE_ERRORS = new Set(['LocalizedError', 'RunnerSetupError', 'AutoArgumentsError', 'UsageError']);
 
 /** The message of every such call anywhere under src/; the message must be a literal. */
 function l10nMessages(): Found {
@@ -42,7 +42,7 @@ function l10nMessages(): Found {
   for (const file of sourceFiles(path.join(root, 'src'))) {
     const text = fs.readFileSync(file, 'utf8');
     // only files that use the bundles (the hovers' and the panel's own `t` read other tables)
-    const usesBundles = /from '(?:\.\/text|[./]*l10n\/(?:uiText|messages))'|new (?:RunnerSetupError|AutoArgumentsError)\(/.test(text);
+    const usesBundles = /from '(?:\.\/text|[./]*l10n\/(?:uiText|messages))'|new (?:RunnerSetupError|AutoArgumentsError|UsageError)\(|cliText/.test(text);
     if (!usesBundles || path.relative(root, file).startsWith(path.join('src', 'core', 'l10n'))) continue;
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
     const visit = (node: ts.Node): void => {
@@ -51,9 +51,17 @@ function l10nMessages(): Found {
         (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && MESSAGE_ERRORS.has(node.expression.text));
       const first = isMessageCall ? node.arguments?.[0] : undefined;
       if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) found.messages.add(first.text);
-      else if (first) {
+      else if (first && (ts.isIdentifier(first) || ts.isPropertyAccessExpression(first))) {
+        // a constant typed UiMessage (a usage text, a command's summary): its literal is collected below
+      } else if (first) {
         const { line } = source.getLineAndCharacterOfPosition(node.getStart());
         found.problems.push(`${path.relative(root, file)}:${line + 1}: a message of the l10n bundles must be a string literal`);
+      }
+      if (ts.isVariableDeclaration(node) && node.type?.getText(source) === 'UiMessage' && node.initializer && (ts.isStringLiteral(node.initializer) || ts.isNoSubstitutionTemplateLiteral(node.initializer))) {
+        found.messages.add(node.initializer.text);
+      }
+      if (ts.isPropertyAssignment(node) && ['summary', 'usage'].includes(node.name.getText(source)) && ts.isStringLiteral(node.initializer)) {
+        found.messages.add(node.initializer.text); // Command.summary is a UiMessage
       }
       ts.forEachChild(node, visit);
     };
