@@ -10,6 +10,7 @@ import { ProgramArguments } from './programArguments';
 import { RunController } from './runs';
 import { RunStatusBar } from './statusBar';
 import { t } from './text';
+import { LessonTracker } from './lesson';
 
 const C_FILES: vscode.DocumentSelector = [{ language: 'c' }];
 
@@ -78,6 +79,7 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
     lenses,
     new RunStatusBar(context, runs),
     new InlineResults(context, runs),
+    new LessonTracker(runs),
     vscode.languages.registerHoverProvider(C_FILES, new SocketHoverProvider(context, analysis)),
     vscode.languages.registerCodeLensProvider(C_FILES, lenses),
     vscode.languages.registerCodeActionsProvider(C_FILES, diagnostics, CompileDiagnostics.metadata),
