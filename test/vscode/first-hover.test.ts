@@ -11,7 +11,7 @@ import { outputDir } from './driver/paths';
 import { VSCodeSession } from './driver/session';
 import { waitFor } from './driver/wait';
 
-/** 5 windows in `npm test` (about 3 minutes); the measurement in docs/benchmarks.md runs 20 (SOCKLENS_FIRST_HOVER_WINDOWS=20). */
+/** 5 windows in `npm test` (3–5 minutes on 2 busy cores); the outcome asks for 20 (SOCKLENS_FIRST_HOVER_WINDOWS=20). */
 const WINDOWS = Number(process.env.SOCKLENS_FIRST_HOVER_WINDOWS ?? 5);
 /** How long one resting mouse may wait for the hover: SockLens activates 10–15 s after the text shows in a fresh window here. */
 const FIRST_TRY_MS = 20_000;
@@ -36,7 +36,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-describe('the first hover after opening a file', { timeout: 900_000 }, () => {
+function writeSummary(samples: Sample[]): object {
+  const times = samples.flatMap((s) => (s.hoverMs === null ? [] : [s.hoverMs])).sort((a, b) => a - b);
+  const summary = { windows: samples.length, appeared: times.length, p50Ms: times.length ? percentile(times, 50) : null, p95Ms: times.length ? percentile(times, 95) : null, samples };
+  fs.mkdirSync(outputDir, { recursive: true });
+  fs.writeFileSync(path.join(outputDir, 'first-hover.json'), JSON.stringify(summary, null, 2));
+  return summary;
+}
+
+/** Start-up, then a reload, the file, and up to 20 s of resting mouse per window. */
+describe('the first hover after opening a file', { timeout: 120_000 + WINDOWS * 60_000 }, () => {
   let session: VSCodeSession | undefined;
   before(async () => {
     session = await VSCodeSession.start({ name: 'first-hover' });
@@ -72,11 +81,9 @@ describe('the first hover after opening a file', { timeout: 900_000 }, () => {
         await session.screenshot(`first-hover-missed-${window}`);
       }
       samples.push({ window, hoverMs, lensMs: await lensSeen });
+      writeSummary(samples); // after every window, so a run cut short still leaves its numbers
     }
-    const times = samples.flatMap((s) => (s.hoverMs === null ? [] : [s.hoverMs])).sort((a, b) => a - b);
-    const summary = { windows: WINDOWS, appeared: times.length, p50Ms: times.length ? percentile(times, 50) : null, p95Ms: times.length ? percentile(times, 95) : null, samples };
-    fs.mkdirSync(outputDir, { recursive: true });
-    fs.writeFileSync(path.join(outputDir, 'first-hover.json'), JSON.stringify(summary, null, 2));
+    const summary = writeSummary(samples);
     assert.deepEqual(samples.filter((s) => s.hoverMs === null).map((s) => s.window), [], `windows where the first hover never came (${JSON.stringify(summary)})`);
   });
 });
