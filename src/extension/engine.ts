@@ -5,6 +5,7 @@
 export { createAnalyzer } from '../core/analysis';
 export { startRun } from '../core/runner';
 export { planArguments } from '../core/runner/programArgs';
-export { freePort, loopbackFor, splitAddress } from '../core/runner/ports';
+export { checkPort, freePort, loopbackFor, splitAddress } from '../core/runner/ports';
+export { timeWaitBeforeRun } from '../core/runner/problems';
 export { runAnchors } from '../core/editor/runAnchors';
 export { liveClientTarget } from '../core/editor/liveClientTarget';

@@ -9,6 +9,7 @@ import type { ClientReport } from '../core/runner/testClient';
 import type { CompileDiagnostics } from './compileDiagnostics';
 import type { SockLensContext } from './context';
 import { loadEngine } from './loadEngine';
+import { avoidTimeWait } from './portCheck';
 import type { ProgramArguments } from './programArguments';
 import { ProgramTerminal } from './terminal';
 import { ensureTrustedForRun } from './trust';
@@ -133,9 +134,12 @@ export class RunController implements vscode.Disposable {
       return undefined;
     }
     if (document.isDirty && !(await document.save())) return undefined;
-    const programArgs = args ?? (await this.programArguments.forRun(document));
-    if (!programArgs) return undefined;
+    const askedArgs = args ?? (await this.programArguments.forRun(document));
+    if (!askedArgs) return undefined;
     await this.stop();
+    const programArgs = await avoidTimeWait(this.context, document.getText(), askedArgs);
+    if (!programArgs) return undefined;
+    if (programArgs !== askedArgs) await this.programArguments.remember(document.uri, programArgs);
     this.session?.terminal?.dispose();
 
     const { startRun } = loadEngine();

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { Window } from 'happy-dom' with { 'resolution-mode': 'import' };
 import type { FromPanelMessage } from '../../src/core/protocol/messages.js';
 import { mountPanel, type Panel } from '../../src/webview/app.js';
+import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events.js';
+import { problemOf } from '../../src/core/runner/problems.js';
 import { addressInUseEvents, callEvent, crashEvents, helloServerEvents, helloServerUntilAccept, manyEvents, PID } from './panel-fixtures.js';
 
 interface Mounted {
@@ -236,6 +238,37 @@ test('EADDRINUSE shows at the bind step with the explanation, who holds the port
   assert.ok(m.$('.step-listen').classList.contains('is-pending'));
   assert.equal(m.$('.problems').hidden, true, 'the failure is shown at its step, not twice');
   assert.match(m.$('.run-status').textContent!, /exited with code 1/);
+  m.window.close();
+});
+
+test('a port held only by TIME_WAIT: the holder line names the connections and their expiry, and no "ports are free again"', () => {
+  const m = mount();
+  const [started, socket, bind, , stderr, exited] = addressInUseEvents(9190);
+  const details = problemOf(bind as CallEvent, [{ pid: null, command: null, state: 'TIME-WAIT', connections: 2, expiresInMs: 41_200 }]);
+  const problem = { v: 2, seq: 4, t: 4000, kind: 'problem', ...details } as SockLensEvent;
+  const stopped: SockLensEvent = { v: 2, seq: 7, t: 7000, kind: 'stopped', reason: 'exited', portsFreed: true };
+  send(m, running, { type: 'events', events: [started, socket, bind, problem, stderr, exited, stopped] });
+  const text = m.$('.step-bind').textContent!;
+  assert.match(text, /Who holds it: TIME_WAIT connections \(2\), expire in about 41 s/);
+  assert.match(text, /What to try: Port 9190 is held only by connections in TIME_WAIT \(2\)/);
+  assert.doesNotMatch(text, /\?/);
+  assert.doesNotMatch(m.$('.run-status').textContent!, /free again/);
+  m.window.close();
+});
+
+test('a server that hung up first: the header says TIME_WAIT keeps its port for about N s, not "free again"', () => {
+  const m = mount();
+  const events = helloServerEvents(9190);
+  const stopped = events.pop()!;
+  // the kernel's view 2 s before the end: fd 4's connection in TIME_WAIT, 59.5 s to go
+  const timeWait: SockLensEvent = {
+    v: 2, seq: 17, t: stopped.t - 2_000_000, kind: 'tcp-state', pid: PID, fd: 4, state: 'TIME_WAIT',
+    local: '127.0.0.1:9190', peer: '127.0.0.1:50000', closed: true, expiresInMs: 59_500,
+  };
+  send(m, running, { type: 'events', events: [...events, timeWait, { ...stopped, seq: 18 }] });
+  const status = m.$('.run-status').textContent!;
+  assert.match(status, /connections in TIME_WAIT keep its port for about 58 s more/);
+  assert.doesNotMatch(status, /free again/);
   m.window.close();
 });
 

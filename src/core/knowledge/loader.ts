@@ -4,8 +4,10 @@ import type {
   ConstantGroupFile,
   ErrnoEntry,
   FunctionEntry,
+  GlossaryFile,
   KnowledgeBase,
   Misspelling,
+  ProblemTexts,
   StoryFile,
   StructEntry,
 } from './schema';
@@ -68,7 +70,9 @@ export function loadKnowledgeBase(dir: string = findKnowledgeDir()): KnowledgeBa
     misspellings.set(entry.wrong, entry);
   }
   const story = readOptional<StoryFile>(path.join(dir, 'story.json'), { steps: [] }).steps;
-  return { functions, constants, structs, fields, errnos, misspellings, story };
+  const glossary = readOptional<Partial<GlossaryFile>>(path.join(dir, 'glossary.json'), {}).terms ?? [];
+  const problems = readJson<ProblemTexts>(path.join(dir, 'problems.json'));
+  return { functions, constants, structs, fields, errnos, misspellings, story, glossary, problems };
 }
 
 let cached: KnowledgeBase | undefined;

@@ -103,10 +103,17 @@ export interface RepeatedEvent extends EventBase {
 }
 
 export interface ProblemHolder {
+  /** The process with the socket open; null for TIME_WAIT (no process has it) or a process this user may not look into. */
   pid: number | null;
   command: string | null;
   /** Socket state of the holder as `ss` names it: "LISTEN", "TIME-WAIT", … */
   state: string;
+  /** TIME-WAIT: how many connections (one holder entry stands for all of them). */
+  connections?: number;
+  /** TIME-WAIT: about when the last of them expires, in milliseconds. */
+  expiresInMs?: number;
+  /** How to name the holder in a sentence: "hello_server (pid 123, LISTEN)", "TIME_WAIT connections (2), expire in about 41 s". */
+  text?: Bilingual;
 }
 
 export type RunnerEvent =

@@ -222,7 +222,7 @@ function isBilingual(x: unknown): x is Bilingual {
 }
 
 function isProblemHolder(x: unknown): x is ProblemHolder {
-  return isObj(x) && isIntOrNull(x.pid) && isStrOrNull(x.command) && isStr(x.state);
+  return isObj(x) && isIntOrNull(x.pid) && isStrOrNull(x.command) && isStr(x.state) && optional(x.connections, isInt) && optional(x.expiresInMs, isInt) && optional(x.text, isBilingual);
 }
 
 function isRunState(x: unknown): x is RunState {

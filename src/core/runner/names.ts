@@ -196,7 +196,8 @@ export function previewText(b: Buffer, start = 0, end = b.length): string {
   return run < end ? s + b.toString('latin1', run, end) : s;
 }
 
-function ipv6Text(b: Buffer, off: number): string {
+/** The 16 bytes of an IPv6 address at b[off] as inet_ntop writes them ("::1", "::ffff:127.0.0.1"). */
+export function ipv6Text(b: Buffer, off: number): string {
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push(b.readUInt16BE(off + i * 2));
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {

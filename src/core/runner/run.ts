@@ -4,17 +4,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   EVENT_SCHEMA_VERSION, type CallEvent, type CompileDiagnostic, type RunnerEvent, type SockLensEvent, type SourceLocation,
+  type TcpStateEvent,
 } from '../protocol/events';
 import { callEventOf } from './callEvents';
 import { EventChannel, type TraceConnection } from './channel';
 import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
 import { exitReason, isCrashSignal, isDatagramType, signalWords } from './names';
 import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
-import { isProblem, problemOf } from './problems';
+import { ReuseAddrOptions, isProblem, problemOf } from './problems';
 import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
 import { AutoArgumentsError, autoArguments } from './programArgs';
 import { FLAG_HAS_PC, type TracerRecord } from './records';
 import { SourceLines } from './sourceLines';
+import { TcpStateSampler } from './tcpStates';
 import { tcpExchange, udpExchange, type ClientReport, type ClientResult } from './testClient';
 import { ensureTracer } from './tracerBuild';
 import { bilingual } from '../l10n/messages';
@@ -114,6 +116,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private child: ChildProcessWithoutNullStreams | null = null;
   private channel: EventChannel | null = null;
   private lines: SourceLines | null = null;
+  private tcpStates: TcpStateSampler | null = null;
+  private readonly reuseAddr = new ReuseAddrOptions();
   private binary: string | null = null;
   private diagnostics: CompileDiagnostic[] = [];
   private readonly openConns = new Map<number, TraceConnection>();
@@ -208,6 +212,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /** Synchronous last resort (the runner is exiting). */
   killNow(): void {
     if (this.child?.pid) killGroupNow(this.child.pid, this.announcedPids());
+    this.tcpStates?.stop();
     this.channel?.close();
   }
 
@@ -249,8 +254,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
   }
 
-  private pushRunner(body: DistributiveOmit<RunnerEvent, 'v' | 'seq' | 't'>): void {
-    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, nowUs() - this.startUs), ...body } as RunnerEvent);
+  private pushRunner(body: DistributiveOmit<RunnerEvent | TcpStateEvent, 'v' | 'seq' | 't'>): void {
+    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, nowUs() - this.startUs), ...body } as RunnerEvent | TcpStateEvent);
     this.flush();
   }
 
@@ -319,6 +324,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.expectedPids.add(child.pid);
     liveRuns.add(this);
     this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv });
+    const mainPid = child.pid;
+    this.tcpStates = new TcpStateSampler({ pids: () => [mainPid, ...this.announcedPids()], report: (s) => this.pushRunner(s) }).watch(this);
     child.on('exit', (code, signal) => {
       this.exitInfo = { code, signal };
       // children that inherited stdout can keep 'close' from coming: do not wait for them
@@ -430,6 +437,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.ended = true;
     if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
     await Promise.allSettled(this.clientRuns);
+    await this.tcpStates?.settle();
     let portsFreed = true;
     if (checkPorts && this.listenAddrs.length) {
       portsFreed = await waitFor(async () => {
@@ -508,6 +516,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     ev.t = Math.max(0, r.tUs - this.startUs);
     const proc = this.processOf(ev.pid);
     this.trackSockets(ev, r, proc.sockTypes);
+    this.reuseAddr.observe(ev);
     if (ev.call === 'fork' && ev.ret > 0) this.expectedPids.add(ev.ret);
     const lines = this.lines;
     const problem = isProblem(ev) ? this.problemEntry(ev) : null;
@@ -544,7 +553,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const ev = this.enqueue<SockLensEvent>({ v: EVENT_SCHEMA_VERSION, seq: 0, t: call.t, kind: 'problem', code: call.errno ?? 'unknown', message: { en: '', ko: '' } });
     let holders: Awaited<ReturnType<typeof portHolders>> | undefined;
     const fill = (): void => {
-      Object.assign(ev, problemOf(call, holders));
+      Object.assign(ev, problemOf(call, holders, this.reuseAddr.isSet(call.pid, call.fd)));
     };
     const port = call.errno === 'EADDRINUSE' && call.local ? splitAddress(call.local)?.port : undefined;
     if (port !== undefined) {

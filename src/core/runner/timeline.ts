@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
-import type { CallEvent, SockLensEvent } from '../protocol/events';
+import type { CallEvent, SockLensEvent, TcpStateEvent } from '../protocol/events';
 import { uiText } from '../l10n/uiText';
 import { formatDiagnostic } from './diagnostics';
 import { exitReason, previewText } from './names';
+import { holderText } from './problems';
 
 /** Paints text for a terminal; identity when colors are off. */
 export interface Painter {
@@ -34,11 +35,13 @@ function timelineWords(lang: Lang) {
     cached: t('compiled (cached)'), compileFailed: t('compile failed'), thread: t('thread'), heldBy: t('held by'), client: t('client'),
     connectedTo: t('connected to'), sent: t('sent'), received: t('received'), closed: t('closed'), stopped: t('stopped'),
     timeout: t('(timeout)'), portInUse: t('a port is still in use'), oneMessage: t('1 message'), to: t('to'), offset: t('offset'),
-    afterClose: t('after close'),
+    afterClose: t('after close'), forgotten: t('the kernel has let the connection go'),
     processStarted: (pid: number, ppid: number | null) => t('process {0} started (parent {1})', pid, ppid ?? '?'),
     messages: (n: number) => t('{0} messages', n),
     tcpState: (fd: number, state: string) => t('kernel: fd {0} {1}', fd, state),
     queue: (waiting: number, backlog: number) => t('{0} waiting · queue of {1}', waiting, backlog),
+    waitingOnly: (waiting: number) => t('{0} waiting', waiting),
+    expires: (seconds: number) => t('expires in about {0} s', seconds),
     repeated: (n: number) => t('… the same call {0} times in all', n),
   };
 }
@@ -190,6 +193,19 @@ export interface TimelineOptions {
   lang: Lang;
 }
 
+/** "kernel: fd 3 LISTEN 127.0.0.1:9190 (1 waiting · queue of 5)", "kernel: fd 4 TIME_WAIT after close … (expires in about 60 s)". */
+function tcpStateText(ev: TcpStateEvent, w: Words): string {
+  const head = `${w.tcpState(ev.fd, ev.state)}${ev.closed ? ` ${w.afterClose}` : ''}`;
+  if (ev.state === 'CLOSE' && ev.closed) return `${head}: ${w.forgotten}`;
+  if (ev.state === 'LISTEN') {
+    const waiting = ev.acceptQueue ?? 0;
+    const queue = ev.backlog !== undefined ? w.queue(waiting, ev.backlog) : w.waitingOnly(waiting);
+    return `${head} ${ev.local} (${queue})`;
+  }
+  const expiry = ev.expiresInMs !== undefined ? ` (${w.expires(Math.round(ev.expiresInMs / 1000))})` : '';
+  return `${head} ${ev.local} ↔ ${ev.peer}${expiry}`;
+}
+
 /** Turns events into the readable `socklens run` timeline, one or more lines each (none for some). */
 export class TimelinePrinter {
   private readonly sources = new SourceText();
@@ -230,7 +246,7 @@ export class TimelinePrinter {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}: ` : '';
         const out = [p.red(`✖ ${where}${ev.message[lang]}`)];
         if (ev.explanation) out.push(`  ${ev.explanation[lang]}`);
-        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${h.command ?? '?'}${h.pid !== null ? ` (pid ${h.pid})` : ''} ${h.state}`));
+        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${(h.text ?? holderText(h))[lang]}`));
         if (ev.advice) out.push(p.yellow(`  → ${ev.advice[lang]}`));
         return out;
       }
@@ -250,11 +266,8 @@ export class TimelinePrinter {
         }
         return [];
       }
-      case 'tcp-state': {
-        const queue = ev.acceptQueue !== undefined && ev.backlog !== undefined ? ` (${w.queue(ev.acceptQueue, ev.backlog)})` : '';
-        const closed = ev.closed ? ` ${w.afterClose}` : '';
-        return [p.dim(`${''.padEnd(20)} ${w.tcpState(ev.fd, ev.state)}${closed} ${ev.local} ↔ ${ev.peer}${queue}`)];
-      }
+      case 'tcp-state':
+        return [p.dim(`${''.padEnd(20)} ${ev.pid !== this.mainPid ? `[${ev.pid}] ` : ''}${tcpStateText(ev, w)}`)];
       case 'repeated':
         return [p.dim(`${''.padEnd(20)} ${w.repeated(ev.repeats)}`)];
       case 'stopped':

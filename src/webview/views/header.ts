@@ -1,6 +1,6 @@
 // Run state, Stop/Restart, compile result and how the run ended.
 import { button, el, setText } from '../dom.js';
-import { isCrash, mainExit } from '../model.js';
+import { isCrash, mainExit, type PanelModel } from '../model.js';
 import { baseName } from '../describe.js';
 import type { ViewContext } from './context.js';
 
@@ -71,7 +71,23 @@ export class HeaderView {
       else if (exit.code !== null) lines.push(t('exit.code', { code: exit.code }));
       else lines.push(exit.reason);
     }
-    if (model.stopped) lines.push(t(model.stopped.portsFreed ? 'run.portsFreed' : 'run.portsHeld'));
+    // only a program that got a port can give it back (a bind that failed with EADDRINUSE got none)
+    if (model.stopped && model.serviceAddress !== undefined) {
+      const waitS = timeWaitLeft(model);
+      if (!model.stopped.portsFreed) lines.push(t('run.portsHeld'));
+      else lines.push(waitS > 0 ? t('run.portsTimeWait', { seconds: waitS }) : t('run.portsFreed'));
+    }
     return lines.join(' ');
   }
+}
+
+/** Seconds until the last TIME_WAIT connection the program left expires, as of the run's end (0: none). */
+function timeWaitLeft(model: PanelModel): number {
+  const end = model.events.findLast((e) => e.kind === 'stopped')?.t;
+  let left = 0;
+  for (const e of model.events) {
+    if (e.kind !== 'tcp-state' || e.state !== 'TIME_WAIT' || e.expiresInMs === undefined) continue;
+    left = Math.max(left, e.expiresInMs / 1000 - ((end ?? e.t) - e.t) / 1e6);
+  }
+  return Math.round(left);
 }

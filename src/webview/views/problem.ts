@@ -5,9 +5,11 @@ import type { ProblemHolder } from '../../core/protocol/events.js';
 import type { ViewContext } from './context.js';
 import { baseName } from '../describe.js';
 
-export function holderText(holder: ProblemHolder): string {
-  const who = [holder.command ?? '?', holder.pid !== null ? `pid ${holder.pid}` : ''].filter(Boolean).join(' ');
-  return `${who} (${holder.state})`;
+/** The runner names each holder in both languages (a process, or TIME_WAIT connections and when they expire). */
+export function holderText(holder: ProblemHolder, lang: 'en' | 'ko'): string {
+  if (holder.text) return holder.text[lang];
+  const who = [holder.command, holder.pid !== null ? `pid ${holder.pid}` : null].filter((part) => part !== null).join(' ');
+  return who ? `${who} (${holder.state})` : holder.state;
 }
 
 export function renderProblem(ctx: ViewContext, problem: Problem): HTMLElement {
@@ -22,7 +24,7 @@ export function renderProblem(ctx: ViewContext, problem: Problem): HTMLElement {
   box.append(el(ctx.doc, 'div', 'problem-message', headline));
   if (problem.explanation) box.append(el(ctx.doc, 'div', 'problem-explanation', problem.explanation[lang]));
   if (problem.holder && problem.holder.length > 0) {
-    box.append(el(ctx.doc, 'div', 'problem-holder', t('problems.holder', { holder: problem.holder.map(holderText).join(', ') })));
+    box.append(el(ctx.doc, 'div', 'problem-holder', t('problems.holder', { holder: problem.holder.map((h) => holderText(h, lang)).join(', ') })));
   }
   if (problem.advice) box.append(el(ctx.doc, 'div', 'problem-advice', t('problems.advice', { advice: problem.advice[lang] })));
   if (problem.src) box.append(sourceLink(ctx, problem.src.file, problem.src.line, problem.src.function));
