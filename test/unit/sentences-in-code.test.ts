@@ -15,7 +15,6 @@ const root = path.join(__dirname, '..', '..');
 /** Files allowed to hold sentences, each with the reason. Keep it short. */
 const ALLOWED_FILES: Record<string, string> = {
   'src/core/l10n/particles.ts': 'the Korean particles themselves (the mechanism that chooses them)',
-  'src/core/runner/problems.ts': 'advice texts, moving into the knowledge base (issue 10, helper "kernel")',
 };
 
 /** Single literals allowed, as "file: start of the text", each with the reason. */
