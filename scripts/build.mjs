@@ -18,7 +18,22 @@ fs.cpSync(path.join(root, 'src/core/queries'), path.join(dist, 'queries'), { rec
 
 writeSocketGrammar(path.join(root, 'knowledge'));
 
-const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, minify: !watch };
+/**
+ * The runner decodes numbers with names from knowledge/constants/*.json and errno.json (src/core/runner/names.ts):
+ * the bundle keeps only each entry's name, value and alias, not its explanations.
+ */
+const knowledgeNamesOnly = {
+  name: 'knowledge-names-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]knowledge[\\/](?:constants[\\/][^\\/]+|errno)\.json$/ }, async (args) => {
+      const data = JSON.parse(await fs.promises.readFile(args.path, 'utf8'));
+      const entries = data.entries.map(({ name, value, aliasOf }) => ({ name, value, ...(aliasOf ? { aliasOf } : {}) }));
+      return { contents: JSON.stringify({ entries }), loader: 'json' };
+    });
+  },
+};
+
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, minify: !watch, plugins: [knowledgeNamesOnly] };
 const targets = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
     // The first statement of the bundle, so the extension can report how long loading its code took.

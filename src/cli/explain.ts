@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import { createAnalyzer, checkSource, MAX_SOURCE_CHARS } from '../core/analysis/index';
 import type { Lang } from '../core/knowledge/schema';
-import { parseFlags, UsageError, type CliIO, type Command } from './command';
+import type { UiMessage } from '../core/l10n/uiText';
+import { cliText, localeLanguage, parseFlags, UsageError, type CliIO, type Command } from './command';
 
-const USAGE = `Usage:
+const USAGE: UiMessage = `Usage:
   socklens explain FILE [--lang en|ko] [--json]
       Lists every socket API call in FILE: "LINE:COL name — summary".
   socklens explain FILE --at LINE:COL [--lang en|ko] [--json]
@@ -15,30 +16,28 @@ LINE and COL are 1-based; COL counts characters as editors do (UTF-16 code units
    or, with --at, {"kind","name","markdown"}.
 Exit codes: 0 done, 1 nothing to explain at --at, 2 bad arguments, missing file or bad position.`;
 
+
 function readSource(file: string): string {
   let data: Buffer;
   try {
     data = fs.readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${code ?? String(err)})`);
+    if (code === 'ENOENT') throw new UsageError('{0}: no such file', file);
+    if (code === 'EISDIR') throw new UsageError('{0}: is a directory', file);
+    throw new UsageError('{0}: cannot read ({1})', file, code ?? String(err));
   }
   // Editors hide a UTF-8 byte order mark; so do we, to keep columns the same as theirs.
   return data.toString('utf8').replace(/^\uFEFF/, '');
 }
 
-/** Korean when the locale says so (LC_ALL, LC_MESSAGES, LANG, as gettext reads them), else English. */
-function localeLanguage(): Lang {
-  const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
-  return locale.toLowerCase().startsWith('ko') ? 'ko' : 'en';
-}
 
 function parsePosition(text: string): { line: number; column: number } {
   const match = /^(\d+):(\d+)$/.exec(text);
-  if (!match) throw new UsageError(`bad position "${text}": expected LINE:COL, e.g. 35:6`);
+  if (!match) throw new UsageError('bad position "{0}": expected LINE:COL, e.g. 35:6', text);
   const line = Number(match[1]);
   const column = Number(match[2]);
-  if (line < 1 || column < 1) throw new UsageError(`bad position "${text}": LINE and COL start at 1`);
+  if (line < 1 || column < 1) throw new UsageError('bad position "{0}": LINE and COL start at 1', text);
   return { line, column };
 }
 
@@ -52,13 +51,15 @@ function lineLength(text: string, line: number): number {
 
 async function run(args: string[], io: CliIO): Promise<number> {
   const { flags, positional } = parseFlags(args, ['at', 'lang'], ['json', 'help']);
+  const t = cliText();
   if (flags.has('help')) {
-    io.out(USAGE);
+    io.out(t(USAGE));
     return 0;
   }
-  if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : 'missing FILE');
+  if (positional.length > 1) throw new UsageError('expected one FILE, got {0}', positional.length);
+  if (positional.length === 0) throw new UsageError('missing FILE');
   const lang = (flags.get('lang') ?? localeLanguage()) as string;
-  if (lang !== 'en' && lang !== 'ko') throw new UsageError(`bad --lang "${lang}": use en or ko`);
+  if (lang !== 'en' && lang !== 'ko') throw new UsageError('bad --lang "{0}": use en or ko', lang);
   const at = flags.get('at');
   if (at === true) throw new UsageError('--at needs LINE:COL');
   const position = at ? parsePosition(at) : undefined;
@@ -68,15 +69,17 @@ async function run(args: string[], io: CliIO): Promise<number> {
 
   if (position) {
     if (position.line > lineCount(text) || position.column > lineLength(text, position.line) + 1) {
-      throw new UsageError(`bad position ${position.line}:${position.column}: ${file} has ${lineCount(text)} lines` + (position.line <= lineCount(text) ? ` and line ${position.line} has ${lineLength(text, position.line)} characters` : ''));
+      const { line, column } = position;
+      if (line > lineCount(text)) throw new UsageError('bad position {0}:{1}: {2} has {3} lines', line, column, file, lineCount(text));
+      throw new UsageError('bad position {0}:{1}: {2} has {3} lines and line {4} has {5} characters', line, column, file, lineCount(text), line, lineLength(text, line));
     }
   }
   const verdict = checkSource(text);
   if (verdict !== 'ok') {
-    io.err(verdict === 'too-large' ? `socklens: ${file} is larger than ${MAX_SOURCE_CHARS} characters; not explained` : `socklens: ${file} looks binary; not explained`);
+    io.err(verdict === 'too-large' ? t('socklens: {0} is larger than {1} characters; not explained', file, MAX_SOURCE_CHARS) : t('socklens: {0} looks binary; not explained', file));
   }
   const analyzer = await createAnalyzer();
-  if (!analyzer.available) io.err(`socklens: the C parser could not be loaded (${analyzer.loadError ?? 'unknown reason'})`);
+  if (!analyzer.available) io.err(t('socklens: the C parser could not be loaded ({0})', analyzer.loadError ?? t('unknown reason')));
 
   if (!position) {
     const calls = analyzer.listCalls(text, lang as Lang);
@@ -100,7 +103,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   } else if (explanation) {
     io.out(explanation.markdown);
   } else {
-    io.err(`socklens: nothing to explain at ${position.line}:${position.column}`);
+    io.err(t('socklens: nothing to explain at {0}:{1}', position.line, position.column));
   }
   return explanation ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-import { UsageError, type CliIO, type Command } from './command';
+import { cliText, localeLanguage, UsageError, type CliIO, type Command } from './command';
 
 /** Subcommands: one line each; the module exports `command: Command` and is loaded only when used. */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
@@ -12,12 +12,13 @@ const io: CliIO = {
 };
 
 async function help(): Promise<string> {
-  const lines = ['Usage: socklens <command> [options]', '', 'Commands:'];
+  const t = cliText();
+  const lines = [t('Usage: socklens <command> [options]'), '', t('Commands:')];
   for (const load of Object.values(COMMANDS)) {
     const { command } = await load();
-    lines.push(`  ${command.name.padEnd(10)} ${command.summary}`);
+    lines.push(`  ${command.name.padEnd(10)} ${t(command.summary)}`);
   }
-  lines.push('', 'Run `socklens <command> --help` for its options.');
+  lines.push('', t('Run `socklens <command> --help` for its options.'));
   return lines.join('\n');
 }
 
@@ -29,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    io.err(`socklens: unknown command "${name}"\n\n${await help()}`);
+    const t = cliText();
+    io.err(`${t('socklens: unknown command "{0}"', name)}\n\n${await help()}`);
     return 2;
   }
   const { command } = await load();
@@ -37,7 +39,8 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`socklens ${command.name}: ${err.message}\nRun \`socklens ${command.name} --help\` for usage.`);
+      const t = cliText();
+      io.err(`socklens ${command.name}: ${err.text[localeLanguage()]}\n${t('Run `socklens {0} --help` for usage.', command.name)}`);
       return 2;
     }
     throw err;

@@ -4,9 +4,10 @@ import type { Lang } from '../core/knowledge/schema';
 import { formatDiagnostic } from '../core/runner/diagnostics';
 import { startRun, type RunResult } from '../core/runner/run';
 import { TimelinePrinter, painterFor } from '../core/runner/timeline';
-import { parseFlags, UsageError, type CliIO, type Command } from './command';
+import type { UiMessage } from '../core/l10n/uiText';
+import { cliText, localeLanguage, parseFlags, UsageError, type CliIO, type Command } from './command';
 
-const USAGE = `Usage:
+const USAGE: UiMessage = `Usage:
   socklens run FILE [--args auto | -- ARG...] [--client TEXT] [--clients N] [--timeout SECONDS] [--json]
                     [--compiler CC] [--cflags "FLAGS"] [--lang en|ko]
       Compiles FILE (gcc -g -O0 -Wall -Wextra), runs it under the SockLens tracer and prints a timeline of
@@ -34,13 +35,13 @@ function exitCodeOf(result: RunResult): number {
 function languageOf(flag: string | true | undefined, env: NodeJS.ProcessEnv): Lang {
   if (flag === 'ko' || flag === 'en') return flag;
   if (flag !== undefined) throw new UsageError('--lang takes en or ko');
-  return /^ko/i.test(env.LC_ALL ?? env.LANG ?? '') ? 'ko' : 'en';
+  return localeLanguage(env);
 }
 
 function positiveNumber(flag: string | true | undefined, name: string): number | undefined {
   if (flag === undefined) return undefined;
   const n = Number(flag);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} takes a positive number`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError('--{0} takes a positive number', name);
   return n;
 }
 
@@ -54,13 +55,15 @@ export const command: Command = {
     const programArgs = dashes >= 0 ? argv.slice(dashes + 1) : undefined;
     const { flags, positional } = parseFlags(own, ['args', 'client', 'clients', 'timeout', 'compiler', 'cflags', 'lang'], ['json', 'help']);
     if (flags.has('help')) {
-      io.out(USAGE);
+      const t = cliText();
+      io.out(t(USAGE));
       return 0;
     }
-    if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.join(' ')}` : 'missing FILE');
+    if (positional.length > 1) throw new UsageError('expected one FILE, got {0}', positional.join(' '));
+    if (positional.length === 0) throw new UsageError('missing FILE');
     const file = positional[0];
-    if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
-    if (fs.statSync(file).isDirectory()) throw new UsageError(`${file}: is a directory`);
+    if (!fs.existsSync(file)) throw new UsageError('{0}: no such file', file);
+    if (fs.statSync(file).isDirectory()) throw new UsageError('{0}: is a directory', file);
     const argsFlag = flags.get('args');
     if (argsFlag !== undefined && argsFlag !== 'auto') throw new UsageError('--args takes "auto"; put the program\'s own arguments after --');
     if (argsFlag === 'auto' && programArgs) throw new UsageError('use either --args auto or -- ARG..., not both');

@@ -5,11 +5,12 @@ import type { Analysis } from './analysis';
 import type { SockLensContext } from './context';
 import { loadEngine } from './loadEngine';
 import type { RunController } from './runs';
+import { t } from './text';
 
 function runTitle(kind: ProgramKind): string {
-  if (kind === 'server') return vscode.l10n.t('▶ Run server');
-  if (kind === 'client') return vscode.l10n.t('▶ Run client');
-  return vscode.l10n.t('▶ Run');
+  if (kind === 'server') return t('▶ Run server');
+  if (kind === 'client') return t('▶ Run client');
+  return t('▶ Run');
 }
 
 /** "▶ Run server" above `main` and the first listen/connect; "■ Stop" and "⟳ Restart" while it runs. */
@@ -41,8 +42,8 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
       const range = new vscode.Range(line, 0, line, 0);
       if (running) {
         return [
-          new vscode.CodeLens(range, { title: vscode.l10n.t('■ Stop'), command: 'socklens.stop' }),
-          new vscode.CodeLens(range, { title: vscode.l10n.t('⟳ Restart'), command: 'socklens.restart' }),
+          new vscode.CodeLens(range, { title: t('■ Stop'), command: 'socklens.stop' }),
+          new vscode.CodeLens(range, { title: t('⟳ Restart'), command: 'socklens.restart' }),
         ];
       }
       return [new vscode.CodeLens(range, { title: runTitle(anchors.kind), command: 'socklens.run', arguments: [document.uri] })];

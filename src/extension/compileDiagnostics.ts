@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompileDiagnostic } from '../core/protocol/events';
 import { gccDiagnosticRange, gccRange } from '../core/editor/compilerPositions';
+import { t } from './text';
 
 type Fixit = CompileDiagnostic['fixits'][number];
 
@@ -104,7 +105,7 @@ export class CompileDiagnostics implements vscode.CodeActionProvider, vscode.Dis
       for (const f of fixits) {
         edit.replace(document.uri, toRange(gccRange({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn }, lines)), f.replacement);
       }
-      const action = new vscode.CodeAction(vscode.l10n.t('Apply the compiler\'s suggestion: {0}', diagnostic.message), vscode.CodeActionKind.QuickFix);
+      const action = new vscode.CodeAction(t('Apply the compiler\'s suggestion: {0}', diagnostic.message), vscode.CodeActionKind.QuickFix);
       action.edit = edit;
       action.diagnostics = [diagnostic];
       action.isPreferred = true;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Lang } from '../core/knowledge/schema';
 import { chooseLanguage } from '../core/editor/language';
 import { readSettings, type SockLensSettings } from '../core/editor/settings';
+import { useUiLanguage } from './text';
 
 export const CONFIG_SECTION = 'socklens';
 
@@ -17,11 +18,13 @@ export class SockLensContext implements vscode.Disposable {
   readonly onDidChangeSettings = this.settingsChanged.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
+    useUiLanguage(this.language);
     this.track(
       this.settingsChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(CONFIG_SECTION)) return;
         this.cachedSettings = undefined;
+        useUiLanguage(this.language);
         this.settingsChanged.fire(this.settings);
       }),
     );
@@ -32,7 +35,7 @@ export class SockLensContext implements vscode.Disposable {
     return this.cachedSettings;
   }
 
-  /** The language of explanations and inline notes: the setting, else the editor's display language. */
+  /** The language of explanations, notes and every UI string (`t`): the setting, else the editor's display language. */
   get language(): Lang {
     return chooseLanguage(this.settings.language, vscode.env.language);
   }

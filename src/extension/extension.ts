@@ -10,6 +10,8 @@ import { ProgramArguments } from './programArguments';
 import { RunController } from './runs';
 import { RunStatusBar } from './statusBar';
 import { runSummary } from '../core/model/queries';
+import { t } from './text';
+import { LessonTracker } from './lesson';
 
 const C_FILES: vscode.DocumentSelector = [{ language: 'c' }];
 
@@ -31,7 +33,7 @@ async function targetDocument(arg: unknown): Promise<vscode.TextDocument | undef
   if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
   const document = vscode.window.activeTextEditor?.document;
   if (document && isCDocument(document)) return document;
-  void vscode.window.showInformationMessage(vscode.l10n.t('Open a C file to run it with SockLens.'));
+  void vscode.window.showInformationMessage(t('Open a C file to run it with SockLens.'));
   return undefined;
 }
 
@@ -76,8 +78,9 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
     runs,
     panelHost,
     lenses,
-    new RunStatusBar(runs),
+    new RunStatusBar(context, runs),
     new InlineResults(context, runs),
+    new LessonTracker(runs),
     vscode.languages.registerHoverProvider(C_FILES, new SocketHoverProvider(context, analysis)),
     vscode.languages.registerCodeLensProvider(C_FILES, lenses),
     vscode.languages.registerCodeActionsProvider(C_FILES, diagnostics, CompileDiagnostics.metadata),

@@ -3,6 +3,7 @@ import { InlineNoteBook, inlineNoteDetails, socketFacts, startLineLengthBefore, 
 import { socketKey } from '../core/model/runModel';
 import type { SockLensContext } from './context';
 import type { RunController } from './runs';
+import { t } from './text';
 
 /** How often decorations are redrawn while events stream in. */
 const REDRAW_MS = 100;
@@ -108,7 +109,7 @@ export class InlineResults implements vscode.Disposable {
   private decoration(document: vscode.TextDocument, note: InlineNote, lang: 'en' | 'ko'): vscode.DecorationOptions {
     const end = document.lineAt(note.line - 1).range.end;
     const details = new vscode.MarkdownString(inlineNoteDetails(note.event, lang, note.socket));
-    if (this.dimmed) details.appendMarkdown(`\n\n_${vscode.l10n.t('From the last run.')}_`);
+    if (this.dimmed) details.appendMarkdown(`\n\n_${t('From the last run.')}_`);
     return { range: new vscode.Range(end, end), hoverMessage: details, renderOptions: { after: { contentText: note.text } } };
   }
 

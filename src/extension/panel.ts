@@ -5,6 +5,7 @@ import type { SockLensEvent } from '../core/protocol/events';
 import { parsePanelMessage, type FromPanelMessage, type RunState, type ToPanelMessage } from '../core/protocol/messages';
 import type { SockLensContext } from './context';
 import type { RunController, RunSession } from './runs';
+import { t } from './text';
 
 export const PANEL_VIEW_TYPE = 'socklens.panel';
 
@@ -52,6 +53,7 @@ export class PanelHost implements vscode.Disposable {
       runs.onEvent(({ session, event }) => this.onRunEvent(session, event)),
       runs.onDidChange((session) => this.onRunChange(session)),
       context.onDidChangeSettings(() => {
+        if (this.panel) this.panel.title = t('SockLens: live sockets');
         this.post({ type: 'language', language: this.context.language });
         this.post({ type: 'text-size', size: this.context.settings.panelTextSize });
       }),
@@ -73,7 +75,7 @@ export class PanelHost implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
-      vscode.l10n.t('SockLens: live sockets'),
+      t('SockLens: live sockets'),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
       this.webviewOptions(),
     );
@@ -92,6 +94,7 @@ export class PanelHost implements vscode.Disposable {
     this.panel?.dispose();
     this.panel = panel;
     this.pageReady = false;
+    panel.title = t('SockLens: live sockets');
     panel.iconPath = vscode.Uri.joinPath(this.context.extension.extensionUri, 'media', 'icon.png');
     panel.webview.options = this.webviewOptions();
     panel.webview.html = panelHtml(panel.webview, this.context.extension.extensionUri, this.context.language);
@@ -115,10 +118,10 @@ export class PanelHost implements vscode.Disposable {
   private async offerAfterClose(): Promise<void> {
     const session = this.runs.current;
     if (!session) return;
-    const stop = vscode.l10n.t('Stop it');
-    const show = vscode.l10n.t('Show the panel');
+    const stop = t('Stop it');
+    const show = t('Show the panel');
     const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t('{0} is still running. The SockLens item in the status bar opens the panel again.', session.fileName),
+      t('{0} is still running. The SockLens item in the status bar opens the panel again.', session.fileName),
       stop,
       show,
     );
@@ -173,7 +176,7 @@ export class PanelHost implements vscode.Disposable {
       editor.selection = new vscode.Selection(at, document.lineAt(at.line).range.end);
       editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch {
-      void vscode.window.showWarningMessage(vscode.l10n.t('SockLens could not open {0}.', file));
+      void vscode.window.showWarningMessage(t('SockLens could not open {0}.', file));
     }
   }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { SockLensContext } from './context';
 import { loadEngine } from './loadEngine';
+import { t } from './text';
 
 /**
  * The re-run trap: a server that hung up first leaves its port to connections in TIME_WAIT, and running it
@@ -19,9 +20,9 @@ export async function avoidTimeWait(context: SockLensContext, source: string, ar
   if (check.status !== 'time-wait') return args;
   const texts = engine.timeWaitBeforeRun(port, check.connections, check.expiresInMs);
   const fresh = await engine.freePort();
-  const runFresh = vscode.l10n.t('Run on port {0} (free)', fresh);
-  const runAnyway = vscode.l10n.t('Run on port {0} anyway', port);
-  const explain = vscode.l10n.t('Explain');
+  const runFresh = t('Run on port {0} (free)', fresh);
+  const runAnyway = t('Run on port {0} anyway', port);
+  const explain = t('Explain');
   const lang = context.language;
   let choice = await vscode.window.showWarningMessage(texts.notice[lang], runFresh, explain, runAnyway);
   if (choice === explain) choice = await vscode.window.showInformationMessage(texts.explanation[lang], { modal: true }, runFresh, runAnyway);

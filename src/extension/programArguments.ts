@@ -4,6 +4,7 @@ import { joinArguments, splitArguments, suggestArguments } from '../core/editor/
 import type { Analysis } from './analysis';
 import type { SockLensContext } from './context';
 import { loadEngine } from './loadEngine';
+import { t } from './text';
 
 const STATE_KEY = 'socklens.programArguments';
 
@@ -69,17 +70,17 @@ export class ProgramArguments {
     }
     const name = path.basename(document.uri.fsPath);
     const answer = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Program arguments for {0}', name),
+      title: t('Program arguments for {0}', name),
       prompt:
         needs.portIndex !== null
-          ? vscode.l10n.t('The program reads its port from argv[{0}]; a free port is filled in. Separate arguments with spaces.', needs.portIndex)
-          : vscode.l10n.t('Separate arguments with spaces; quote an argument that contains spaces.'),
+          ? t('The program reads its port from argv[{0}]; a free port is filled in. Separate arguments with spaces.', needs.portIndex)
+          : t('Separate arguments with spaces; quote an argument that contains spaces.'),
       placeHolder: needs.usage?.trim(),
       value: joinArguments(prefill),
       ignoreFocusOut: true,
       validateInput: (value) =>
         /^\s*$/.test(value) && needs.count > 0
-          ? { message: vscode.l10n.t('This program expects {0} argument(s).', needs.count), severity: vscode.InputBoxValidationSeverity.Warning }
+          ? { message: t('This program expects {0} argument(s).', needs.count), severity: vscode.InputBoxValidationSeverity.Warning }
           : undefined,
     });
     if (answer === undefined) return undefined;

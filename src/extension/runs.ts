@@ -14,6 +14,7 @@ import { avoidTimeWait } from './portCheck';
 import type { ProgramArguments } from './programArguments';
 import { ProgramTerminal } from './terminal';
 import { ensureTrustedForRun } from './trust';
+import { t } from './text';
 
 /** Events kept per run so the panel can be rebuilt (hidden and shown, window reloaded); older ones are dropped. */
 const MAX_KEPT_EVENTS = 200_000;
@@ -72,8 +73,8 @@ export class RunSession implements vscode.Disposable {
       this.clients.refuse(
         id,
         target.reason === 'not-loopback'
-          ? vscode.l10n.t('The program listens on {0}, which the test client cannot reach over loopback.', target.address)
-          : vscode.l10n.t('The program is not listening yet.'),
+          ? t('The program listens on {0}, which the test client cannot reach over loopback.', target.address)
+          : t('The program is not listening yet.'),
       );
       return;
     }
@@ -138,7 +139,7 @@ export class RunController implements vscode.Disposable {
   async start(document: vscode.TextDocument, args?: string[]): Promise<RunSession | undefined> {
     if (!(await ensureTrustedForRun())) return undefined;
     if (document.languageId !== 'c' || document.uri.scheme !== 'file') {
-      void vscode.window.showErrorMessage(vscode.l10n.t('SockLens runs C files saved on disk; save this file as a .c file first.'));
+      void vscode.window.showErrorMessage(t('SockLens runs C files saved on disk; save this file as a .c file first.'));
       return undefined;
     }
     if (document.isDirty && !(await document.save())) return undefined;
@@ -192,7 +193,7 @@ export class RunController implements vscode.Disposable {
 
   private showCompileProgress(session: RunSession): void {
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('SockLens: compiling {0}…', session.fileName), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: t('SockLens: compiling {0}…', session.fileName), cancellable: true },
       (_progress, token) =>
         new Promise<void>((resolve) => {
           token.onCancellationRequested(() => void session.run.stop());
@@ -224,7 +225,7 @@ export class RunController implements vscode.Disposable {
       }
       case 'process-started':
         if (!session.terminal) {
-          session.terminal = new ProgramTerminal(vscode.l10n.t('SockLens: {0}', session.fileName), {
+          session.terminal = new ProgramTerminal(t('SockLens: {0}', session.fileName), {
             send: (text) => session.run.writeStdin(text),
             endOfInput: () => session.run.closeStdin(),
             interrupt: () => void this.stopIfCurrent(session),
@@ -242,7 +243,7 @@ export class RunController implements vscode.Disposable {
       case 'exited':
         if (event.pid === session.run.pid) {
           session.terminal?.notice(
-            event.signal ? vscode.l10n.t('[program ended by signal {0}]', event.signal) : vscode.l10n.t('[program exited with code {0}]', event.code ?? '?'),
+            event.signal ? t('[program ended by signal {0}]', event.signal) : t('[program exited with code {0}]', event.code ?? '?'),
           );
         }
         this.changed.fire(session);
@@ -260,9 +261,9 @@ export class RunController implements vscode.Disposable {
   }
 
   private async reportCompileFailure(session: RunSession, errors: number): Promise<void> {
-    const showProblems = vscode.l10n.t('Show Problems');
+    const showProblems = t('Show Problems');
     const choice = await vscode.window.showErrorMessage(
-      vscode.l10n.t('{0} did not compile ({1} error(s)); nothing was run. The Problems panel shows where.', session.fileName, errors),
+      t('{0} did not compile ({1} error(s)); nothing was run. The Problems panel shows where.', session.fileName, errors),
       showProblems,
     );
     if (choice === showProblems) await vscode.commands.executeCommand('workbench.actions.view.problems');

@@ -1,16 +1,18 @@
 import * as vscode from 'vscode';
 import { runSummary } from '../core/model/queries';
+import type { SockLensContext } from './context';
 import type { RunController, RunSession } from './runs';
+import { t } from './text';
 
 /** Status text of a run: "SockLens: listening :9190 · 2 clients". */
 export function statusText(session: RunSession): string {
   const { stage, listeningPorts, openConnections } = runSummary(session.model);
-  if (stage === 'compiling') return vscode.l10n.t('SockLens: compiling {0}', session.fileName);
-  if (listeningPorts.length === 0) return vscode.l10n.t('SockLens: running {0}', session.fileName);
+  if (stage === 'compiling') return t('SockLens: compiling {0}', session.fileName);
+  if (listeningPorts.length === 0) return t('SockLens: running {0}', session.fileName);
   const ports = listeningPorts.map((p) => `:${p}`).join(' ');
   return openConnections === 1
-    ? vscode.l10n.t('SockLens: listening {0} · 1 client', ports)
-    : vscode.l10n.t('SockLens: listening {0} · {1} clients', ports, openConnections);
+    ? t('SockLens: listening {0} · 1 client', ports)
+    : t('SockLens: listening {0} · {1} clients', ports, openConnections);
 }
 
 /** The status bar item shown while a program runs; clicking it opens the live panel. */
@@ -18,10 +20,12 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('socklens.run', vscode.StatusBarAlignment.Left, 50);
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly runs: RunController) {
-    this.item.name = vscode.l10n.t('SockLens run');
+  constructor(
+    context: SockLensContext,
+    private readonly runs: RunController,
+  ) {
     this.item.command = 'socklens.showPanel';
-    this.subscriptions = [runs.onDidChange(() => this.update())];
+    this.subscriptions = [runs.onDidChange(() => this.update()), context.onDidChangeSettings(() => this.update())];
   }
 
   private update(): void {
@@ -30,8 +34,9 @@ export class RunStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
+    this.item.name = t('SockLens run');
     this.item.text = `$(pulse) ${statusText(session)}`;
-    this.item.tooltip = vscode.l10n.t('Open the live socket panel');
+    this.item.tooltip = t('Open the live socket panel');
     this.item.show();
   }
 

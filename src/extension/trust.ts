@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { t } from './text';
 
 /**
  * Running compiles and executes code from the workspace, so Restricted Mode refuses it with the reason and
@@ -6,9 +7,9 @@ import * as vscode from 'vscode';
  */
 export async function ensureTrustedForRun(): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
-  const manage = vscode.l10n.t('Manage Workspace Trust');
+  const manage = t('Manage Workspace Trust');
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t(
+    t(
       'SockLens cannot run programs in Restricted Mode: running compiles and executes code from this folder. Hovers still work. To run, trust the folder (Manage Workspace Trust → Trust).',
     ),
     manage,

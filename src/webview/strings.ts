@@ -2,6 +2,7 @@
 import en from './i18n/en.json';
 import ko from './i18n/ko.json';
 import type { PanelLanguage } from '../core/protocol/messages.js';
+import { fillTemplate } from '../core/l10n/fill.js';
 
 export type StringKey = keyof typeof en;
 export type StringTable = Record<StringKey, string>;
@@ -13,10 +14,8 @@ export interface Translate {
   readonly language: PanelLanguage;
 }
 
-/** Fills `{name}` placeholders; a placeholder without a value stays visible rather than vanishing. */
-export function fill(template: string, vars: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : whole));
-}
+/** Fills `{name}` and Korean `{name|가}` placeholders (the particle fits the value); a missing value stays visible. */
+export const fill = fillTemplate;
 
 export function translator(language: PanelLanguage): Translate {
   const table = tables[language];

@@ -3,12 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { loadUiStrings } from '../../src/core/analysis/render/ui';
+import { placeholdersOf } from '../../src/core/l10n/fill';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ui = loadUiStrings(path.join(ROOT, 'knowledge'));
 
 function placeholders(template: string): string[] {
-  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  return placeholdersOf(template).sort();
 }
 
 describe('knowledge/ui.json (hover labels)', () => {

@@ -32,22 +32,36 @@ interface Found {
   problems: string[];
 }
 
-/** The message of every `l10n.t(...)` call in the extension sources; the message must be a literal. */
+/** Functions and error classes whose first argument is a message of the l10n bundles (src/core/l10n). */
+const MESSAGE_CALLS = new Set(['t', 'text', 'bilingual']);
+const MESSAGE_ERRORS = new Set(['LocalizedError', 'RunnerSetupError', 'AutoArgumentsError', 'UsageError']);
+
+/** The message of every such call anywhere under src/; the message must be a literal. */
 function l10nMessages(): Found {
   const found: Found = { messages: new Set(), problems: [] };
-  for (const file of sourceFiles(path.join(root, 'src', 'extension'))) {
-    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  for (const file of sourceFiles(path.join(root, 'src'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    // only files that use the bundles (the hovers' and the panel's own `t` read other tables)
+    const usesBundles = /from '(?:\.\/text|[./]*l10n\/(?:uiText|messages))'|new (?:RunnerSetupError|AutoArgumentsError|UsageError)\(|cliText/.test(text);
+    if (!usesBundles || path.relative(root, file).startsWith(path.join('src', 'core', 'l10n'))) continue;
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 't') {
-        const target = node.expression.expression.getText(source);
-        if (target === 'l10n' || target === 'vscode.l10n') {
-          const first = node.arguments[0];
-          if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) found.messages.add(first.text);
-          else {
-            const { line } = source.getLineAndCharacterOfPosition(node.getStart());
-            found.problems.push(`${path.relative(root, file)}:${line + 1}: l10n.t needs a string literal message`);
-          }
-        }
+      const isMessageCall =
+        (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && MESSAGE_CALLS.has(node.expression.text)) ||
+        (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && MESSAGE_ERRORS.has(node.expression.text));
+      const first = isMessageCall ? node.arguments?.[0] : undefined;
+      if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) found.messages.add(first.text);
+      else if (first && (ts.isIdentifier(first) || ts.isPropertyAccessExpression(first))) {
+        // a constant typed UiMessage (a usage text, a command's summary): its literal is collected below
+      } else if (first) {
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+        found.problems.push(`${path.relative(root, file)}:${line + 1}: a message of the l10n bundles must be a string literal`);
+      }
+      if (ts.isVariableDeclaration(node) && node.type?.getText(source) === 'UiMessage' && node.initializer && (ts.isStringLiteral(node.initializer) || ts.isNoSubstitutionTemplateLiteral(node.initializer))) {
+        found.messages.add(node.initializer.text);
+      }
+      if (ts.isPropertyAssignment(node) && ['summary', 'usage'].includes(node.name.getText(source)) && ts.isStringLiteral(node.initializer)) {
+        found.messages.add(node.initializer.text); // Command.summary is a UiMessage
       }
       ts.forEachChild(node, visit);
     };
@@ -56,7 +70,8 @@ function l10nMessages(): Found {
   return found;
 }
 
-const placeholders = (text: string): string[] => [...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort();
+/** Argument numbers a message uses; a Korean `{0|로}` is argument 0 with its particle. */
+const placeholders = (text: string): string[] => [...text.matchAll(/\{(\d+)(?:\|[^}]+)?\}/g)].map((m) => m[1]).sort();
 
 test('package.json: every %key% has English and Korean text, and both files have the same keys', () => {
   const used = manifestKeys(readJson('package.json'));
@@ -71,10 +86,15 @@ test('package.json: every %key% has English and Korean text, and both files have
   for (const key of Object.keys(en)) assert.ok(used.has(key), `package.nls.json has ${key}, which package.json never uses`);
 });
 
-test('vscode.l10n: every message in src/extension has a Korean translation with the same placeholders', () => {
+test('l10n bundles: every message used under src/ has a Korean translation with the same placeholders', () => {
   const { messages, problems } = l10nMessages();
   assert.deepEqual(problems, []);
+  const en = readJson('l10n/bundle.l10n.json') as Record<string, string>;
   const ko = readJson('l10n/bundle.l10n.ko.json') as Record<string, string>;
+  assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort(), 'the English and the Korean bundle have the same messages');
+  for (const [key, text] of Object.entries(en)) assert.equal(text, key, 'the English bundle maps each message to itself');
+  const displayLanguageOnly = sourceFiles(path.join(root, 'src')).filter((f) => /\bl10n\.t\(/.test(fs.readFileSync(f, 'utf8')));
+  assert.deepEqual(displayLanguageOnly, [], 'vscode.l10n.t follows the display language, not socklens.language: use t() from text.ts');
   const missing = [...messages].filter((m) => !ko[m]?.trim());
   assert.deepEqual(missing, [], 'messages without a Korean translation in l10n/bundle.l10n.ko.json');
   const stale = Object.keys(ko).filter((m) => !messages.has(m));

@@ -40,7 +40,7 @@ function koreanTexts(): KoreanText[] {
     if (rel === 'glossary.json') continue;
     const walk = (v: unknown, where: string, inKo: boolean): void => {
       if (typeof v === 'string') {
-        if (inKo) out.push({ where, text: v, template: (rel === 'ui.json' || rel === 'problems.json') && /\{\w+\}/.test(v) });
+        if (inKo) out.push({ where, text: v, template: (rel === 'ui.json' || rel === 'problems.json') && /\{\w+(?:\|[^}]*)?\}/.test(v) });
       } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`, inKo));
       else if (v && typeof v === 'object') {
         const o = v as Record<string, unknown>;

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import en from '../../src/webview/i18n/en.json';
 import ko from '../../src/webview/i18n/ko.json';
 import { fill, translator } from '../../src/webview/strings.js';
+import { placeholdersOf } from '../../src/core/l10n/fill';
 
-const placeholders = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+const placeholders = (s: string): string[] => placeholdersOf(s).sort();
 
 test('English and Korean panel strings have the same keys, none empty, same placeholders', () => {
   assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort());

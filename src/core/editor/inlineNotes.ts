@@ -2,6 +2,7 @@ import { RECEIVE_CALLS, SEND_CALLS, WAIT_CALLS } from '../protocol/callKinds';
 import type { CallEvent } from '../protocol/events';
 import type { Lang } from '../knowledge/schema';
 import type { SocketEntry, SocketRole } from '../model/runModel';
+import { uiText, type UiText } from '../l10n/uiText';
 
 /** The faint note shown after a traced source line, e.g. `→ fd 3` or `✗ EADDRINUSE`. */
 export interface InlineNote {
@@ -27,55 +28,38 @@ export function socketFacts(entry: SocketEntry | undefined): SocketFacts | undef
   return entry.tcp ? { role: entry.role, tcpState: entry.tcp.state } : { role: entry.role };
 }
 
-const ROLE_WORDS: Record<Lang, Record<SocketRole, string>> = {
-  en: { socket: 'new socket', listening: 'listening socket', conversation: 'conversation with one caller', client: 'client socket', udp: 'UDP socket', epoll: 'epoll instance' },
-  ko: { socket: '새 소켓', listening: '연결 대기 소켓', conversation: '상대 하나와의 통화', client: '클라이언트 소켓', udp: 'UDP 소켓', epoll: 'epoll 인스턴스' },
-};
+/** What a socket is to the program, in words. */
+function roleText(t: UiText, role: SocketRole): string {
+  switch (role) {
+    case 'socket': return t('new socket');
+    case 'listening': return t('listening socket');
+    case 'conversation': return t('conversation with one caller');
+    case 'client': return t('client socket');
+    case 'udp': return t('UDP socket');
+    case 'epoll': return t('epoll instance');
+  }
+}
 
 const ACCEPTS = new Set(['accept', 'accept4']);
 
-interface Words {
-  bound(address: string): string;
-  listening(backlog: string): string;
-  connectedTo(address: string): string;
-  sent(bytes: string): string;
-  received(bytes: string): string;
-  peerClosed: string;
-  closed(fd: string): string;
-  waiting: string;
-  ready(count: string): string;
-  ok: string;
-  child(pid: string): string;
+/** The notes' words, from the l10n bundles. */
+function noteWords(lang: Lang) {
+  const t = uiText(lang);
+  return {
+    bound: (address: string) => t('bound {0}', address),
+    listening: (backlog: string) => (backlog ? t('listening (backlog {0})', backlog) : t('listening')),
+    connectedTo: (address: string) => t('connected to {0}', address),
+    sent: (n: string) => (n === '1' ? t('sent 1 byte') : t('sent {0} bytes', n)),
+    received: (n: string) => (n === '1' ? t('received 1 byte') : t('received {0} bytes', n)),
+    peerClosed: t('peer closed (0 bytes)'),
+    closed: (fd: string) => t('closed fd {0}', fd),
+    waiting: t('waiting…'),
+    ready: (n: string) => t('{0} ready', n),
+    ok: t('ok'),
+    child: (pid: string) => t('child pid {0}', pid),
+  };
 }
-
-const WORDS: Record<Lang, Words> = {
-  en: {
-    bound: (a) => `bound ${a}`,
-    listening: (b) => (b ? `listening (backlog ${b})` : 'listening'),
-    connectedTo: (a) => `connected to ${a}`,
-    sent: (n) => `sent ${n} ${n === '1' ? 'byte' : 'bytes'}`,
-    received: (n) => `received ${n} ${n === '1' ? 'byte' : 'bytes'}`,
-    peerClosed: 'peer closed (0 bytes)',
-    closed: (fd) => `closed fd ${fd}`,
-    waiting: 'waiting…',
-    ready: (n) => `${n} ready`,
-    ok: 'ok',
-    child: (pid) => `child pid ${pid}`,
-  },
-  ko: {
-    bound: (a) => `${a}에 바인드됨`,
-    listening: (b) => (b ? `연결 대기 중 (backlog ${b})` : '연결 대기 중'),
-    connectedTo: (a) => `${a}에 연결됨`,
-    sent: (n) => `${n}바이트 보냄`,
-    received: (n) => `${n}바이트 받음`,
-    peerClosed: '상대가 연결을 닫음 (0바이트)',
-    closed: (fd) => `fd ${fd} 닫힘`,
-    waiting: '기다리는 중…',
-    ready: (n) => `${n}개 준비됨`,
-    ok: '성공',
-    child: (pid) => `자식 pid ${pid}`,
-  },
-};
+const WORDS: Record<Lang, ReturnType<typeof noteWords>> = { en: noteWords('en'), ko: noteWords('ko') };
 
 /** The note text for one traced call (without location): a pure function of the event and the language. */
 export function inlineNoteText(event: CallEvent, lang: Lang): string {
@@ -114,24 +98,24 @@ export function inlineNoteFor(event: CallEvent, lang: Lang, socket?: SocketFacts
 
 /** Markdown with the full details of the event behind a note (shown when hovering the note). */
 export function inlineNoteDetails(event: CallEvent, lang: Lang, socket?: SocketFacts): string {
-  const label = (en: string, ko: string): string => (lang === 'ko' ? ko : en);
+  const t = uiText(lang);
   const code = (text: string): string => `\`${text.replace(/`/g, 'ˋ')}\``;
   const rows: [string, string][] = [];
   if (event.fd !== null) rows.push(['fd', code(String(event.fd))]);
   if (socket) {
-    const role = ROLE_WORDS[lang][socket.role];
-    rows.push([label('socket', '소켓'), socket.tcpState ? `${role} (TCP ${code(socket.tcpState)})` : role]);
+    const role = roleText(t, socket.role);
+    rows.push([t('socket'), socket.tcpState ? `${role} (TCP ${code(socket.tcpState)})` : role]);
   }
-  rows.push([label('returned', '반환값'), code(String(event.ret))]);
+  rows.push([t('returned'), code(String(event.ret))]);
   if (event.errno) rows.push(['errno', code(event.errno)]);
-  if (event.newFd !== undefined) rows.push([label('new fd', '새 fd'), code(String(event.newFd))]);
-  if (event.local) rows.push([label('local address', '로컬 주소'), code(event.local)]);
-  if (event.peer) rows.push([label('peer address', '상대 주소'), code(event.peer)]);
-  if (event.bytes !== undefined) rows.push([label('bytes', '바이트'), code(String(event.bytes))]);
-  if (event.data !== undefined) rows.push([label('data', '데이터'), code(event.data)]);
+  if (event.newFd !== undefined) rows.push([t('new fd'), code(String(event.newFd))]);
+  if (event.local) rows.push([t('local address'), code(event.local)]);
+  if (event.peer) rows.push([t('peer address'), code(event.peer)]);
+  if (event.bytes !== undefined) rows.push([t('bytes'), code(String(event.bytes))]);
+  if (event.data !== undefined) rows.push([t('data'), code(event.data)]);
   for (const [name, value] of Object.entries(event.args)) rows.push([name, code(String(value))]);
   rows.push(['pid', code(String(event.pid))]);
-  rows.push([label('time', '시각'), code(`${(event.t / 1000).toFixed(1)} ms`)]);
+  rows.push([t('time'), code(`${(event.t / 1000).toFixed(1)} ms`)]);
   const title = `**${code(event.call + '()')}** — ${inlineNoteText(event, lang)}`;
   return [title, '', ...rows.map(([k, v]) => `- ${k}: ${v}`)].join('\n');
 }

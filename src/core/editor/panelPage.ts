@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import type { Lang } from '../knowledge/schema';
+import { uiText } from '../l10n/uiText';
 
 /** What the panel page needs from the webview: its CSP source and the URIs of the bundled assets. */
 export interface PanelPageAssets {
@@ -31,7 +32,8 @@ export function panelCsp(cspSource: string, nonce: string): string {
 
 /** The panel page: strict CSP with a per-load nonce, only bundled assets, the UI language on the body. */
 export function panelPage(assets: PanelPageAssets, language: Lang, nonce: string = newNonce()): string {
-  const title = language === 'ko' ? 'SockLens 실시간 소켓 패널' : 'SockLens live socket panel';
+  const t = uiText(language);
+  const title = t('SockLens live socket panel');
   return [
     '<!DOCTYPE html>',
     `<html lang="${language}">`,

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { CompileDiagnostic } from '../protocol/events';
 import { cacheRoot, hashOf, tempSibling } from './cache';
 import { parseGccDiagnostics } from './diagnostics';
+import { LocalizedError } from '../l10n/messages';
 
 export const DEFAULT_FLAGS = ['-g', '-O0', '-Wall', '-Wextra'];
 
@@ -32,18 +33,18 @@ export interface CompileResult {
   diagnostics: CompileDiagnostic[];
 }
 
-/** A failure the user must act on before anything can be compiled (no compiler, unsupported platform …). */
-export class RunnerSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunnerSetupError';
-  }
+/**
+ * A failure the user must act on before anything can be compiled (no compiler, unsupported platform …), with
+ * its text in every language from the l10n bundles.
+ */
+export class RunnerSetupError extends LocalizedError {
+  override readonly name = 'RunnerSetupError';
 }
 
 export function assertSupportedPlatform(platform: NodeJS.Platform = process.platform): void {
   if (platform !== 'linux') {
     const name = platform === 'darwin' ? 'macOS' : platform === 'win32' ? 'Windows' : platform;
-    throw new RunnerSetupError(`Running and tracing programs is not supported on ${name} yet (Linux only for now).`);
+    throw new RunnerSetupError('Running and tracing programs is not supported on {0} yet (Linux only for now).', name);
   }
 }
 
@@ -60,9 +61,9 @@ export function runCommand(cmd: string, args: string[], env?: NodeJS.ProcessEnv)
   });
 }
 
-export function missingCompilerMessage(compiler: string): string {
+export function missingCompilerError(compiler: string): RunnerSetupError {
   const pkg = /clang/.test(path.basename(compiler)) ? 'clang' : 'gcc';
-  return `The C compiler "${compiler}" was not found. Install it with: sudo apt install ${pkg} libc6-dev`;
+  return new RunnerSetupError('The C compiler "{0}" was not found. Install it with: {1}', compiler, `sudo apt install ${pkg} libc6-dev`);
 }
 
 function usesPthreads(text: string): boolean {
@@ -88,7 +89,7 @@ export async function compileProgram(options: CompileOptions): Promise<CompileRe
   try {
     text = fs.readFileSync(source, 'utf8');
   } catch {
-    throw new RunnerSetupError(`Cannot read ${source}: no such file or not readable.`);
+    throw new RunnerSetupError('Cannot read {0}: no such file or not readable.', source);
   }
   const key = hashOf(source, text, compiler, JSON.stringify(options.flags ?? DEFAULT_FLAGS), JSON.stringify(options.extraFlags ?? []));
   const dir = path.join(options.cacheDir ?? cacheRoot(), 'bin', key);
@@ -103,7 +104,7 @@ export async function compileProgram(options: CompileOptions): Promise<CompileRe
   const tmp = tempSibling(binary);
   const tmpArgs = compilerArgs(source, text, options, tmp);
   const result = await runCommand(compiler, tmpArgs, { ...process.env, LC_ALL: 'C' });
-  if (result.missing) throw new RunnerSetupError(missingCompilerMessage(compiler));
+  if (result.missing) throw missingCompilerError(compiler);
   const diagnostics = parseGccDiagnostics(result.stderr);
   if (result.code !== 0 || !fs.existsSync(tmp)) {
     fs.rmSync(tmp, { force: true });

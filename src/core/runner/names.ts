@@ -1,56 +1,102 @@
-/** Linux (x86_64, glibc) numbers the tracer reports, turned into the names a C programmer writes. */
+/**
+ * Linux (x86_64, glibc) numbers the tracer reports, turned into the names a C programmer writes. The names and
+ * values come from the knowledge base (bundled at build time, so decoding reads no files), plus
+ * knowledge/decoding.json for names the tracer decodes that the knowledge base does not explain.
+ */
 import * as os from 'node:os';
+import type { Lang } from '../knowledge/schema';
+import { uiText } from '../l10n/uiText';
+import addressFamilies from '../../../knowledge/constants/address-families.json';
+import addrinfo from '../../../knowledge/constants/addrinfo.json';
+import epoll from '../../../knowledge/constants/epoll.json';
+import fcntl from '../../../knowledge/constants/fcntl.json';
+import messageFlags from '../../../knowledge/constants/message-flags.json';
+import protocols from '../../../knowledge/constants/protocols.json';
+import shutdown from '../../../knowledge/constants/shutdown.json';
+import socketOptions from '../../../knowledge/constants/socket-options.json';
+import socketTypes from '../../../knowledge/constants/socket-types.json';
+import errnos from '../../../knowledge/errno.json';
+import decoding from '../../../knowledge/decoding.json';
 
-const FAMILIES: Record<number, string> = { 0: 'AF_UNSPEC', 1: 'AF_UNIX', 2: 'AF_INET', 10: 'AF_INET6', 16: 'AF_NETLINK', 17: 'AF_PACKET' };
-const TYPES: Record<number, string> = { 1: 'SOCK_STREAM', 2: 'SOCK_DGRAM', 3: 'SOCK_RAW', 4: 'SOCK_RDM', 5: 'SOCK_SEQPACKET' };
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
-const PROTOCOLS: Record<number, string> = { 0: '0', 1: 'IPPROTO_ICMP', 6: 'IPPROTO_TCP', 17: 'IPPROTO_UDP', 58: 'IPPROTO_ICMPV6', 132: 'IPPROTO_SCTP' };
-const LEVELS: Record<number, string> = { 0: 'IPPROTO_IP', 1: 'SOL_SOCKET', 6: 'IPPROTO_TCP', 17: 'IPPROTO_UDP', 41: 'IPPROTO_IPV6' };
-const OPTIONS: Record<number, Record<number, string>> = {
-  1: {
-    1: 'SO_DEBUG', 2: 'SO_REUSEADDR', 3: 'SO_TYPE', 4: 'SO_ERROR', 5: 'SO_DONTROUTE', 6: 'SO_BROADCAST', 7: 'SO_SNDBUF',
-    8: 'SO_RCVBUF', 9: 'SO_KEEPALIVE', 10: 'SO_OOBINLINE', 12: 'SO_PRIORITY', 13: 'SO_LINGER', 15: 'SO_REUSEPORT',
-    16: 'SO_PASSCRED', 17: 'SO_PEERCRED', 18: 'SO_RCVLOWAT', 19: 'SO_SNDLOWAT', 20: 'SO_RCVTIMEO', 21: 'SO_SNDTIMEO',
-    25: 'SO_BINDTODEVICE', 29: 'SO_TIMESTAMP', 30: 'SO_ACCEPTCONN',
-  },
-  6: { 1: 'TCP_NODELAY', 2: 'TCP_MAXSEG', 3: 'TCP_CORK', 4: 'TCP_KEEPIDLE', 5: 'TCP_KEEPINTVL', 6: 'TCP_KEEPCNT', 9: 'TCP_DEFER_ACCEPT', 12: 'TCP_QUICKACK', 23: 'TCP_FASTOPEN' },
-  0: { 1: 'IP_TOS', 2: 'IP_TTL', 32: 'IP_MULTICAST_IF', 33: 'IP_MULTICAST_TTL', 34: 'IP_MULTICAST_LOOP', 35: 'IP_ADD_MEMBERSHIP', 36: 'IP_DROP_MEMBERSHIP' },
-  41: { 16: 'IPV6_UNICAST_HOPS', 26: 'IPV6_V6ONLY' },
-};
-const MSG_FLAGS: [number, string][] = [
-  [0x1, 'MSG_OOB'], [0x2, 'MSG_PEEK'], [0x4, 'MSG_DONTROUTE'], [0x8, 'MSG_CTRUNC'], [0x20, 'MSG_TRUNC'], [0x40, 'MSG_DONTWAIT'],
-  [0x80, 'MSG_EOR'], [0x100, 'MSG_WAITALL'], [0x800, 'MSG_CONFIRM'], [0x4000, 'MSG_NOSIGNAL'], [0x8000, 'MSG_MORE'],
-];
-const O_FLAGS: [number, string][] = [[0o4000, 'O_NONBLOCK'], [0o2000, 'O_APPEND'], [0o20000, 'O_ASYNC'], [0o2, 'O_RDWR'], [0o1, 'O_WRONLY']];
-const FCNTL_CMDS: Record<number, string> = { 0: 'F_DUPFD', 4: 'F_SETFL', 8: 'F_SETOWN', 1030: 'F_DUPFD_CLOEXEC' };
-const SHUTDOWN_HOW: Record<number, string> = { 0: 'SHUT_RD', 1: 'SHUT_WR', 2: 'SHUT_RDWR' };
-const EPOLL_OPS: Record<number, string> = { 1: 'EPOLL_CTL_ADD', 2: 'EPOLL_CTL_DEL', 3: 'EPOLL_CTL_MOD' };
-const EPOLL_EVENTS: [number, string][] = [
-  [0x1, 'EPOLLIN'], [0x2, 'EPOLLPRI'], [0x4, 'EPOLLOUT'], [0x8, 'EPOLLERR'], [0x10, 'EPOLLHUP'], [0x2000, 'EPOLLRDHUP'],
-  [0x10000000, 'EPOLLEXCLUSIVE'], [0x40000000, 'EPOLLONESHOT'], [0x80000000, 'EPOLLET'],
-];
-/** getaddrinfo/getnameinfo results (glibc's netdb.h). */
-const GAI_ERRORS: Record<number, string> = {
-  [-1]: 'EAI_BADFLAGS', [-2]: 'EAI_NONAME', [-3]: 'EAI_AGAIN', [-4]: 'EAI_FAIL', [-5]: 'EAI_NODATA', [-6]: 'EAI_FAMILY',
-  [-7]: 'EAI_SOCKTYPE', [-8]: 'EAI_SERVICE', [-9]: 'EAI_ADDRFAMILY', [-10]: 'EAI_MEMORY', [-11]: 'EAI_SYSTEM', [-12]: 'EAI_OVERFLOW',
-};
-const AI_FLAGS: [number, string][] = [
-  [0x1, 'AI_PASSIVE'], [0x2, 'AI_CANONNAME'], [0x4, 'AI_NUMERICHOST'], [0x8, 'AI_V4MAPPED'], [0x10, 'AI_ALL'],
-  [0x20, 'AI_ADDRCONFIG'], [0x400, 'AI_NUMERICSERV'],
-];
-const NI_FLAGS: [number, string][] = [[0x1, 'NI_NUMERICHOST'], [0x2, 'NI_NUMERICSERV'], [0x4, 'NI_NOFQDN'], [0x8, 'NI_NAMEREQD'], [0x10, 'NI_DGRAM']];
+type Table = Record<number, string>;
+type Bits = [number, string][];
 
-function named(table: Record<number, string>, n: number): string {
+/** A constant as the knowledge base (constants/*.json) or the decoding list (decoding.json) holds it. */
+interface NamedValue {
+  name: string;
+  value: number | string;
+  aliasOf?: string;
+}
+
+const explained = (group: { entries: NamedValue[] }): NamedValue[] => group.entries.filter((e) => !e.aliasOf && typeof e.value === 'number');
+const decodingNames = (table: string): NamedValue[] => decoding.names.filter((e) => e.table === table);
+
+function tableOf(entries: NamedValue[]): Table {
+  const table: Table = {};
+  for (const { name, value } of entries) table[value as number] ??= name;
+  return table;
+}
+
+/** Flag bits, lowest first, so a flag word always reads the same way. */
+function bitsOf(entries: NamedValue[]): Bits {
+  return entries.map((e): [number, string] => [e.value as number, e.name]).sort((a, b) => a[0] - b[0]);
+}
+
+const valueOf = (entries: NamedValue[], name: string): number => entries.find((e) => e.name === name)?.value as number;
+
+const socketTypeEntries = explained(socketTypes);
+const SOCK_NONBLOCK = valueOf(socketTypeEntries, 'SOCK_NONBLOCK');
+const SOCK_CLOEXEC = valueOf(socketTypeEntries, 'SOCK_CLOEXEC');
+const SOCK_STREAM = valueOf(socketTypeEntries, 'SOCK_STREAM');
+const SOCK_DGRAM = valueOf(socketTypeEntries, 'SOCK_DGRAM');
+/** The low bits of socket()'s type hold the type; SOCK_NONBLOCK and SOCK_CLOEXEC are flags above them. */
+const TYPE_MASK = 0xf;
+
+const FAMILIES = tableOf([...explained(addressFamilies), ...decodingNames('family')]);
+const TYPES = tableOf([...socketTypeEntries.filter((e) => (e.value as number) <= TYPE_MASK), ...decodingNames('type')]);
+const PROTOCOLS = tableOf([...explained(protocols), ...decodingNames('protocol')]);
+const LEVELS = tableOf([...explained(socketOptions).filter((e) => e.name.startsWith('SOL_')), ...explained(protocols)]);
+
+/** Which level an explained option belongs to follows the C naming: SO_ at SOL_SOCKET, TCP_ at IPPROTO_TCP … */
+const OPTION_PREFIX_LEVELS: [string, string][] = [['SO_', 'SOL_SOCKET'], ['TCP_', 'IPPROTO_TCP'], ['IPV6_', 'IPPROTO_IPV6'], ['IP_', 'IPPROTO_IP']];
+const levelValue = (name: string): number => Number(Object.entries(LEVELS).find(([, n]) => n === name)?.[0]);
+
+function optionTables(): Record<number, Table> {
+  const tables: Record<number, Table> = {};
+  const add = (levelName: string, entry: NamedValue): void => {
+    (tables[levelValue(levelName)] ??= {})[entry.value as number] ??= entry.name;
+  };
+  for (const entry of explained(socketOptions)) {
+    const level = OPTION_PREFIX_LEVELS.find(([prefix]) => entry.name.startsWith(prefix));
+    if (level) add(level[1], entry);
+  }
+  for (const entry of decoding.names) if (entry.table === 'option' && entry.level) add(entry.level, entry);
+  return tables;
+}
+const OPTIONS = optionTables();
+
+const fcntlEntries = explained(fcntl);
+const MSG_FLAGS = bitsOf([...explained(messageFlags), ...decodingNames('messageFlag')]);
+const O_FLAGS = bitsOf([...fcntlEntries.filter((e) => e.name.startsWith('O_')), ...decodingNames('fileFlag')]);
+const FCNTL_CMDS = tableOf([...fcntlEntries.filter((e) => e.name.startsWith('F_')), ...decodingNames('fcntlCommand')]);
+const SHUTDOWN_HOW = tableOf(explained(shutdown));
+const GAI_ERRORS = tableOf(decodingNames('gaiError'));
+const AI_FLAGS = bitsOf([...explained(addrinfo).filter((e) => e.name.startsWith('AI_')), ...decodingNames('addrinfoFlag')]);
+const NI_FLAGS = bitsOf(decodingNames('nameinfoFlag'));
+const epollEntries = explained(epoll);
+const EPOLL_OPS = tableOf(epollEntries.filter((e) => e.name.startsWith('EPOLL_CTL_')));
+const EPOLL_EVENTS = bitsOf([...epollEntries.filter((e) => !e.name.includes('_')), ...decodingNames('epollEvent')]);
+
+function named(table: Table, n: number): string {
   return table[n] ?? String(n);
 }
 
 /** Flag words repeat (mostly 0 or one value per call site): each table keeps the strings it has built. */
-const bitNameCache = new Map<[number, string][], Map<number, string>>();
+const bitNameCache = new Map<Bits, Map<number, string>>();
 const BIT_CACHE_LIMIT = 256;
 
 /** "MSG_PEEK|MSG_DONTWAIT", "0" when none; unknown bits kept as hex. */
-function bitNames(bits: [number, string][], n: number): string {
+function bitNames(bits: Bits, n: number): string {
   let cache = bitNameCache.get(bits);
   if (!cache) bitNameCache.set(bits, (cache = new Map()));
   let text = cache.get(n);
@@ -61,7 +107,7 @@ function bitNames(bits: [number, string][], n: number): string {
   return text;
 }
 
-function bitNamesOf(bits: [number, string][], n: number): string {
+function bitNamesOf(bits: Bits, n: number): string {
   const names: string[] = [];
   let rest = n >>> 0;
   for (const [bit, name] of bits) {
@@ -75,7 +121,8 @@ function bitNamesOf(bits: [number, string][], n: number): string {
 }
 
 export const familyName = (n: number): string => named(FAMILIES, n);
-export const protocolName = (n: number): string => named(PROTOCOLS, n);
+/** Protocol 0 is "the default protocol for the family and type", written 0 (not IPPROTO_IP). */
+export const protocolName = (n: number): string => (n === 0 ? '0' : named(PROTOCOLS, n));
 export const levelName = (n: number): string => named(LEVELS, n);
 export const optionName = (level: number, n: number): string => named(OPTIONS[level] ?? {}, n);
 export const msgFlagNames = (n: number): string => bitNames(MSG_FLAGS, n);
@@ -90,7 +137,7 @@ export const nameinfoFlagNames = (n: number): string => bitNames(NI_FLAGS, n);
 
 /** "SOCK_STREAM", "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC". */
 export function typeName(n: number): string {
-  const parts = [named(TYPES, n & 0xf)];
+  const parts = [named(TYPES, n & TYPE_MASK)];
   if (n & SOCK_NONBLOCK) parts.push('SOCK_NONBLOCK');
   if (n & SOCK_CLOEXEC) parts.push('SOCK_CLOEXEC');
   return parts.join('|');
@@ -103,38 +150,39 @@ export function socketFlagNames(n: number): string {
   return parts.length ? parts.join('|') : '0';
 }
 
-export const isStreamType = (n: number): boolean => (n & 0xf) === 1;
+export const isStreamType = (n: number): boolean => (n & TYPE_MASK) === SOCK_STREAM;
+export const isDatagramType = (n: number): boolean => (n & TYPE_MASK) === SOCK_DGRAM;
 
+/**
+ * errno names: the knowledge base's first (of two names for one value, the first listed, as in errno(3):
+ * EAGAIN before EWOULDBLOCK), then Node's table of the platform's errno values for the rest.
+ */
 const ERRNO_NAMES = new Map<number, string>();
-for (const [name, value] of Object.entries(os.constants.errno)) {
-  // Linux aliases: keep the name programs and man pages use most.
-  if (!ERRNO_NAMES.has(value) || name === 'EAGAIN' || name === 'EDEADLK' || name === 'ENOTSUP') ERRNO_NAMES.set(value, name);
+for (const { name, value } of [...errnos.entries, ...Object.entries(os.constants.errno).map(([n, v]) => ({ name: n, value: v }))]) {
+  if (!ERRNO_NAMES.has(value)) ERRNO_NAMES.set(value, name);
 }
-ERRNO_NAMES.set(11, 'EAGAIN');
 
 export function errnoName(n: number): string {
   return ERRNO_NAMES.get(n) ?? `errno ${n}`;
 }
 
-const SIGNAL_WORDS: Record<string, string> = {
-  SIGSEGV: 'segmentation fault', SIGABRT: 'aborted', SIGBUS: 'bus error', SIGFPE: 'arithmetic error', SIGILL: 'illegal instruction',
-  SIGKILL: 'killed', SIGTERM: 'terminated', SIGINT: 'interrupted', SIGPIPE: 'broken pipe (wrote to a closed connection)',
-  SIGHUP: 'hang-up', SIGQUIT: 'quit', SIGTRAP: 'trace trap', SIGSYS: 'bad system call', SIGXCPU: 'CPU time limit exceeded',
-};
+const SIGNALS = new Map(decoding.signals.map((s) => [s.name, s]));
 
-/** Signals that mean the program crashed rather than being asked to stop. */
-const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGILL', 'SIGTRAP', 'SIGSYS']);
-
-/** "crashed: segmentation fault (SIGSEGV)", "exited with code 0", "terminated (SIGTERM)". */
-export function exitReason(code: number | null, signal: string | null): string {
-  if (signal) {
-    const words = SIGNAL_WORDS[signal] ?? signal.toLowerCase();
-    return CRASH_SIGNALS.has(signal) ? `crashed: ${words} (${signal})` : `${words} (${signal})`;
-  }
-  return `exited with code ${code ?? 0}`;
+/** "segmentation fault" for SIGSEGV (in `lang`); the signal's name when the data has no words for it. */
+export function signalWords(signal: string, lang: Lang = 'en'): string {
+  return SIGNALS.get(signal)?.[lang] ?? signal;
 }
 
-export const isCrashSignal = (signal: string | null): boolean => signal !== null && CRASH_SIGNALS.has(signal);
+/** "crashed: segmentation fault (SIGSEGV)", "exited with code 0", "terminated (SIGTERM)"; Korean with `lang`. */
+export function exitReason(code: number | null, signal: string | null, lang: Lang = 'en'): string {
+  const text = uiText(lang);
+  if (!signal) return text('exited with code {0}', code ?? 0);
+  const words = signalWords(signal, lang);
+  return isCrashSignal(signal) ? text('crashed: {0} ({1})', words, signal) : text('{0} ({1})', words, signal);
+}
+
+/** Signals that mean the program crashed rather than being asked to stop. */
+export const isCrashSignal = (signal: string | null): boolean => signal !== null && SIGNALS.get(signal)?.crash === true;
 
 /** Printable text with \n, \r, \t, \\ and \xNN escapes, of b[start, end). */
 export function previewText(b: Buffer, start = 0, end = b.length): string {

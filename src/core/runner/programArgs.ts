@@ -3,6 +3,7 @@
  * core), 127.0.0.1 where it reads a host, as many as its usage message or argc check asks for.
  */
 import { findPortArgument } from '../analysis/index';
+import { LocalizedError } from '../l10n/messages';
 
 export interface ArgvPlan {
   /** How many arguments the program expects after its name. */
@@ -47,7 +48,8 @@ export async function planArguments(source: string): Promise<ArgvPlan> {
   return { count, portIndex, hostIndexes: [...hostIndexes].sort((a, b) => a - b) };
 }
 
-export class AutoArgumentsError extends Error {}
+/** `--args auto` cannot fill an argument in; the text comes from the l10n bundles. */
+export class AutoArgumentsError extends LocalizedError {}
 
 /** The argument list for "auto": the port where the program reads one, 127.0.0.1 for a host. */
 export async function autoArguments(source: string, port: number): Promise<string[]> {
@@ -56,7 +58,7 @@ export async function autoArguments(source: string, port: number): Promise<strin
   for (let i = 1; i <= plan.count; i++) {
     if (i === plan.portIndex) args.push(String(port));
     else if (plan.hostIndexes.includes(i)) args.push('127.0.0.1');
-    else throw new AutoArgumentsError(`--args auto cannot tell what argv[${i}] should be; pass the arguments yourself after --`);
+    else throw new AutoArgumentsError('--args auto cannot tell what argv[{0}] should be; pass the arguments yourself after --', i);
   }
   return args;
 }

@@ -11,7 +11,7 @@ import { callEventOf } from './callEvents';
 import { EventChannel, type TraceConnection } from './channel';
 import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
 import { initialRunState, reduce, socketOf, type Service } from '../model/runModel';
-import { exitReason, isCrashSignal } from './names';
+import { exitReason, isCrashSignal, signalWords } from './names';
 import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
 import { ReuseAddrOptions, floodProblemOf, isProblem, problemOf } from './problems';
 import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
@@ -23,6 +23,7 @@ import { TcpStateSampler } from './tcpStates';
 import { tcpExchange, udpExchange, type ClientClock, type ClientReport, type ClientResult } from './testClient';
 import { ORDER_SLACK_US, TimeOrder, monotonicUs, type OrderMark } from './timeOrder';
 import { ensureTracer } from './tracerBuild';
+import { bilingual } from '../l10n/messages';
 
 export interface ClientRequest {
   text: string;
@@ -343,11 +344,11 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       this.spawnProgram(compiled.binary, args, tracerLib, o.cwd ?? path.dirname(source));
     } catch (err) {
       if (err instanceof RunnerSetupError || err instanceof AutoArgumentsError) {
-        this.pushRunner({ kind: 'problem', code: 'setup', message: { en: err.message, ko: koreanSetupMessage(err.message) } });
+        this.pushRunner({ kind: 'problem', code: 'setup', message: err.text });
         return this.finish('setup-error', false, err.message);
       }
       const message = err instanceof Error ? err.message : String(err);
-      this.pushRunner({ kind: 'problem', code: 'runner', message: { en: `The runner failed: ${message}`, ko: `실행기에 오류가 났습니다: ${message}` } });
+      this.pushRunner({ kind: 'problem', code: 'runner', message: bilingual('The runner failed: {0}', message) });
       return this.finish('setup-error', false, message);
     }
   }
@@ -368,7 +369,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.pipeLines(child.stdout, 'stdout');
     this.pipeLines(child.stderr, 'stderr');
     child.on('error', (err) => {
-      this.pushRunner({ kind: 'problem', code: 'runner', message: { en: `Could not start the program: ${err.message}`, ko: `프로그램을 시작하지 못했습니다: ${err.message}` } });
+      this.pushRunner({ kind: 'problem', code: 'runner', message: bilingual('Could not start the program: {0}', err.message) });
       void this.finish('setup-error', false, err.message);
     });
     if (child.pid === undefined) return;
@@ -433,18 +434,14 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.flush();
     this.exitedPushed = true;
     if (isCrashSignal(signal)) {
-      const words = exitReason(code, signal);
       const src = this.processes.get(pid)?.lastSrc;
       this.pushRunner({
         kind: 'problem',
         code: 'crash',
         pid,
-        message: { en: `The program ${words}.`, ko: `프로그램이 비정상 종료되었습니다 (${signal}).` },
+        message: bilingual('The program crashed: {0} ({1}).', (lang) => signalWords(signal!, lang), signal!),
         ...(src ? { src } : {}),
-        explanation: {
-          en: 'The last traced call before the crash is shown with it; the crash itself happened after that line.',
-          ko: '비정상 종료 직전에 기록된 호출을 함께 보여 줍니다. 실제 오류는 그 줄 다음에 일어났습니다.',
-        },
+        explanation: bilingual('The last traced call before the crash is shown with it; the crash itself happened after that line.'),
       });
     }
     if (!this.stopping) void this.waitForNaturalEnd();
@@ -697,15 +694,6 @@ interface TracedProcess {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-function koreanSetupMessage(en: string): string {
-  if (/not supported on/.test(en)) return '이 운영체제에서는 아직 프로그램 실행과 추적을 지원하지 않습니다 (지금은 Linux만).';
-  const compiler = /The C compiler "([^"]+)" was not found\. Install it with: (.*)$/.exec(en);
-  if (compiler) return `C 컴파일러 "${compiler[1]}"를 찾지 못했습니다. 다음 명령으로 설치하세요: ${compiler[2]}`;
-  if (/static binary/.test(en)) return 'SockLens는 정적 바이너리를 추적할 수 없습니다(LD_PRELOAD를 무시합니다). 컴파일러 옵션에서 -static을 빼세요.';
-  if (/--args auto/.test(en)) return '--args auto로는 이 프로그램의 인자를 알아낼 수 없습니다. -- 뒤에 인자를 직접 적어 주세요.';
-  return `실행 준비 중 문제가 생겼습니다: ${en}`;
-}
 
 /** Compiles and runs `options.source` under the tracer; see Run. */
 export function startRun(options: RunOptions): Run {

@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
 import { initialRunState, reduce, socketKey } from '../model/runModel';
 import type { CallEvent, SockLensEvent, TcpStateEvent } from '../protocol/events';
+import { uiText } from '../l10n/uiText';
 import { shellQuote } from '../protocol/shellQuote';
 import { formatDiagnostic } from './diagnostics';
-import { previewText } from './names';
+import { exitReason, previewText } from './names';
 import { holderText } from './problems';
 
 /** Paints text for a terminal; identity when colors are off. */
@@ -27,40 +28,30 @@ export function painterFor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = 
   return isTTY && env.NO_COLOR === undefined ? COLORS : NO_COLORS;
 }
 
-/** The timeline's own words, in both languages. */
-const WORDS = {
-  en: {
-    bytes: 'bytes', oneByte: '1 byte', child: 'child', waitingOn: 'waiting on', waiting: 'waiting', ready: 'ready', timedOut: 'timed out',
-    listeningOn: 'listening on', from: 'from', returnFromMain: 'return from main', compiling: 'compiling', compiled: 'compiled',
-    cached: 'compiled (cached)', compileFailed: 'compile failed', processStarted: 'process {pid} started (parent {ppid})',
-    thread: 'thread', heldBy: 'held by', client: 'client', connectedTo: 'connected to', sent: 'sent', received: 'received',
-    closed: 'closed', stopped: 'stopped', timeout: ' (timeout)', portInUse: ' — a port is still in use',
-    exitedCode: 'exited with code {code}', killed: 'ended by {signal}', crashed: 'crashed: {signal}',
-    messages: '{n} messages', oneMessage: '1 message', to: 'to', offset: 'offset',
-    tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', waitingOnly: '{waiting} waiting',
-    afterClose: 'after close', expires: 'expires in about {s} s', forgotten: 'the kernel has let the connection go',
-    repeated: '… the same call {n} times in all',
-    roles: { socket: 'socket', listening: 'listening', conversation: 'conversation', client: 'client', udp: 'UDP', epoll: 'epoll' },
-  },
-  ko: {
-    bytes: '바이트', oneByte: '1바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
-    listeningOn: '연결 대기 주소', from: '상대', returnFromMain: 'main에서 반환', compiling: '컴파일 중', compiled: '컴파일 완료',
-    cached: '컴파일 완료 (캐시)', compileFailed: '컴파일 실패', processStarted: '프로세스 {pid} 시작 (부모 {ppid})',
-    thread: '스레드', heldBy: '포트 사용', client: '클라이언트', connectedTo: '연결:', sent: '보냄', received: '받음',
-    closed: '닫음', stopped: '멈춤', timeout: ' (시간 제한)', portInUse: ' — 포트가 아직 사용 중입니다',
-    exitedCode: '끝남 (종료 코드 {code})', killed: '{signal} 신호로 끝남', crashed: '비정상 종료: {signal}',
-    messages: '메시지 {n}개', oneMessage: '메시지 1개', to: '받는 곳', offset: '오프셋',
-    tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', waitingOnly: '{waiting}개 연결 대기',
-    afterClose: '닫은 뒤', expires: '약 {s}초 뒤 사라짐', forgotten: '커널도 이 연결을 잊었습니다',
-    repeated: '… 같은 호출이 모두 {n}번',
-    roles: { socket: '소켓', listening: '연결 대기', conversation: '통화', client: '클라이언트', udp: 'UDP', epoll: 'epoll' },
-  },
-} as const;
-type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
-
-function fill(text: string, params: Record<string, string | number | null>): string {
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '?'));
+/** The timeline's own words, from the l10n bundles. */
+function timelineWords(lang: Lang) {
+  const t = uiText(lang);
+  return {
+    bytes: t('bytes'), oneByte: t('1 byte'), child: t('child'), waitingOn: t('waiting on'), waiting: t('waiting'), ready: t('ready'), timedOut: t('timed out'),
+    listeningOn: t('listening on'), from: t('from'), returnFromMain: t('return from main'), compiling: t('compiling'), compiled: t('compiled'),
+    cached: t('compiled (cached)'), compileFailed: t('compile failed'), thread: t('thread'), heldBy: t('held by'), client: t('client'),
+    connectedTo: t('connected to'), sent: t('sent'), received: t('received'), closed: t('closed'), stopped: t('stopped'),
+    timeout: t('(timeout)'), portInUse: t('a port is still in use'), oneMessage: t('1 message'), to: t('to'), offset: t('offset'),
+    afterClose: t('after close'), forgotten: t('the kernel has let the connection go'),
+    processStarted: (pid: number, ppid: number | null) => t('process {0} started (parent {1})', pid, ppid ?? '?'),
+    messages: (n: number) => t('{0} messages', n),
+    tcpState: (fd: number, state: string) => t('kernel: fd {0} {1}', fd, state),
+    queue: (waiting: number, backlog: number) => t('{0} waiting · queue of {1}', waiting, backlog),
+    waitingOnly: (waiting: number) => t('{0} waiting', waiting),
+    expires: (seconds: number) => t('expires in about {0} s', seconds),
+    repeated: (n: string) => t('… the same call {0} times in all', n),
+    roles: {
+      socket: t('socket'), listening: t('listening'), conversation: t('conversation'), client: t('client'), udp: t('UDP'), epoll: t('epoll'),
+    },
+  };
 }
+type Words = ReturnType<typeof timelineWords>;
+const WORDS: Record<Lang, Words> = { en: timelineWords('en'), ko: timelineWords('ko') };
 
 /** "1 byte", "13 bytes"; in Korean "13 바이트". */
 function bytesText(n: number, w: Words): string {
@@ -115,7 +106,7 @@ function result(ev: CallEvent, p: Painter, w: Words): string {
       return p.green(`${w.child} ${ev.ret}`);
     case 'sendmmsg':
     case 'recvmmsg': {
-      const messages = ev.ret === 1 ? w.oneMessage : fill(w.messages, { n: ev.ret });
+      const messages = ev.ret === 1 ? w.oneMessage : w.messages(ev.ret);
       return `${messages}, ${bytesText(ev.bytes ?? 0, w)}${ev.data && ev.call === 'recvmmsg' ? ` ${quote(ev.data)}` : ''}`;
     }
     default:
@@ -237,14 +228,14 @@ export interface TimelineOptions {
 
 /** "kernel: fd 3 LISTEN 127.0.0.1:9190 (1 waiting · queue of 5)", "kernel: fd 4 TIME_WAIT after close … (expires in about 60 s)". */
 function tcpStateText(ev: TcpStateEvent, w: Words, role: string | undefined): string {
-  const head = `${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${role ? ` (${role})` : ''}${ev.closed ? ` ${w.afterClose}` : ''}`;
+  const head = `${w.tcpState(ev.fd, ev.state)}${role ? ` (${role})` : ''}${ev.closed ? ` ${w.afterClose}` : ''}`;
   if (ev.state === 'CLOSE' && ev.closed) return `${head}: ${w.forgotten}`;
   if (ev.state === 'LISTEN') {
     const waiting = ev.acceptQueue ?? 0;
-    const queue = ev.backlog !== undefined ? fill(w.queue, { waiting, backlog: ev.backlog }) : fill(w.waitingOnly, { waiting });
+    const queue = ev.backlog !== undefined ? w.queue(waiting, ev.backlog) : w.waitingOnly(waiting);
     return `${head} ${ev.local} (${queue})`;
   }
-  const expiry = ev.expiresInMs !== undefined ? ` (${fill(w.expires, { s: Math.round(ev.expiresInMs / 1000) })})` : '';
+  const expiry = ev.expiresInMs !== undefined ? ` (${w.expires(Math.round(ev.expiresInMs / 1000))})` : '';
   return `${head} ${ev.local} ↔ ${ev.peer}${expiry}`;
 }
 
@@ -289,7 +280,7 @@ export class TimelinePrinter {
         if (ev.ppid === null) {
           return [p.bold(`▶ ${shellQuote(ev.argv)}`) + p.dim(`  (pid ${ev.pid})`)];
         }
-        return [p.dim(`  ${fill(w.processStarted, { pid: ev.pid, ppid: ev.ppid })}`)];
+        return [p.dim(`  ${w.processStarted(ev.pid, ev.ppid)}`)];
       case 'call':
         this.remember(ev);
         return [this.callLine(ev)];
@@ -298,7 +289,7 @@ export class TimelinePrinter {
       case 'stderr':
         return [`${p.red('│')} ${ev.text}`];
       case 'exited':
-        return [(ev.signal || ev.code ? p.red : p.bold)(`■ ${lang === 'en' ? ev.reason : ev.signal ? fill(/^crashed/.test(ev.reason) ? w.crashed : w.killed, { signal: ev.signal }) : fill(w.exitedCode, { code: ev.code })}`)];
+        return [(ev.signal || ev.code ? p.red : p.bold)(`■ ${exitReason(ev.code, ev.signal, lang)}`)];
       case 'problem': {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}: ` : '';
         const out = [p.red(`✖ ${where}${ev.message[lang]}`)];
@@ -331,11 +322,11 @@ export class TimelinePrinter {
       case 'repeated': {
         // the call again with its running count: "flood.c:20  read(4, 1024) → 0 ×513,000"
         const call = this.repeatable.get(ev.of);
-        if (!call) return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: countText(ev.repeats) })}`)];
+        if (!call) return [p.dim(`${''.padEnd(20)} ${w.repeated(countText(ev.repeats))}`)];
         return [`${this.callLine(call)} ${p.yellow(`×${countText(ev.repeats)}`)}`];
       }
       case 'stopped':
-        return [p.dim(`${w.stopped}${ev.reason === 'timeout' ? w.timeout : ''}${ev.portsFreed ? '' : w.portInUse}`)];
+        return [p.dim(`${w.stopped}${ev.reason === 'timeout' ? ` ${w.timeout}` : ''}${ev.portsFreed ? '' : ` — ${w.portInUse}`}`)];
     }
   }
 }

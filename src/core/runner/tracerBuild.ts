@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cacheRoot, hashOf, tempSibling } from './cache';
-import { RunnerSetupError, missingCompilerMessage, runCommand } from './compiler';
+import { RunnerSetupError, missingCompilerError, runCommand } from './compiler';
 
 const TRACER_FILES = ['socklens_trace.c', 'protocol.h'];
 /** Kept in step with tracer/Makefile. */
@@ -15,7 +15,7 @@ export function findTracerDir(start: string = __dirname): string {
     const candidate = path.join(dir, 'tracer');
     if (fs.existsSync(path.join(candidate, TRACER_FILES[0]))) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new RunnerSetupError(`SockLens: the tracer sources (tracer/${TRACER_FILES[0]}) were not found above ${start}`);
+    if (parent === dir) throw new RunnerSetupError('SockLens: the tracer sources ({0}) were not found above {1}', `tracer/${TRACER_FILES[0]}`, start);
     dir = parent;
   }
 }
@@ -32,10 +32,10 @@ export async function ensureTracer(compiler = 'gcc', cacheDir: string = cacheRoo
   if (!fs.existsSync(lib)) {
     const tmp = tempSibling(lib);
     const result = await runCommand(compiler, [...TRACER_FLAGS, '-o', tmp, path.join(tracerDir, TRACER_FILES[0]), ...TRACER_LIBS], { ...process.env, LC_ALL: 'C' });
-    if (result.missing) throw new RunnerSetupError(missingCompilerMessage(compiler));
+    if (result.missing) throw missingCompilerError(compiler);
     if (result.code !== 0) {
       fs.rmSync(tmp, { force: true });
-      throw new RunnerSetupError(`Building the SockLens tracer with ${compiler} failed:\n${result.stderr.trim()}`);
+      throw new RunnerSetupError('Building the SockLens tracer with {0} failed:\n{1}', compiler, result.stderr.trim());
     }
     fs.renameSync(tmp, lib);
   }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findKnowledgeDir } from '../../knowledge/loader';
 import type { Lang } from '../../knowledge/schema';
+import { fillTemplate } from '../../l10n/fill';
 
 /** The hover's own labels and sentence templates (knowledge/ui.json), English and Korean. */
 export type UiStrings = Record<Lang, Record<string, string>>;
@@ -20,7 +21,7 @@ function uiStrings(): UiStrings {
 /** `t('ko', 'stepNext', { step: 2, next: 'listen' })`; a missing key shows as the key, never throws. */
 export function t(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
   const template = uiStrings()[lang][key] ?? uiStrings().en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return fillTemplate(template, vars);
 }
 
 export function ordinal(lang: Lang, n: number): string {
