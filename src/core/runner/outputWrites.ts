@@ -12,8 +12,33 @@ interface Covered {
   write: OutputWrite;
 }
 
+/** Writes of one fd still to be asked about, oldest first (a queue: a flood of writes is dropped in O(1) each). */
+class CoveredQueue {
+  private items: (Covered | undefined)[] = [];
+  private head = 0;
+
+  push(c: Covered): void {
+    this.items.push(c);
+  }
+
+  first(): Covered | undefined {
+    return this.items[this.head];
+  }
+
+  dropFirst(): void {
+    this.items[this.head++] = undefined;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
 export class OutputWrites {
-  private readonly covered: Record<1 | 2, Covered[]> = { 1: [], 2: [] };
+  private readonly covered: Record<1 | 2, CoveredQueue> = { 1: new CoveredQueue(), 2: new CoveredQueue() };
   private readonly recorded: Record<1 | 2, number> = { 1: 0, 2: 0 };
 
   /** One `output` record, in ring order. Failed writes (bytes < 0) put nothing into the pipe. */
@@ -29,10 +54,12 @@ export class OutputWrites {
    * be asked for in increasing order: writes wholly before `offset` are forgotten.
    */
   carrying(fd: 1 | 2, offset: number): OutputWrite | null {
-    const list = this.covered[fd];
-    let drop = 0;
-    while (drop < list.length && list[drop].end <= offset) drop++;
-    if (drop) list.splice(0, drop);
-    return list.length ? list[0].write : null;
+    const queue = this.covered[fd];
+    let first = queue.first();
+    while (first && first.end <= offset) {
+      queue.dropFirst();
+      first = queue.first();
+    }
+    return first?.write ?? null;
   }
 }

@@ -7,11 +7,12 @@ import {
   type TcpStateEvent,
 } from '../protocol/events';
 import { LiveClients } from '../editor/liveClients';
-import { callEventOf } from './callEvents';
+import { callEventOf, outputWriteOf } from './callEvents';
 import { EventChannel, type TraceConnection } from './channel';
 import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
 import { initialRunState, reduce, socketOf, type Service } from '../model/runModel';
 import { exitReason, isCrashSignal, signalWords } from './names';
+import { OutputLines } from './outputLines';
 import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
 import { ReuseAddrOptions, floodProblemOf, isProblem, problemOf } from './problems';
 import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
@@ -75,7 +76,6 @@ interface ListenAddress {
   udp: boolean;
 }
 
-const MAX_LINE = 64 * 1024;
 const EXIT_SETTLE_MS = 300;
 
 const liveRuns = new Set<Run>();
@@ -119,6 +119,12 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     () => this.channel?.drain(),
   );
   private readonly clientClock: ClientClock = { mark: () => this.order.mark() };
+  /** The program's stdout and stderr lines, each placed at the write that carried its newline. */
+  private readonly output = new OutputLines({
+    line: (kind, text, pid, atUs) => this.addRunner({ kind, pid: pid ?? this.pid ?? 0, text }, atUs),
+    readTime: (readUs) => this.outputLineTime(readUs),
+    mark: (us) => this.order.mark(us),
+  });
   /** Floods of identical calls, counted instead of emitted one by one. */
   private readonly repeats = new Repeats({
     repeated: (first, repeats, atUs) => this.addRepeated(first, repeats, atUs),
@@ -295,14 +301,17 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /** After a drain: the tracer has delivered everything stamped before `upToUs` (null: not surely). */
   private onDrained(upToUs: number | null): void {
     if (upToUs !== null) this.order.tracerDeliveredUpTo(upToUs - ORDER_SLACK_US);
-    this.repeats.tick(monotonicUs());
+    const now = monotonicUs();
+    this.repeats.tick(now);
+    this.output.settle(now);
     this.flush();
   }
 
   /**
-   * When a line of the program's output was written. Until the tracer reports the program's writes to fds 1 and
-   * 2 (with their time), it is when the runner read the line, but never after the main process exited: a line
-   * read after that, before `exited` is out, was written before it (later ones come from children that outlived it).
+   * When a line of the program's output was written, for a line whose write the tracer did not report
+   * (outputLines.ts places the others at their write): when the runner read it, but never after the main process
+   * exited: a line read after that, before `exited` is out, was written before it (later ones come from children
+   * that outlived it).
    */
   private outputLineTime(readUs: number): number {
     return this.exitMark && !this.exitedPushed ? Math.min(readUs, this.exitMark.us) : readUs;
@@ -366,8 +375,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.argv = [argv0, ...args];
     child.stdin.on('error', () => undefined); // the program may exit without reading its input
     this.giveEarlyInput(child);
-    this.pipeLines(child.stdout, 'stdout');
-    this.pipeLines(child.stderr, 'stderr');
+    this.pipeLines(child.stdout, 1);
+    this.pipeLines(child.stderr, 2);
     child.on('error', (err) => {
       this.pushRunner({ kind: 'problem', code: 'runner', message: bilingual('Could not start the program: {0}', err.message) });
       void this.finish('setup-error', false, err.message);
@@ -397,23 +406,18 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     if (this.earlyInputClosed) child.stdin.end();
   }
 
-  private pipeLines(stream: NodeJS.ReadableStream, kind: 'stdout' | 'stderr'): void {
-    let partial = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (d: string) => {
+  private pipeLines(stream: NodeJS.ReadableStream, fd: 1 | 2): void {
+    stream.on('data', (chunk: Buffer) => {
       const readUs = monotonicUs();
-      const parts = (partial + d).split('\n');
-      partial = parts.pop() ?? '';
-      while (partial.length > MAX_LINE) {
-        parts.push(partial.slice(0, MAX_LINE));
-        partial = partial.slice(MAX_LINE);
-      }
-      for (const text of parts) this.addRunner({ kind, pid: this.pid ?? 0, text }, this.outputLineTime(readUs));
+      this.output.read(fd, chunk, readUs);
+      this.output.settle(readUs);
       this.flush();
     });
     stream.on('end', () => {
-      if (partial) this.pushRunner({ kind, pid: this.pid ?? 0, text: partial }, this.outputLineTime(monotonicUs()));
-      partial = '';
+      const readUs = monotonicUs();
+      this.output.ended(fd, readUs);
+      this.output.settle(readUs);
+      this.flush();
     });
   }
 
@@ -513,6 +517,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       }, 3000, 50);
     }
     await waitFor(() => !this.hasPending(), 2000, 5);
+    this.output.settleAll();
     if (reason !== 'compile-error' && reason !== 'setup-error') {
       this.addRunner({ kind: 'stopped', reason, portsFreed });
     }
@@ -556,7 +561,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private onRecord(r: TracerRecord): void {
     if (this.ended) return;
     if (r.call === 'hello') this.onHello(r);
-    else if (r.call === 'output') return; // the program's own stdout/stderr writes (outputWriteOf): timing for its lines, not a call
+    else if (r.call === 'output') this.output.written(outputWriteOf(r)); // times and places its stdout/stderr lines; not a call
     else if (!this.repeats.absorb(r)) this.onCall(r);
   }
 
