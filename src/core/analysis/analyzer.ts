@@ -218,7 +218,7 @@ export class SockLensAnalyzer implements Analyzer {
     if (!arg) return { kind: 'unknown' };
     const { resolver } = this.scopeTools(file, file.scopeAt(call.nameStart));
     const value = resolver.resolve(arg.expr, call.start);
-    if ((call.name === 'htons' || call.name === 'ntohs') && index === 0 && value.kind !== 'misspelled') {
+    if ((call.name === 'htons' || call.name === 'ntohs') && index === 0 && value.kind !== 'misspelled' && value.kind !== 'varies') {
       return { kind: 'port', port: resolver.portOf(arg.expr, call.start), via: 'via' in value ? value.via : undefined };
     }
     return value;

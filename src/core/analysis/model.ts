@@ -82,4 +82,6 @@ export type Value =
   | { kind: 'argv'; index: number }
   | { kind: 'misspelled'; wrong: string; right: string }
   | { kind: 'null' }
+  /** Not one value on every path: changed in a loop, set differently in branches (`options`), through a pointer or by a call. */
+  | { kind: 'varies'; variable: string; reason: 'loop' | 'branch' | 'pointer' | 'call' | 'update'; options?: Value[] }
   | { kind: 'unknown' };

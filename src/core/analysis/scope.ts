@@ -3,6 +3,7 @@ import type { KnowledgeBase } from '../knowledge/schema';
 import { runQuery } from '../parsing/queries';
 import { collectCalls, lineEndAfter, lineStartBefore } from './calls';
 import { memberPath, parseExpression, parseNumber } from './expr';
+import { collectFlow, type FlowFacts } from './flow';
 import type { Assignment, CallSite, Declaration } from './model';
 import { LineIndex } from './text';
 import type { TextSpan } from '../parsing/treeCache';
@@ -28,6 +29,8 @@ export interface Scope {
   calls: CallSite[];
   declarations: Map<string, Declaration>;
   assignments: Assignment[];
+  /** Loops, branches and writes other than `x = value`, for telling whether a value is certain. */
+  flow: FlowFacts;
 }
 
 function declaratorParts(node: Node): { name?: string; pointer: boolean; array: boolean } {
@@ -60,7 +63,9 @@ function readAssignments(language: Language, node: Node): Assignment[] {
   for (const captures of runQuery(language, 'assignments', node)) {
     const target = memberPath(parseExpression(captures.get('assign.target')!.text));
     const valueNode = captures.get('assign.value')!;
-    if (!target) continue;
+    // `x += 1` is not a value of x: the flow facts record it as an update.
+    const operator = captures.get('assign')!.childForFieldName('operator')?.text;
+    if (!target || (operator !== undefined && operator !== '=')) continue;
     assignments.push({ ...target, value: parseExpression(valueNode.text), valueText: valueNode.text, start: captures.get('assign')!.startIndex });
   }
   return assignments.sort((a, b) => a.start - b.start);
@@ -275,10 +280,11 @@ export class FileAnalysis {
       assignments.push(...readAssignments(this.language, node));
       calls.push(...collectCalls(this.language, this.text, node, this.wanted));
     }
+    const flow = collectFlow(this.kb, nodes, (name) => declarations.get(name)?.array ?? this.globals.get(name)?.array ?? false);
     const [first] = nodes;
     const functionName =
       nodes.length === 1 && first.type === 'function_definition' ? runQuery(this.language, 'functions', first)[0]?.get('function.name')?.text : undefined;
-    return { key: first.startIndex, functionName, start: first.startIndex, end: nodes[nodes.length - 1].endIndex, calls, declarations, assignments };
+    return { key: first.startIndex, functionName, start: first.startIndex, end: nodes[nodes.length - 1].endIndex, calls, declarations, assignments, flow };
   }
 
   /** `struct sockaddr_in addr;` swallowed by an ERROR node (code after a half-typed call): a token scan. */

@@ -1,5 +1,6 @@
 import { baseVariable, memberPath, parseExpression, type Expr } from './expr';
 import type { CallSite, Endpoint, HostSource, PortSource, SocketRole, Value } from './model';
+import { reachingValue } from './flow';
 import type { FileAnalysis, Scope } from './scope';
 import { correctSpelling } from './spelling';
 
@@ -103,20 +104,22 @@ export class Resolver {
     const enumValue = enums.get(name);
     if (enumValue !== undefined) return { kind: 'number', value: enumValue, via: name };
     if (name === 'NULL') return { kind: 'null' };
-    const assignment = this.lastAssignment(name, before);
-    if (assignment) return this.resolve(assignment.value, assignment.start, depth + 1);
+    const reached = this.valueAt(name, before, depth);
+    if (reached) return reached;
     const right = this.file.declaration(this.scope, name) ? undefined : correctSpelling(kb, name);
     if (right) return { kind: 'misspelled', wrong: name, right };
     return { kind: 'unknown' };
   }
 
-  private lastAssignment(name: string, before: number): { value: Expr; start: number } | undefined {
-    let found: { value: Expr; start: number } | undefined;
-    for (const a of this.scope.assignments) {
-      if (a.start >= before) break;
-      if (a.root === name && a.path.length === 0) found = a;
-    }
-    return found;
+  /** The value `name` holds at `before` on every path, or why it has none; undefined when it is never set. */
+  private valueAt(name: string, before: number, depth: number): Value | undefined {
+    const global = !this.scope.declarations.has(name);
+    const reach = reachingValue(this.scope.flow, this.scope.assignments, name, before, global);
+    if (reach.kind === 'none') return undefined;
+    if (reach.kind === 'def') return this.resolve(reach.def.value, reach.def.start, depth + 1);
+    const options = reach.options?.map((def) => this.resolve(def.value, def.start, depth + 1));
+    const known = options && options.every((o) => o.kind !== 'unknown' && o.kind !== 'varies') ? options : undefined;
+    return { kind: 'varies', variable: name, reason: reach.reason, options: known };
   }
 
   private resolveCall(callee: string, args: Expr[], before: number, depth: number): Value {
@@ -184,8 +187,8 @@ export class Resolver {
     const filled = declaration ? undefined : this.inferredSockaddr(variable);
     if (filled) return { kind: 'address', variable, struct: filled, endpoint: this.endpointOf(variable, before) };
     if (inner.k !== 'id') return { kind: 'unknown' };
-    const assignment = this.lastAssignment(variable, before);
-    return { kind: 'pointer', variable, target: assignment ? this.resolve(assignment.value, assignment.start, depth + 1) : undefined };
+    const target = this.valueAt(variable, before, depth);
+    return { kind: 'pointer', variable, target: target?.kind === 'varies' ? undefined : target };
   }
 
   /** For code without the declaration (a pasted snippet): the sockaddr type its field assignments imply. */

@@ -74,7 +74,17 @@ export function valueText(value: Value, lang: Lang): string | undefined {
       return t(lang, 'value.misspelled', { right: value.right });
     case 'null':
       return t(lang, 'value.null');
+    case 'varies':
+      return variesText(value, lang);
     case 'unknown':
       return undefined;
   }
+}
+
+/** "`i` changes in the loop", "one of 0, 5 (set differently in each branch)"; nothing after `x++`. */
+function variesText(value: Extract<Value, { kind: 'varies' }>, lang: Lang): string | undefined {
+  if (value.reason === 'update') return undefined;
+  const options = value.options?.map((o) => valueText(o, lang));
+  if (options && options.every((o): o is string => o !== undefined)) return t(lang, 'value.oneOf', { options: options.join(', '), variable: value.variable });
+  return t(lang, `value.varies.${value.reason}`, { variable: value.variable });
 }
