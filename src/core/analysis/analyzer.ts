@@ -14,7 +14,7 @@ import { buildSocketModel, type SocketModel } from './sockets';
 import { correctSpelling } from './spelling';
 import { targetAt, type Target } from './target';
 import { tokenize } from './tokens';
-import { Resolver } from './values';
+import { asUnsigned, Resolver } from './values';
 
 /**
  * Below this size (a textbook example) a whole-file parse costs about a millisecond, so even the first hover
@@ -50,6 +50,11 @@ int client(void) {
   return connect(s, (struct sockaddr *)&to, sizeof(to));
 }
 `;
+
+/** `struct epoll_event []` → epoll_event, `const char *` → char: the struct or type name a declaration is built on. */
+function baseType(type: string): string {
+  return type.replace(/\[[^\]]*\]|\*/g, ' ').replace(/\b(const|volatile|struct|union)\b/g, ' ').replace(/\s+/g, ' ').trim();
+}
 
 /** Each round parses afresh (a new analysis), so the scope-building paths run every round too. */
 const WARM_UP_ROUNDS = 3;
@@ -291,6 +296,7 @@ export class SockLensAnalyzer implements Analyzer {
       lang,
       argValue: (call, index) => this.argValue(file, call, index),
       fieldValue: (t) => this.fieldValue(file, tools, t),
+      fieldStruct: (t) => this.fieldStruct(file, t),
     };
     switch (target.kind) {
       case 'function':
@@ -335,6 +341,15 @@ export class SockLensAnalyzer implements Analyzer {
     };
   }
 
+  /** The struct a field belongs to, from the declared type of the variable it is reached from. */
+  private fieldStruct(file: FileAnalysis, target: Target): string | undefined {
+    const chain = target.fieldPath;
+    if (!chain) return undefined;
+    let type = file.declaration(target.scope, chain.root)?.type;
+    for (const field of chain.path) type = type === undefined ? undefined : this.kb.structs.get(baseType(type))?.fields.find((f) => f.name === field)?.type;
+    return type === undefined ? undefined : baseType(type);
+  }
+
   /** `serv_addr.sin_port = htons(9190)` with the cursor on sin_port → port 9190. */
   private fieldValue(file: FileAnalysis, tools: ScopeTools, target: Target): Value | undefined {
     const owner = target.fieldOwner?.split(/\.|->/) ?? [];
@@ -343,7 +358,16 @@ export class SockLensAnalyzer implements Analyzer {
     const assignment = target.scope.assignments.find(
       (a) => a.root === owner[0] && a.path.join('.') === path.join('.') && file.lines.positionAt(a.start).line === line,
     );
-    return assignment ? tools.resolver.resolve(assignment.value, assignment.start) : undefined;
+    if (!assignment) return undefined;
+    const network = target.name === 's_addr' ? 'address' : target.name === 'sin_port' || target.name === 'sin6_port' ? 'port' : undefined;
+    const value = (network && tools.resolver.networkField(assignment.value, assignment.start, network)) || tools.resolver.resolve(assignment.value, assignment.start);
+    return asUnsigned(value, this.fieldType(file, target));
+  }
+
+  private fieldType(file: FileAnalysis, target: Target): string | undefined {
+    const owners = this.kb.fields.get(target.name) ?? [];
+    const declared = this.fieldStruct(file, target);
+    return (owners.find((o) => o.struct.name === declared) ?? owners[0])?.field.type;
   }
 
   explainAround(text: string, line: number, character: number, lang: Lang = 'en'): Explanation | undefined {

@@ -64,6 +64,9 @@ export interface Endpoint {
   zeroed?: boolean;
 }
 
+/** A wrong byte-order conversion of a value stored in `sin_port` or `s_addr`. */
+export type ByteOrderMistake = 'double' | 'portWithHtonl' | 'addressWithHtons' | 'missing';
+
 export type SocketRole = 'listening' | 'connected' | 'client' | 'datagram' | 'socket' | 'epoll' | 'unknown';
 
 /** A resolved argument or expression value; rendered to text per language by the renderer. */
@@ -71,8 +74,8 @@ export type Value =
   | { kind: 'number'; value: number; via?: string }
   | { kind: 'constant'; name: string; value: number | string; via?: string }
   | { kind: 'flags'; parts: Value[]; value?: number }
-  | { kind: 'port'; port: PortSource; via?: string }
-  | { kind: 'ipv4'; address: string; via?: string }
+  | { kind: 'port'; port: PortSource; via?: string; mistake?: ByteOrderMistake }
+  | { kind: 'ipv4'; address: string; via?: string; mistake?: ByteOrderMistake }
   | { kind: 'ipv6'; address: string; via?: string }
   | { kind: 'string'; value: string; via?: string }
   | { kind: 'size'; bytes: number; of: string }

@@ -19,8 +19,41 @@ export interface Target {
   argIndex?: number;
   /** misspelling: the right name. */
   right?: string;
-  /** field: the path before it, e.g. serv_addr.sin_addr for s_addr. */
+  /** field: the path before it as written, e.g. serv_addr.sin_addr for s_addr, events[i].data for fd. */
   fieldOwner?: string;
+  /** field: the variable and the fields between it and this one: { root: 'events', path: ['data'] }. */
+  fieldPath?: { root: string; path: string[] };
+}
+
+/** Index of the first token of `a.b[i]->c` before the member at `index` (skipping subscripts). */
+function ownerStartOf(tokens: Token[], index: number): number {
+  let i = index - 1;
+  while (i >= 1 && (tokens[i].text === '.' || tokens[i].text === '->')) {
+    let j = i - 1;
+    while (j >= 0 && tokens[j].text === ']') {
+      let depth = 0;
+      for (; j >= 0; j--) {
+        if (tokens[j].text === ']') depth++;
+        else if (tokens[j].text === '[' && --depth === 0) break;
+      }
+      j--;
+    }
+    if (j < 0 || tokens[j].kind !== 'ident') break;
+    i = j - 1;
+  }
+  return i + 1;
+}
+
+/** The idents of an owner chain that are followed by `.`/`->` or a subscript: root first. */
+function fieldPathOf(owner: Token[]): { root: string; path: string[] } | undefined {
+  const names: string[] = [];
+  let depth = 0;
+  for (const token of owner) {
+    if (token.text === '[') depth++;
+    else if (token.text === ']') depth--;
+    else if (depth === 0 && token.kind === 'ident') names.push(token.text);
+  }
+  return names.length ? { root: names[0], path: names.slice(1) } : undefined;
 }
 
 function tokenAt(tokens: Token[], offset: number): { token: Token; index: number } | undefined {
@@ -71,10 +104,9 @@ export function targetAt(file: FileAnalysis, offset: number, inComment: boolean,
     const { kb } = file;
     const isMember = previous?.text === '.' || previous?.text === '->';
     if (isMember && kb.fields.has(name)) {
-      let ownerStart = index - 1;
-      while (ownerStart >= 1 && (tokens[ownerStart].text === '.' || tokens[ownerStart].text === '->') && tokens[ownerStart - 1].kind === 'ident') ownerStart -= 2;
-      const fieldOwner = tokens.slice(ownerStart + 1, index - 1).map((t) => t.text).join('');
-      return { ...base, kind: 'field', name, fieldOwner };
+      const ownerStart = ownerStartOf(tokens, index);
+      const fieldOwner = tokens.slice(ownerStart, index - 1).map((t) => t.text).join('');
+      return { ...base, kind: 'field', name, fieldOwner, fieldPath: fieldPathOf(tokens.slice(ownerStart, index)) };
     }
     if (kb.constants.has(name)) return { ...base, kind: 'constant', name };
     const declared = file.declaration(scope, name) !== undefined || file.macros.has(name) || file.enums.has(name);

@@ -1,5 +1,6 @@
 import { baseVariable, memberPath, parseExpression, type Expr } from './expr';
 import type { CallSite, Endpoint, HostSource, PortSource, SocketRole, Value } from './model';
+import { compute, storedAddress, storedPort } from './byteorder';
 import { reachingValue } from './flow';
 import type { FileAnalysis, Scope } from './scope';
 import { correctSpelling } from './spelling';
@@ -23,6 +24,14 @@ const PRIMITIVE_SIZES: Record<string, number> = {
   'unsigned long': 8, 'long long': 8, float: 4, double: 8, socklen_t: 4, size_t: 8, ssize_t: 8, uint16_t: 2,
   uint32_t: 4, in_port_t: 2, in_addr_t: 4, sa_family_t: 2,
 };
+
+/** A negative number stored in an unsigned field of `type` (uint32_t, in_port_t …), as that field holds it. */
+export function asUnsigned(value: Value, type: string | undefined): Value {
+  if (value.kind !== 'number' || value.value >= 0 || !type || !/^(unsigned|uint\d+_t|in_port_t|in_addr_t|sa_family_t|socklen_t|size_t)/.test(type)) return value;
+  const bytes = PRIMITIVE_SIZES[type] ?? 4;
+  if (bytes > 4) return value;
+  return { ...value, value: bytes === 4 ? value.value >>> 0 : value.value & (2 ** (8 * bytes) - 1) };
+}
 
 const PORT_CONVERTERS = new Set(['htons', 'ntohs']);
 const NUMBER_PARSERS = new Set(['atoi', 'atol', 'strtol', 'strtoul']);
@@ -214,7 +223,8 @@ export class Resolver {
     collect(right);
     const numbers = parts.map((p) => (p.kind === 'number' ? p.value : p.kind === 'constant' && typeof p.value === 'number' ? p.value : undefined));
     const all = numbers.every((n): n is number => n !== undefined);
-    const value = all ? numbers.reduce((a, b) => (op === '|' ? a | b : a + b), 0) : undefined;
+    // Flags are unsigned: `EPOLLIN | EPOLLET` is 2147483649, not JavaScript's negative int32.
+    const value = all ? numbers.reduce((a, b) => (op === '|' ? (a | b) >>> 0 : a + b), 0) : undefined;
     if (op === '+') return value === undefined ? { kind: 'unknown' } : { kind: 'number', value };
     return { kind: 'flags', parts, value };
   }
@@ -258,11 +268,29 @@ export class Resolver {
       const name = v.kind === 'constant' ? v.name : '';
       endpoint.family = /INET6$/.test(name) ? 'inet6' : /(UNIX|LOCAL)$/.test(name) ? 'unix' : /INET$/.test(name) ? 'inet' : endpoint.family;
     } else if (field === 'sin_port' || field === 'sin6_port') {
-      const v = this.resolve(value, at);
+      const v = this.networkField(value, at, 'port') ?? this.resolve(value, at);
       endpoint.port = v.kind === 'port' ? v.port : v.kind === 'number' ? { kind: 'number', value: v.value } : { kind: 'unknown', text: exprText(value) };
-    } else if (field === 'sin_addr.s_addr' || field === 'sin_addr' || field === 'sin6_addr') {
+    } else if (field === 'sin_addr.s_addr') {
+      const v = this.networkField(value, at, 'address');
+      endpoint.host = v?.kind === 'ipv4' ? { kind: 'ip', address: v.address } : this.hostOf(value, at);
+    } else if (field === 'sin_addr' || field === 'sin6_addr') {
       endpoint.host = this.hostOf(value, at);
     }
+  }
+
+  /**
+   * What `sin_port = expr` or `s_addr = expr` stores, computed exactly through the byte-order conversions, with
+   * a wrong conversion named; undefined when the expression is not a known number.
+   */
+  networkField(expr: Expr, before: number, field: 'port' | 'address'): Value | undefined {
+    const computed = compute(expr, (e) => this.resolve(e, before));
+    if (!computed) return undefined;
+    if (field === 'port') {
+      const { port, mistake } = storedPort(computed);
+      return { kind: 'port', port: { kind: 'number', value: port }, mistake };
+    }
+    const { address, mistake } = storedAddress(computed);
+    return { kind: 'ipv4', address, mistake };
   }
 
   private hostOf(expr: Expr | undefined, before: number): HostSource {

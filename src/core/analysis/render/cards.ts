@@ -13,6 +13,8 @@ export interface CardContext {
   argValue(call: CallSite, index: number): Value;
   /** For a field being assigned (`serv_addr.sin_port = htons(9190)`): the assigned value. */
   fieldValue(target: Target): Value | undefined;
+  /** The struct the field belongs to by the declared type of its variable (`ev.events` → epoll_event). */
+  fieldStruct(target: Target): string | undefined;
 }
 
 /** Events shown per socket before "… and N more". */
@@ -135,7 +137,8 @@ export function constantCard(ctx: CardContext, target: Target): string {
 
 export function fieldCard(ctx: CardContext, target: Target): string {
   const owners = ctx.kb.fields.get(target.name) ?? [];
-  const { struct, field } = owners[0];
+  const declared = ctx.fieldStruct(target);
+  const { struct, field } = owners.find((o) => o.struct.name === declared) ?? owners[0];
   const out = [`**${target.fieldOwner ? `${target.fieldOwner}.` : ''}${field.name}** — ${t(ctx.lang, 'fieldOf', { struct: struct.name })} · ${t(ctx.lang, 'fieldType', { type: field.type })}`, '', field[ctx.lang]];
   const value = ctx.fieldValue(target);
   const shown = value ? valueText(value, ctx.lang) : undefined;

@@ -1,5 +1,5 @@
 import type { Lang } from '../../knowledge/schema';
-import type { Endpoint, HostSource, PortSource, Value } from '../model';
+import type { ByteOrderMistake, Endpoint, HostSource, PortSource, Value } from '../model';
 import { ADDRESS_CONSTANTS } from '../values';
 import { ordinal, t } from './ui';
 
@@ -30,6 +30,10 @@ export function endpointText(endpoint: Endpoint | undefined, lang: Lang): string
   return `${hostPart(endpoint.host, endpoint.family, lang)}:${portPart(endpoint.port)}`;
 }
 
+function withMistake(text: string, mistake: ByteOrderMistake | undefined, field: 'port' | 'address', lang: Lang): string {
+  return mistake ? `${text} — ${t(lang, `byteOrder.${mistake}.${field}`)}` : text;
+}
+
 /** A value as a short phrase for hovers and `socklens explain --json`; undefined when nothing is known. */
 export function valueText(value: Value, lang: Lang): string | undefined {
   switch (value.kind) {
@@ -46,9 +50,10 @@ export function valueText(value: Value, lang: Lang): string | undefined {
     }
     case 'port': {
       const text = portText(lang, value.port);
-      return value.via ? t(lang, 'value.via', { value: text, via: value.via }) : text;
+      return withMistake(value.via ? t(lang, 'value.via', { value: text, via: value.via }) : text, value.mistake, 'port', lang);
     }
     case 'ipv4':
+      return withMistake(value.via ? t(lang, 'value.via', { value: value.address, via: value.via }) : value.address, value.mistake, 'address', lang);
     case 'ipv6':
       return value.via ? t(lang, 'value.via', { value: value.address, via: value.via }) : value.address;
     case 'string': {
