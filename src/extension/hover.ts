@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Analysis } from './analysis';
 import type { SockLensContext } from './context';
+import { EXPLAIN_FULL, fullCardLink } from './fullCard';
 
 /** Hovers for C files: socket calls, their arguments, constants, struct fields and socket variables. */
 export class SocketHoverProvider implements vscode.HoverProvider {
@@ -15,6 +16,11 @@ export class SocketHoverProvider implements vscode.HoverProvider {
     const explanation = parsed.engine.analyzer.explainAt(parsed.doc, position.line, position.character, this.context.language);
     if (!explanation) return undefined;
     const markdown = new vscode.MarkdownString(explanation.markdown);
+    if (explanation.more) {
+      markdown.appendMarkdown(`\n\n${fullCardLink(explanation.more.label, document, position)}`);
+      // Trusted for this one command only: no other command link in the card can run.
+      markdown.isTrusted = { enabledCommands: [EXPLAIN_FULL] };
+    }
     const { start, end } = explanation.range;
     return new vscode.Hover(markdown, new vscode.Range(start.line, start.character, end.line, end.character));
   }

@@ -44,9 +44,14 @@ test('hovering each function name shows its card in English and in Korean', () =
         problems.push(`${entry.name} (${lang}): got ${got ? `${got.kind} ${got.name}` : 'nothing'}`);
         continue;
       }
-      if (!got.markdown.includes(entry[lang].summary)) problems.push(`${entry.name} (${lang}): card lacks the summary`);
+      const full = got.more?.markdown ?? '';
+      if (!full.includes(entry[lang].summary)) problems.push(`${entry.name} (${lang}): full card lacks the summary`);
       const last = entry.params.at(-1);
-      if (last && !got.markdown.includes(`*${last.name}*`)) problems.push(`${entry.name} (${lang}): card lacks the argument *${last.name}*`);
+      if (last && !full.includes(`*${last.name}*`)) problems.push(`${entry.name} (${lang}): full card lacks the argument *${last.name}*`);
+      const story = entry[lang].story;
+      if (!got.markdown.includes(story ? `> ${story}` : entry[lang].summary)) problems.push(`${entry.name} (${lang}): hover lacks what the call does`);
+      if (!got.markdown.includes(entry[lang].returns)) problems.push(`${entry.name} (${lang}): hover lacks the return value`);
+      if (/\*\*[^*\n]+\*\*\n*$|\*\*[^*\n]+\*\*\n\n\*\*/.test(got.markdown)) problems.push(`${entry.name} (${lang}): an empty section`);
     }
   }
   assert.deepEqual(problems, []);

@@ -7,7 +7,9 @@ import type { Analyzer, CallSummary, DocumentInput, Explanation, Misspelled } fr
 import { memberPath } from './expr';
 import type { CallSite, Value } from './model';
 import { findPortArgumentIn, type PortArgument } from './ports';
-import { addressCard, argumentCard, constantCard, fieldCard, functionCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
+import { callCard } from './render/callCard';
+import { addressCard, argumentCard, constantCard, fieldCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
+import { t } from './render/ui';
 import { endpointText, valueText } from './render/values';
 import { FileAnalysis, type PreviousVersion, type Scope } from './scope';
 import { buildSocketModel, type SocketModel } from './sockets';
@@ -285,22 +287,30 @@ export class SockLensAnalyzer implements Analyzer {
     const inComment = leaf?.type === 'comment';
     const target = targetAt(file, offset, inComment, (scope) => this.scopeTools(file, scope).sockets);
     if (!target) return undefined;
+    const range = file.lines.range(target.start, target.end);
+    if (target.kind === 'function') {
+      const card = callCard(this.cardContext(file, target, lang), this.kb.functions.get(target.name)!, target.call);
+      return { kind: target.kind, name: target.name, markdown: card.essentials, range, more: { label: t(lang, 'more'), markdown: card.full } };
+    }
     const markdown = this.render(file, target, lang);
-    return markdown === undefined ? undefined : { kind: target.kind, name: target.name, markdown, range: file.lines.range(target.start, target.end) };
+    return markdown === undefined ? undefined : { kind: target.kind, name: target.name, markdown, range };
   }
 
-  private render(file: FileAnalysis, target: Target, lang: Lang): string | undefined {
+  private cardContext(file: FileAnalysis, target: Target, lang: Lang): CardContext {
     const tools = this.scopeTools(file, target.scope);
-    const ctx: CardContext = {
+    return {
       kb: this.kb,
       lang,
       argValue: (call, index) => this.argValue(file, call, index),
       fieldValue: (t) => this.fieldValue(file, tools, t),
       fieldStruct: (t) => this.fieldStruct(file, t),
     };
+  }
+
+  private render(file: FileAnalysis, target: Target, lang: Lang): string | undefined {
+    const tools = this.scopeTools(file, target.scope);
+    const ctx = this.cardContext(file, target, lang);
     switch (target.kind) {
-      case 'function':
-        return functionCard(ctx, this.kb.functions.get(target.name)!, target.call);
       case 'argument':
         return argumentCard(ctx, this.kb.functions.get(target.call!.name)!, target.call!, target.argIndex!);
       case 'constant':

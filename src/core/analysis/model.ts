@@ -32,6 +32,10 @@ export interface Declaration {
   struct?: string;
   pointer: boolean;
   array: boolean;
+  /** An array's length as written (`BUF_SIZE`, `1024`), when given. */
+  arrayLength?: string;
+  /** An array initialized from a string literal: the string (its size includes the terminating '\0'). */
+  initString?: string;
   start: number;
 }
 
@@ -78,7 +82,7 @@ export type Value =
   | { kind: 'ipv4'; address: string; via?: string; mistake?: ByteOrderMistake }
   | { kind: 'ipv6'; address: string; via?: string }
   | { kind: 'string'; value: string; via?: string }
-  | { kind: 'size'; bytes: number; of: string }
+  | { kind: 'size'; bytes: number; of: string; terminated?: boolean }
   | { kind: 'address'; variable: string; struct?: string; endpoint?: Endpoint }
   | { kind: 'pointer'; variable: string; target?: Value }
   | { kind: 'socket'; variable: string; role: SocketRole }

@@ -33,28 +33,44 @@ export interface Scope {
   flow: FlowFacts;
 }
 
-function declaratorParts(node: Node): { name?: string; pointer: boolean; array: boolean } {
-  let pointer = false;
-  let array = false;
+interface DeclaratorParts {
+  name?: string;
+  pointer: boolean;
+  array: boolean;
+  arrayLength?: string;
+  initString?: string;
+}
+
+function declaratorParts(node: Node): DeclaratorParts {
+  const parts: DeclaratorParts = { pointer: false, array: false };
   let current: Node | null = node;
   while (current && current.type !== 'identifier' && current.type !== 'field_identifier') {
-    if (current.type === 'pointer_declarator' || current.type === 'abstract_pointer_declarator') pointer = true;
-    if (current.type === 'array_declarator') array = true;
+    if (current.type === 'pointer_declarator' || current.type === 'abstract_pointer_declarator') parts.pointer = true;
+    if (current.type === 'array_declarator' && !parts.array) {
+      parts.array = true;
+      parts.arrayLength = current.childForFieldName('size')?.text;
+    }
+    if (current.type === 'init_declarator') {
+      const value = current.childForFieldName('value');
+      const init = value && (value.type === 'string_literal' || value.type === 'concatenated_string') ? parseExpression(value.text) : undefined;
+      if (init?.k === 'str') parts.initString = init.value;
+    }
     current = current.childForFieldName('declarator');
   }
-  return { name: current?.text, pointer, array };
+  parts.name = current?.text;
+  return parts;
 }
 
 function readDeclarations(language: Language, node: Node, into: Map<string, Declaration>, query: 'declarations' | 'globals' = 'declarations'): void {
   // globals.scm matches from the translation unit itself (depth 0).
   for (const captures of runQuery(language, query, node, query === 'globals' ? 0 : undefined)) {
     const typeNode = captures.get('decl.type')!;
-    const { name, pointer, array } = declaratorParts(captures.get('decl.declarator')!);
+    const { name, pointer, array, arrayLength, initString } = declaratorParts(captures.get('decl.declarator')!);
     if (!name || name === '') continue;
     const struct = typeNode.type === 'struct_specifier' && !pointer && !array ? typeNode.childForFieldName('name')?.text : undefined;
     const written = typeNode.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
     const type = `${written}${pointer ? ' *' : ''}${array ? ' []' : ''}`;
-    into.set(name, { name, type, struct, pointer, array, start: captures.get('decl')!.startIndex });
+    into.set(name, { name, type, struct, pointer, array, arrayLength, initString, start: captures.get('decl')!.startIndex });
   }
 }
 

@@ -1,5 +1,5 @@
 import { baseVariable, memberPath, parseExpression, type Expr } from './expr';
-import type { CallSite, Endpoint, HostSource, PortSource, SocketRole, Value } from './model';
+import type { CallSite, Declaration, Endpoint, HostSource, PortSource, SocketRole, Value } from './model';
 import { compute, storedAddress, storedPort } from './byteorder';
 import { reachingValue } from './flow';
 import type { FileAnalysis, Scope } from './scope';
@@ -73,7 +73,7 @@ export class Resolver {
         return argv === undefined ? { kind: 'unknown' } : { kind: 'argv', index: argv };
       }
       case 'sizeof':
-        return this.resolveSizeof(expr);
+        return this.resolveSizeof(expr, before, depth);
       case 'cast':
         return this.resolve(expr.expr, before, depth + 1);
       case 'unary':
@@ -166,24 +166,39 @@ export class Resolver {
     return { kind: 'unknown', text: exprText(expr) };
   }
 
-  private resolveSizeof(expr: Extract<Expr, { k: 'sizeof' }>): Value {
+  private resolveSizeof(expr: Extract<Expr, { k: 'sizeof' }>, before: number, depth: number): Value {
     let type = expr.type;
     let of = type ?? '';
     if (!type && expr.expr) {
       const name = expr.expr.k === 'id' ? expr.expr.name : undefined;
       const declaration = name ? this.file.declaration(this.scope, name) : undefined;
-      if (!declaration || declaration.array) return { kind: 'unknown' };
+      if (!declaration) return { kind: 'unknown' };
+      if (declaration.array) return this.arraySize(declaration, before, depth);
       type = declaration.pointer ? 'void *' : declaration.type;
       of = declaration.type;
     }
     if (!type) return { kind: 'unknown' };
-    if (type.includes('*')) return { kind: 'size', bytes: 8, of };
+    const bytes = this.typeSize(type);
+    return bytes === undefined ? { kind: 'unknown' } : { kind: 'size', bytes, of };
+  }
+
+  private typeSize(type: string): number | undefined {
+    if (type.includes('*')) return 8;
     const plain = type.replace(/^(const|volatile)\s+/, '').replace(/\s+/g, ' ').trim();
-    const struct = plain.replace(/^struct /, '');
-    const entry = this.file.kb.structs.get(struct);
-    if (entry) return { kind: 'size', bytes: entry.size, of };
-    const primitive = PRIMITIVE_SIZES[plain];
-    return primitive === undefined ? { kind: 'unknown' } : { kind: 'size', bytes: primitive, of };
+    return this.file.kb.structs.get(plain.replace(/^struct /, ''))?.size ?? PRIMITIVE_SIZES[plain];
+  }
+
+  /** `char buf[BUF_SIZE]` → BUF_SIZE bytes; `char msg[] = "Hello World!"` → 13 bytes, the '\0' included. */
+  private arraySize(declaration: Declaration, before: number, depth: number): Value {
+    const element = this.typeSize(declaration.type.replace(/\s*\[\]$/, ''));
+    if (element === undefined) return { kind: 'unknown' };
+    if (declaration.arrayLength) {
+      const length = this.resolve(parseExpression(declaration.arrayLength), before, depth + 1);
+      const count = length.kind === 'number' ? length.value : undefined;
+      return count === undefined || !Number.isInteger(count) || count < 0 ? { kind: 'unknown' } : { kind: 'size', bytes: element * count, of: declaration.name };
+    }
+    if (declaration.initString === undefined) return { kind: 'unknown' };
+    return { kind: 'size', bytes: element * (new TextEncoder().encode(declaration.initString).length + 1), of: declaration.name, terminated: true };
   }
 
   private resolveAddressOf(inner: Expr, before: number, depth: number): Value {

@@ -61,7 +61,7 @@ export function valueText(value: Value, lang: Lang): string | undefined {
       return value.via ? t(lang, 'value.via', { value: text, via: value.via }) : text;
     }
     case 'size':
-      return t(lang, 'value.size', { bytes: value.bytes, of: value.of });
+      return t(lang, value.terminated ? 'value.sizeString' : 'value.size', { bytes: value.bytes, of: value.of });
     case 'address': {
       const endpoint = endpointText(value.endpoint, lang);
       const struct = value.struct ? ` (struct ${value.struct})` : '';
