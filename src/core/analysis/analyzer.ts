@@ -4,11 +4,12 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema';
 import type { CParser } from '../parsing/parser';
 import { DEFAULT_MAX_TREES, TreeCache } from '../parsing/treeCache';
 import type { Analyzer, CallSummary, DocumentInput, Explanation, Misspelled } from './api';
-import { memberPath } from './expr';
+import { baseVariable, memberPath } from './expr';
 import type { CallSite, Value } from './model';
 import { findPortArgumentIn, type PortArgument } from './ports';
 import { callCard } from './render/callCard';
 import { addressCard, argumentCard, constantCard, fieldCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
+import { errnoCard, variableCard, type CallUse } from './render/nameCards';
 import { t } from './render/ui';
 import { endpointText, valueText } from './render/values';
 import { FileAnalysis, type PreviousVersion, type Scope } from './scope';
@@ -57,6 +58,9 @@ int client(void) {
 function baseType(type: string): string {
   return type.replace(/\[[^\]]*\]|\*/g, ' ').replace(/\b(const|volatile|struct|union)\b/g, ' ').replace(/\s+/g, ' ').trim();
 }
+
+/** Calls listed on a variable's card. */
+const MAX_USES = 6;
 
 /** Each round parses afresh (a new analysis), so the scope-building paths run every round too. */
 const WARM_UP_ROUNDS = 3;
@@ -327,7 +331,34 @@ export class SockLensAnalyzer implements Analyzer {
         const socket = tools.sockets.get(target.name);
         return socket ? socketCard(ctx, socket) : undefined;
       }
+      case 'errno':
+        return this.errnoCard(file, ctx, target);
+      case 'variable':
+        return this.variableCard(file, tools, ctx, target);
     }
+  }
+
+  /** The covered call before the errno name that can fail with it, else the calls of this file that can. */
+  private errnoCard(file: FileAnalysis, ctx: CardContext, target: Target): string {
+    const can = (call: CallSite): boolean => this.kb.functions.get(call.name)?.errors.includes(target.name) ?? false;
+    let from: CallSite | undefined;
+    for (const call of target.scope.calls) if (call.nameStart < target.start && can(call)) from = call;
+    const others = [...new Set(file.coveredCalls().filter(can).map((c) => c.name))];
+    return errnoCard(ctx, target.name, from && { call: from.name, line: file.lines.positionAt(from.nameStart).line + 1 }, others);
+  }
+
+  private variableCard(file: FileAnalysis, tools: ScopeTools, ctx: CardContext, target: Target): string {
+    const { scope, name } = target;
+    // On the left of `x = …` (or `int x = …`), the value is the one assigned there.
+    const assigned = scope.assignments.find((a) => a.start === target.start && a.root === name && a.path.length === 0);
+    const value = assigned ? tools.resolver.resolve(assigned.value, assigned.start) : tools.resolver.resolve({ k: 'id', name }, target.start);
+    const uses: CallUse[] = [];
+    for (const call of scope.calls) {
+      if (!this.kb.functions.has(call.name)) continue;
+      const argIndex = call.args.findIndex((a) => baseVariable(a.expr) === name);
+      if (argIndex !== -1) uses.push({ call: call.name, line: file.lines.positionAt(call.nameStart).line + 1, argIndex });
+    }
+    return variableCard(ctx, name, file.declaration(scope, name)?.type ?? '?', value, uses.slice(0, MAX_USES));
   }
 
   /** A sockaddr variable: the first bind/connect/sendto that uses it, the address it holds then, where it is filled. */

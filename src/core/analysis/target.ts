@@ -1,10 +1,11 @@
+import { baseVariable } from './expr';
 import type { CallSite } from './model';
 import type { FileAnalysis, Scope } from './scope';
 import type { SocketModel } from './sockets';
 import { correctSpelling } from './spelling';
 import { tokenize, type Token } from './tokens';
 
-export type TargetKind = 'function' | 'argument' | 'constant' | 'field' | 'socket' | 'address' | 'type' | 'misspelling';
+export type TargetKind = 'function' | 'argument' | 'constant' | 'field' | 'socket' | 'address' | 'type' | 'misspelling' | 'errno' | 'variable';
 
 /** What the cursor is on, with the context the renderer needs. Offsets are into the document text. */
 export interface Target {
@@ -79,6 +80,11 @@ function callAt(file: FileAnalysis, calls: CallSite[], offset: number): { call: 
   return best;
 }
 
+/** The variable is an argument of a call the knowledge base covers (`&clnt_addr_size` in accept()). */
+function usedInCoveredCall(file: FileAnalysis, scope: Scope, name: string): boolean {
+  return scope.calls.some((c) => file.kb.functions.has(c.name) && c.args.some((a) => baseVariable(a.expr) === name));
+}
+
 /**
  * Identifies what is at `offset`. `sockets` gives the scope's socket model (computed only when needed).
  * `inComment` tells whether the syntax tree puts the offset inside a comment.
@@ -109,13 +115,20 @@ export function targetAt(file: FileAnalysis, offset: number, inComment: boolean,
       return { ...base, kind: 'field', name, fieldOwner, fieldPath: fieldPathOf(tokens.slice(ownerStart, index)) };
     }
     if (kb.constants.has(name)) return { ...base, kind: 'constant', name };
+    if (kb.errnos.has(name) && !isMember) return { ...base, kind: 'errno', name };
     const declared = file.declaration(scope, name) !== undefined || file.macros.has(name) || file.enums.has(name);
-    const right = declared || isMember ? undefined : correctSpelling(kb, name);
+    // A learners' misspelling the knowledge base lists is explained wherever it is written, even declared
+    // (`int ptorocol = 0;`), except a variable that merely shares a field's misspelled name (`struct in_addr saddr;`).
+    const known = kb.misspellings.get(name)?.right;
+    const right = known && !(declared && kb.fields.has(known)) ? known : declared || isMember ? undefined : correctSpelling(kb, name);
     if (right) return { ...base, kind: 'misspelling', name, right };
     if (kb.structs.has(name) && (previous?.text === 'struct' || kb.structs.get(name)!.kind === 'type')) return { ...base, kind: 'type', name };
     if (!isMember && sockets(scope).get(name)) return { ...base, kind: 'socket', name };
     if (!isMember && inCall?.argIndex === undefined && /^sockaddr/.test(file.declaration(scope, name)?.struct ?? '')) {
       return { ...base, kind: 'address', name };
+    }
+    if (!isMember && inCall?.argIndex === undefined && file.declaration(scope, name) && usedInCoveredCall(file, scope, name)) {
+      return { ...base, kind: 'variable', name };
     }
   }
   if (inCall && inCall.argIndex !== undefined) {
