@@ -29,8 +29,8 @@ export interface Scope {
   calls: CallSite[];
   declarations: Map<string, Declaration>;
   assignments: Assignment[];
-  /** Loops, branches and writes other than `x = value`, for telling whether a value is certain. */
-  flow: FlowFacts;
+  /** Loops, branches and writes other than `x = value`, for telling whether a value is certain (computed on first use). */
+  readonly flow: FlowFacts;
 }
 
 interface DeclaratorParts {
@@ -296,11 +296,26 @@ export class FileAnalysis {
       assignments.push(...readAssignments(this.language, node));
       calls.push(...collectCalls(this.language, this.text, node, this.wanted));
     }
-    const flow = collectFlow(this.kb, nodes, (name) => declarations.get(name)?.array ?? this.globals.get(name)?.array ?? false);
     const [first] = nodes;
     const functionName =
       nodes.length === 1 && first.type === 'function_definition' ? runQuery(this.language, 'functions', first)[0]?.get('function.name')?.text : undefined;
-    return { key: first.startIndex, functionName, start: first.startIndex, end: nodes[nodes.length - 1].endIndex, calls, declarations, assignments, flow };
+    let flow: FlowFacts | undefined;
+    const { kb } = this;
+    const isArray = (name: string): boolean => declarations.get(name)?.array ?? this.globals.get(name)?.array ?? false;
+    return {
+      key: first.startIndex,
+      functionName,
+      start: first.startIndex,
+      end: nodes[nodes.length - 1].endIndex,
+      calls,
+      declarations,
+      assignments,
+      // Only a variable's value needs them: many functions are analysed without ever asking.
+      get flow(): FlowFacts {
+        flow ??= collectFlow(kb, nodes, isArray);
+        return flow;
+      },
+    };
   }
 
   /** `struct sockaddr_in addr;` swallowed by an ERROR node (code after a half-typed call): a token scan. */
