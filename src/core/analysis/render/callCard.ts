@@ -9,10 +9,6 @@ import { valueText } from './values';
  * The card of a call: the essentials for a hover (each argument in plain words for this call, what the call
  * does in the story, what it returns, the errors most likely here) and the full card one click away.
  */
-export interface CallCard {
-  essentials: string;
-  full: string;
-}
 
 /** The errors learners actually meet, most common first; the rest keep the man page's order after them. */
 const COMMON_ERRORS = ['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ECONNREFUSED', 'EMFILE', 'EBADF', 'ENOTSOCK', 'EINVAL', 'EAFNOSUPPORT', 'EINTR', 'EAGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'];
@@ -113,7 +109,10 @@ function fullCard(ctx: CardContext, entry: FunctionEntry, call: CallSite | undef
   return out.join('\n').trim();
 }
 
-export function callCard(ctx: CardContext, entry: FunctionEntry, call: CallSite | undefined): CallCard {
-  const errors = rankedErrors(ctx, entry, call);
-  return { essentials: essentials(ctx, entry, call, errors), full: fullCard(ctx, entry, call, errors) };
+export function callCardEssentials(ctx: CardContext, entry: FunctionEntry, call: CallSite | undefined): string {
+  return essentials(ctx, entry, call, rankedErrors(ctx, entry, call));
+}
+
+export function callCardFull(ctx: CardContext, entry: FunctionEntry, call: CallSite | undefined): string {
+  return fullCard(ctx, entry, call, rankedErrors(ctx, entry, call));
 }
