@@ -48,8 +48,9 @@ test('hovering each function name shows its card in English and in Korean', () =
       if (!full.includes(entry[lang].summary)) problems.push(`${entry.name} (${lang}): full card lacks the summary`);
       const last = entry.params.at(-1);
       if (last && !full.includes(`*${last.name}*`)) problems.push(`${entry.name} (${lang}): full card lacks the argument *${last.name}*`);
+      if (!got.markdown.includes(entry[lang].summary)) problems.push(`${entry.name} (${lang}): hover lacks what the call does`);
       const story = entry[lang].story;
-      if (!got.markdown.includes(story ? `> ${story}` : entry[lang].summary)) problems.push(`${entry.name} (${lang}): hover lacks what the call does`);
+      if (story && !full.includes(`> ${story}`)) problems.push(`${entry.name} (${lang}): full card lacks the story`);
       if (!got.markdown.includes(entry[lang].returns)) problems.push(`${entry.name} (${lang}): hover lacks the return value`);
       if (/\*\*[^*\n]+\*\*\n*$|\*\*[^*\n]+\*\*\n\n\*\*/.test(got.markdown)) problems.push(`${entry.name} (${lang}): an empty section`);
     }

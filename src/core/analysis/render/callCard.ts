@@ -15,8 +15,8 @@ const COMMON_ERRORS = ['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ECONNREFUSED', 
 /** Errors that only a wrong argument causes: unlikely when every argument here is a known, fitting value. */
 const ARGUMENT_ERRORS = new Set(['EINVAL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'EPROTOTYPE', 'ESOCKTNOSUPPORT', 'ENOTSOCK', 'EBADF', 'EFAULT', 'EOPNOTSUPP']);
 /** Errors listed in the essentials (one fewer for calls with many arguments); the full card lists all of them. */
-const ESSENTIAL_ERRORS = 3;
-const MANY_ARGUMENTS = 4;
+const ESSENTIAL_ERRORS = 2;
+const MANY_ARGUMENTS = 3;
 
 function isKnown(value: Value): boolean {
   return value.kind !== 'unknown' && value.kind !== 'misspelled' && value.kind !== 'varies' && !(value.kind === 'flags' && value.value === undefined);
@@ -59,7 +59,9 @@ function argumentLines(ctx: CardContext, entry: FunctionEntry, call: CallSite, f
     }
     const plain = plainArgument(ctx, entry, call, i);
     if (!full) {
-      lines.push(`${i + 1}. ${code(arg.text)} — ${plain ? `**${plain}**` : meaning ? firstSentence(meaning) : label}`);
+      // With many arguments, those without plain words name their parameter; the meaning is in the full card.
+      const brief = meaning && count <= MANY_ARGUMENTS ? firstSentence(meaning) : label;
+      lines.push(`${i + 1}. ${code(arg.text)} — ${plain ? `**${plain}**` : brief}`);
       continue;
     }
     const value = valueText(ctx.argValue(call, i), ctx.lang);
@@ -86,11 +88,12 @@ function essentials(ctx: CardContext, entry: FunctionEntry, call: CallSite | und
   const { kb, lang } = ctx;
   const out: string[] = [title(ctx, entry), ''];
   if (call && Math.max(entry.params.length, call.args.length) > 0) out.push(...argumentLines(ctx, entry, call, false), '');
-  const story = storyLine(kb, entry, lang);
-  out.push(story ? `> ${story}` : entry[lang].summary, '');
+  // The story's step title ("Buy the phone") with the summary: the whole telephone sentence is in the full card.
+  const step = kb.story.find((s) => s.step === entry.serverStep);
+  out.push(step ? `> **${step[lang].title}** — ${entry[lang].summary}` : entry[lang].summary, '');
   out.push(`**${t(lang, 'returns')}**: ${entry[lang].returns}`, '');
   const shown = (call?.args.length ?? 0) > MANY_ARGUMENTS ? ESSENTIAL_ERRORS - 1 : ESSENTIAL_ERRORS;
-  if (errors.length) out.push(`**${t(lang, 'errorsHere')}**`, '', ...errorLines(entry, lang, errors.slice(0, shown), false));
+  if (errors.length) out.push(`**${t(lang, 'errorsHere')}**`, ...errorLines(entry, lang, errors.slice(0, shown), false));
   return out.join('\n').trim();
 }
 
