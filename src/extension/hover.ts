@@ -15,9 +15,15 @@ export class SocketHoverProvider implements vscode.HoverProvider {
     if (!parsed || token.isCancellationRequested) return undefined;
     const explanation = parsed.engine.analyzer.explainAt(parsed.doc, position.line, position.character, this.context.language);
     if (!explanation) return undefined;
-    const markdown = new vscode.MarkdownString(explanation.markdown);
+    let text = explanation.markdown;
     if (explanation.more) {
-      markdown.appendMarkdown(`\n\n${fullCardLink(explanation.more.label, document, position)}`);
+      // On the title line, so the link stays in view even when a long card makes the hover scroll.
+      const titleEnd = text.indexOf('\n');
+      const link = ` · ${fullCardLink(explanation.more.label, document, position)}`;
+      text = titleEnd === -1 ? text + link : text.slice(0, titleEnd) + link + text.slice(titleEnd);
+    }
+    const markdown = new vscode.MarkdownString(text);
+    if (explanation.more) {
       // Trusted for this one command only: no other command link in the card can run.
       markdown.isTrusted = { enabledCommands: [EXPLAIN_FULL] };
     }
