@@ -3,6 +3,7 @@ import { Analysis, isCDocument } from './analysis';
 import { RunCodeLensProvider } from './codeLens';
 import { CompileDiagnostics } from './compileDiagnostics';
 import { SockLensContext } from './context';
+import { EXPLAIN_FULL, FullCards } from './fullCard';
 import { SocketHoverProvider } from './hover';
 import { InlineResults } from './inlineResults';
 import { PanelHost } from './panel';
@@ -53,6 +54,7 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
   const runs = new RunController(context, diagnostics, programArguments);
   const panelHost = new PanelHost(context, runs);
   const lenses = new RunCodeLensProvider(context, analysis, runs);
+  const fullCards = new FullCards(context, analysis);
 
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'socklens.run': async (arg) => {
@@ -66,6 +68,7 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
       if (document) await runs.start(document);
     },
     'socklens.showPanel': () => panelHost.show(false),
+    [EXPLAIN_FULL]: (uri, line, character) => fullCards.show(uri, line, character),
     'socklens.editArguments': async (arg) => {
       const document = await targetDocument(arg);
       if (document) await programArguments.edit(document);
@@ -78,6 +81,7 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
     runs,
     panelHost,
     lenses,
+    fullCards,
     new RunStatusBar(context, runs),
     new InlineResults(context, runs),
     new LessonTracker(runs),

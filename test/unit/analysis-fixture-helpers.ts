@@ -21,8 +21,12 @@ export interface AtExpectation {
   lang?: 'en' | 'ko';
   kind?: string;
   name?: string;
+  /** In the hover or, for a call's card, in the full card behind its "More" link. */
   includes?: string[];
+  /** Neither in the hover nor in the full card. */
   excludes?: string[];
+  /** In the hover itself (a call's essentials). */
+  hoverIncludes?: string[];
   /** The answer depends on code outside the enclosing function, so explainAround() may differ. */
   outsideFunction?: boolean;
 }

@@ -56,11 +56,14 @@ for (const name of fixtureNames()) {
         if (expected.kind) assert.equal(got.kind, expected.kind);
         if (expected.name) assert.equal(got.name, expected.name);
         assert.ok(got.range.start.line <= p.line && p.line <= got.range.end.line, 'range covers the position');
-        for (const s of expected.includes ?? []) assert.ok(got.markdown.includes(s), `markdown lacks ${JSON.stringify(s)}:\n${got.markdown}`);
-        for (const s of expected.excludes ?? []) assert.ok(!got.markdown.includes(s), `markdown has ${JSON.stringify(s)}:\n${got.markdown}`);
+        const everything = got.more ? `${got.markdown}\n${got.more.markdown}` : got.markdown;
+        for (const s of expected.includes ?? []) assert.ok(everything.includes(s), `card lacks ${JSON.stringify(s)}:\n${everything}`);
+        for (const s of expected.excludes ?? []) assert.ok(!everything.includes(s), `card has ${JSON.stringify(s)}:\n${everything}`);
+        for (const s of expected.hoverIncludes ?? []) assert.ok(got.markdown.includes(s), `hover lacks ${JSON.stringify(s)}:\n${got.markdown}`);
         if (!expected.outsideFunction) {
           const around = analyzer.explainAround(text, p.line, p.character, expected.lang ?? 'en');
           assert.equal(around?.markdown, got.markdown, 'explainAround (windowed parse) agrees with explainAt');
+          assert.equal(around?.more?.markdown, got.more?.markdown, 'explainAround agrees on the full card');
         }
       });
     }

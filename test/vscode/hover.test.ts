@@ -96,10 +96,21 @@ describe('SockLens hovers in VS Code (English)', { timeout: 300_000 }, () => {
   });
 
   test('en: the mouse hover over socket() shows the card; screenshot', async () => {
-    const shown = await mouseHoverSocket(current(), /int socket\(int domain, int type, int protocol\)/);
+    const shown = await mouseHoverSocket(current(), /a TCP byte stream/);
     assert.match(shown, /Step 1 of 4/);
+    assert.match(shown, /More…/);
     await current().screenshot('hover-en');
-    await current().workbench.dismissHover();
+  });
+
+  test('en: "More…" in the hover opens the full card in a Markdown preview', async () => {
+    const { page } = current().workbench;
+    await page.locator('.monaco-hover:not(.hidden) a', { hasText: 'More…' }).first().click();
+    // The preview's tab is titled after the virtual document, socket().md.
+    await page.locator('.tab', { hasText: 'socket().md' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The preview renders the full card: the signature is there, which the hover leaves out.
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await preview.locator('code', { hasText: 'int socket(int domain, int type, int protocol);' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await current().screenshot('hover-en-full-card');
   });
 
   test('the desktop @vscode/test-cli suite passes in this extension host too', async () => {
@@ -131,8 +142,9 @@ describe('SockLens hovers in VS Code (Korean, --locale ko)', { timeout: 300_000 
   checkAllCases(current, 'ko');
 
   test('ko: the mouse hover over socket() shows the Korean card; screenshot', async () => {
-    const shown = await mouseHoverSocket(current(), /int socket\(int domain, int type, int protocol\)/);
+    const shown = await mouseHoverSocket(current(), /TCP 바이트 스트림/);
     assert.match(shown, /4단계 중 1단계/);
+    assert.match(shown, /자세히…/);
     await current().screenshot('hover-ko');
     await current().workbench.dismissHover();
   });

@@ -4,17 +4,20 @@ import type { KnowledgeBase, Lang } from '../knowledge/schema';
 import type { CParser } from '../parsing/parser';
 import { DEFAULT_MAX_TREES, TreeCache } from '../parsing/treeCache';
 import type { Analyzer, CallSummary, DocumentInput, Explanation, Misspelled } from './api';
-import { memberPath } from './expr';
+import { baseVariable, memberPath } from './expr';
 import type { CallSite, Value } from './model';
 import { findPortArgumentIn, type PortArgument } from './ports';
-import { addressCard, argumentCard, constantCard, fieldCard, functionCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
+import { callCardEssentials, callCardFull } from './render/callCard';
+import { addressCard, argumentCard, constantCard, fieldCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
+import { errnoCard, variableCard, type CallUse } from './render/nameCards';
+import { t } from './render/ui';
 import { endpointText, valueText } from './render/values';
 import { FileAnalysis, type PreviousVersion, type Scope } from './scope';
 import { buildSocketModel, type SocketModel } from './sockets';
 import { correctSpelling } from './spelling';
 import { targetAt, type Target } from './target';
 import { tokenize } from './tokens';
-import { Resolver } from './values';
+import { asUnsigned, Resolver } from './values';
 
 /**
  * Below this size (a textbook example) a whole-file parse costs about a millisecond, so even the first hover
@@ -50,6 +53,14 @@ int client(void) {
   return connect(s, (struct sockaddr *)&to, sizeof(to));
 }
 `;
+
+/** `struct epoll_event []` → epoll_event, `const char *` → char: the struct or type name a declaration is built on. */
+function baseType(type: string): string {
+  return type.replace(/\[[^\]]*\]|\*/g, ' ').replace(/\b(const|volatile|struct|union)\b/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Calls listed on a variable's card. */
+const MAX_USES = 6;
 
 /** Each round parses afresh (a new analysis), so the scope-building paths run every round too. */
 const WARM_UP_ROUNDS = 3;
@@ -218,7 +229,7 @@ export class SockLensAnalyzer implements Analyzer {
     if (!arg) return { kind: 'unknown' };
     const { resolver } = this.scopeTools(file, file.scopeAt(call.nameStart));
     const value = resolver.resolve(arg.expr, call.start);
-    if ((call.name === 'htons' || call.name === 'ntohs') && index === 0 && value.kind !== 'misspelled') {
+    if ((call.name === 'htons' || call.name === 'ntohs') && index === 0 && value.kind !== 'misspelled' && value.kind !== 'varies') {
       return { kind: 'port', port: resolver.portOf(arg.expr, call.start), via: 'via' in value ? value.via : undefined };
     }
     return value;
@@ -280,21 +291,52 @@ export class SockLensAnalyzer implements Analyzer {
     const inComment = leaf?.type === 'comment';
     const target = targetAt(file, offset, inComment, (scope) => this.scopeTools(file, scope).sockets);
     if (!target) return undefined;
+    const range = file.lines.range(target.start, target.end);
+    if (target.kind === 'function') {
+      const ctx = this.cardContext(file, target, lang);
+      const entry = this.kb.functions.get(target.name)!;
+      const markdown = callCardEssentials(ctx, entry, target.call);
+      // The full card is rendered only when asked for (the "More…" link), not on every hover.
+      let full: string | undefined;
+      const render = (): string => this.guard('', () => callCardFull(ctx, entry, target.call));
+      const more = {
+        label: t(lang, 'more'),
+        get markdown(): string {
+          full ??= render();
+          return full;
+        },
+      };
+      return { kind: target.kind, name: target.name, markdown, range, more };
+    }
     const markdown = this.render(file, target, lang);
-    return markdown === undefined ? undefined : { kind: target.kind, name: target.name, markdown, range: file.lines.range(target.start, target.end) };
+    return markdown === undefined ? undefined : { kind: target.kind, name: target.name, markdown, range };
+  }
+
+  private cardContext(file: FileAnalysis, target: Target, lang: Lang): CardContext {
+    const tools = this.scopeTools(file, target.scope);
+    // A card asks for the same argument's value several times (plain words, errors, the family of socket()).
+    const values = new Map<string, Value>();
+    return {
+      kb: this.kb,
+      lang,
+      argValue: (call, index) => {
+        const key = `${call.nameStart}:${index}`;
+        let value = values.get(key);
+        if (!value) {
+          value = this.argValue(file, call, index);
+          values.set(key, value);
+        }
+        return value;
+      },
+      fieldValue: (t) => this.fieldValue(file, tools, t),
+      fieldStruct: (t) => this.fieldStruct(file, t),
+    };
   }
 
   private render(file: FileAnalysis, target: Target, lang: Lang): string | undefined {
     const tools = this.scopeTools(file, target.scope);
-    const ctx: CardContext = {
-      kb: this.kb,
-      lang,
-      argValue: (call, index) => this.argValue(file, call, index),
-      fieldValue: (t) => this.fieldValue(file, tools, t),
-    };
+    const ctx = this.cardContext(file, target, lang);
     switch (target.kind) {
-      case 'function':
-        return functionCard(ctx, this.kb.functions.get(target.name)!, target.call);
       case 'argument':
         return argumentCard(ctx, this.kb.functions.get(target.call!.name)!, target.call!, target.argIndex!);
       case 'constant':
@@ -311,7 +353,34 @@ export class SockLensAnalyzer implements Analyzer {
         const socket = tools.sockets.get(target.name);
         return socket ? socketCard(ctx, socket) : undefined;
       }
+      case 'errno':
+        return this.errnoCard(file, ctx, target);
+      case 'variable':
+        return this.variableCard(file, tools, ctx, target);
     }
+  }
+
+  /** The covered call before the errno name that can fail with it, else the calls of this file that can. */
+  private errnoCard(file: FileAnalysis, ctx: CardContext, target: Target): string {
+    const can = (call: CallSite): boolean => this.kb.functions.get(call.name)?.errors.includes(target.name) ?? false;
+    let from: CallSite | undefined;
+    for (const call of target.scope.calls) if (call.nameStart < target.start && can(call)) from = call;
+    const others = [...new Set(file.coveredCalls().filter(can).map((c) => c.name))];
+    return errnoCard(ctx, target.name, from && { call: from.name, line: file.lines.positionAt(from.nameStart).line + 1 }, others);
+  }
+
+  private variableCard(file: FileAnalysis, tools: ScopeTools, ctx: CardContext, target: Target): string {
+    const { scope, name } = target;
+    // On the left of `x = …` (or `int x = …`), the value is the one assigned there.
+    const assigned = scope.assignments.find((a) => a.start === target.start && a.root === name && a.path.length === 0);
+    const value = assigned ? tools.resolver.resolve(assigned.value, assigned.start) : tools.resolver.resolve({ k: 'id', name }, target.start);
+    const uses: CallUse[] = [];
+    for (const call of scope.calls) {
+      if (!this.kb.functions.has(call.name)) continue;
+      const argIndex = call.args.findIndex((a) => baseVariable(a.expr) === name);
+      if (argIndex !== -1) uses.push({ call: call.name, line: file.lines.positionAt(call.nameStart).line + 1, argIndex });
+    }
+    return variableCard(ctx, name, file.declaration(scope, name)?.type ?? '?', value, uses.slice(0, MAX_USES));
   }
 
   /** A sockaddr variable: the first bind/connect/sendto that uses it, the address it holds then, where it is filled. */
@@ -335,6 +404,15 @@ export class SockLensAnalyzer implements Analyzer {
     };
   }
 
+  /** The struct a field belongs to, from the declared type of the variable it is reached from. */
+  private fieldStruct(file: FileAnalysis, target: Target): string | undefined {
+    const chain = target.fieldPath;
+    if (!chain) return undefined;
+    let type = file.declaration(target.scope, chain.root)?.type;
+    for (const field of chain.path) type = type === undefined ? undefined : this.kb.structs.get(baseType(type))?.fields.find((f) => f.name === field)?.type;
+    return type === undefined ? undefined : baseType(type);
+  }
+
   /** `serv_addr.sin_port = htons(9190)` with the cursor on sin_port → port 9190. */
   private fieldValue(file: FileAnalysis, tools: ScopeTools, target: Target): Value | undefined {
     const owner = target.fieldOwner?.split(/\.|->/) ?? [];
@@ -343,14 +421,26 @@ export class SockLensAnalyzer implements Analyzer {
     const assignment = target.scope.assignments.find(
       (a) => a.root === owner[0] && a.path.join('.') === path.join('.') && file.lines.positionAt(a.start).line === line,
     );
-    return assignment ? tools.resolver.resolve(assignment.value, assignment.start) : undefined;
+    if (!assignment) return undefined;
+    const network = target.name === 's_addr' ? 'address' : target.name === 'sin_port' || target.name === 'sin6_port' ? 'port' : undefined;
+    const value = (network && tools.resolver.networkField(assignment.value, assignment.start, network)) || tools.resolver.resolve(assignment.value, assignment.start);
+    return asUnsigned(value, this.fieldType(file, target));
+  }
+
+  private fieldType(file: FileAnalysis, target: Target): string | undefined {
+    const owners = this.kb.fields.get(target.name) ?? [];
+    const declared = this.fieldStruct(file, target);
+    return (owners.find((o) => o.struct.name === declared) ?? owners[0])?.field.type;
   }
 
   explainAround(text: string, line: number, character: number, lang: Lang = 'en'): Explanation | undefined {
     const tree = this.guard(undefined, () => this.parser?.parseAround(text, line));
     if (!tree) return undefined;
     try {
-      return this.explainAt({ text, tree }, line, character, lang);
+      const explanation = this.explainAt({ text, tree }, line, character, lang);
+      // The full card reads the tree deleted below: render it now.
+      void explanation?.more?.markdown;
+      return explanation;
     } finally {
       tree.delete();
     }

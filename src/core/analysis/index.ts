@@ -4,8 +4,9 @@
  *   const analyzer = await createAnalyzer();          // loads the WASM parser once; never rejects
  *   analyzer.available                                 // false if the WASM could not load (see loadError)
  *   analyzer.listCalls(doc, lang?)                     // every covered call: name, position, args with meaning/value
- *   analyzer.explainAt(doc, line0, character0, lang?)  // { kind, name, markdown, range } | undefined; kind is one of
- *                                                      // function | argument | constant | field | socket | address | type | misspelling
+ *   analyzer.explainAt(doc, line0, character0, lang?)  // { kind, name, markdown, range, more? } | undefined; kind is one of
+ *                                                      // function | argument | constant | field | socket | address | type |
+ *                                                      // misspelling | errno | variable; more: a call's full card
  *                                                      // (a large cache entry not parsed yet: answered like explainAround,
  *                                                      // whole-file parse scheduled for the idle event loop)
  *   analyzer.explainAround(text, line0, character0, lang?) // explainAt for a file not parsed yet: parses only the

@@ -32,6 +32,10 @@ export interface Declaration {
   struct?: string;
   pointer: boolean;
   array: boolean;
+  /** An array's length as written (`BUF_SIZE`, `1024`), when given. */
+  arrayLength?: string;
+  /** An array initialized from a string literal: the string (its size includes the terminating '\0'). */
+  initString?: string;
   start: number;
 }
 
@@ -64,6 +68,9 @@ export interface Endpoint {
   zeroed?: boolean;
 }
 
+/** A wrong byte-order conversion of a value stored in `sin_port` or `s_addr`. */
+export type ByteOrderMistake = 'double' | 'portWithHtonl' | 'addressWithHtons' | 'missing';
+
 export type SocketRole = 'listening' | 'connected' | 'client' | 'datagram' | 'socket' | 'epoll' | 'unknown';
 
 /** A resolved argument or expression value; rendered to text per language by the renderer. */
@@ -71,15 +78,17 @@ export type Value =
   | { kind: 'number'; value: number; via?: string }
   | { kind: 'constant'; name: string; value: number | string; via?: string }
   | { kind: 'flags'; parts: Value[]; value?: number }
-  | { kind: 'port'; port: PortSource; via?: string }
-  | { kind: 'ipv4'; address: string; via?: string }
+  | { kind: 'port'; port: PortSource; via?: string; mistake?: ByteOrderMistake }
+  | { kind: 'ipv4'; address: string; via?: string; mistake?: ByteOrderMistake }
   | { kind: 'ipv6'; address: string; via?: string }
   | { kind: 'string'; value: string; via?: string }
-  | { kind: 'size'; bytes: number; of: string }
+  | { kind: 'size'; bytes: number; of: string; terminated?: boolean }
   | { kind: 'address'; variable: string; struct?: string; endpoint?: Endpoint }
   | { kind: 'pointer'; variable: string; target?: Value }
   | { kind: 'socket'; variable: string; role: SocketRole }
   | { kind: 'argv'; index: number }
   | { kind: 'misspelled'; wrong: string; right: string }
   | { kind: 'null' }
+  /** Not one value on every path: changed in a loop, set differently in branches (`options`), through a pointer or by a call. */
+  | { kind: 'varies'; variable: string; reason: 'loop' | 'branch' | 'pointer' | 'call' | 'update'; options?: Value[] }
   | { kind: 'unknown' };

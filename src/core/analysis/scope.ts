@@ -3,6 +3,7 @@ import type { KnowledgeBase } from '../knowledge/schema';
 import { runQuery } from '../parsing/queries';
 import { collectCalls, lineEndAfter, lineStartBefore } from './calls';
 import { memberPath, parseExpression, parseNumber } from './expr';
+import { collectFlow, type FlowFacts } from './flow';
 import type { Assignment, CallSite, Declaration } from './model';
 import { LineIndex } from './text';
 import type { TextSpan } from '../parsing/treeCache';
@@ -28,30 +29,48 @@ export interface Scope {
   calls: CallSite[];
   declarations: Map<string, Declaration>;
   assignments: Assignment[];
+  /** Loops, branches and writes other than `x = value`, for telling whether a value is certain (computed on first use). */
+  readonly flow: FlowFacts;
 }
 
-function declaratorParts(node: Node): { name?: string; pointer: boolean; array: boolean } {
-  let pointer = false;
-  let array = false;
+interface DeclaratorParts {
+  name?: string;
+  pointer: boolean;
+  array: boolean;
+  arrayLength?: string;
+  initString?: string;
+}
+
+function declaratorParts(node: Node): DeclaratorParts {
+  const parts: DeclaratorParts = { pointer: false, array: false };
   let current: Node | null = node;
   while (current && current.type !== 'identifier' && current.type !== 'field_identifier') {
-    if (current.type === 'pointer_declarator' || current.type === 'abstract_pointer_declarator') pointer = true;
-    if (current.type === 'array_declarator') array = true;
+    if (current.type === 'pointer_declarator' || current.type === 'abstract_pointer_declarator') parts.pointer = true;
+    if (current.type === 'array_declarator' && !parts.array) {
+      parts.array = true;
+      parts.arrayLength = current.childForFieldName('size')?.text;
+    }
+    if (current.type === 'init_declarator') {
+      const value = current.childForFieldName('value');
+      const init = value && (value.type === 'string_literal' || value.type === 'concatenated_string') ? parseExpression(value.text) : undefined;
+      if (init?.k === 'str') parts.initString = init.value;
+    }
     current = current.childForFieldName('declarator');
   }
-  return { name: current?.text, pointer, array };
+  parts.name = current?.text;
+  return parts;
 }
 
 function readDeclarations(language: Language, node: Node, into: Map<string, Declaration>, query: 'declarations' | 'globals' = 'declarations'): void {
   // globals.scm matches from the translation unit itself (depth 0).
   for (const captures of runQuery(language, query, node, query === 'globals' ? 0 : undefined)) {
     const typeNode = captures.get('decl.type')!;
-    const { name, pointer, array } = declaratorParts(captures.get('decl.declarator')!);
+    const { name, pointer, array, arrayLength, initString } = declaratorParts(captures.get('decl.declarator')!);
     if (!name || name === '') continue;
     const struct = typeNode.type === 'struct_specifier' && !pointer && !array ? typeNode.childForFieldName('name')?.text : undefined;
     const written = typeNode.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
     const type = `${written}${pointer ? ' *' : ''}${array ? ' []' : ''}`;
-    into.set(name, { name, type, struct, pointer, array, start: captures.get('decl')!.startIndex });
+    into.set(name, { name, type, struct, pointer, array, arrayLength, initString, start: captures.get('decl')!.startIndex });
   }
 }
 
@@ -60,7 +79,9 @@ function readAssignments(language: Language, node: Node): Assignment[] {
   for (const captures of runQuery(language, 'assignments', node)) {
     const target = memberPath(parseExpression(captures.get('assign.target')!.text));
     const valueNode = captures.get('assign.value')!;
-    if (!target) continue;
+    // `x += 1` is not a value of x: the flow facts record it as an update.
+    const operator = captures.get('assign')!.childForFieldName('operator')?.text;
+    if (!target || (operator !== undefined && operator !== '=')) continue;
     assignments.push({ ...target, value: parseExpression(valueNode.text), valueText: valueNode.text, start: captures.get('assign')!.startIndex });
   }
   return assignments.sort((a, b) => a.start - b.start);
@@ -278,7 +299,23 @@ export class FileAnalysis {
     const [first] = nodes;
     const functionName =
       nodes.length === 1 && first.type === 'function_definition' ? runQuery(this.language, 'functions', first)[0]?.get('function.name')?.text : undefined;
-    return { key: first.startIndex, functionName, start: first.startIndex, end: nodes[nodes.length - 1].endIndex, calls, declarations, assignments };
+    let flow: FlowFacts | undefined;
+    const { kb } = this;
+    const isArray = (name: string): boolean => declarations.get(name)?.array ?? this.globals.get(name)?.array ?? false;
+    return {
+      key: first.startIndex,
+      functionName,
+      start: first.startIndex,
+      end: nodes[nodes.length - 1].endIndex,
+      calls,
+      declarations,
+      assignments,
+      // Only a variable's value needs them: many functions are analysed without ever asking.
+      get flow(): FlowFacts {
+        flow ??= collectFlow(kb, nodes, isArray);
+        return flow;
+      },
+    };
   }
 
   /** `struct sockaddr_in addr;` swallowed by an ERROR node (code after a half-typed call): a token scan. */

@@ -9,6 +9,7 @@ export type SocketEventKind =
   | 'accepted'
   | 'bound'
   | 'listening'
+  | 'listenFails'
   | 'accepts'
   | 'connected'
   | 'watched'
@@ -118,7 +119,9 @@ export function buildSocketModel(kb: KnowledgeBase, scope: Scope, resolver: Reso
         break;
       }
       case 'listen':
-        if (first) record(first, { kind: 'listening', call: call.name, backlog: call.args[1] ? resolver.resolve(call.args[1].expr, call.start) : undefined }, call);
+        // listen(2): EOPNOTSUPP, "the socket is not of a type that supports the listen() operation" (a datagram socket).
+        if (first && model.get(first)?.transport === 'datagram') record(first, { kind: 'listenFails', call: call.name }, call);
+        else if (first) record(first, { kind: 'listening', call: call.name, backlog: call.args[1] ? resolver.resolve(call.args[1].expr, call.start) : undefined }, call);
         break;
       case 'close':
         if (first && model.sockets.has(first)) record(first, { kind: 'closed', call: call.name }, call);
@@ -148,9 +151,9 @@ function roleOf(socket: TrackedSocket): SocketRole {
   const has = (kind: SocketEventKind): boolean => socket.events.some((e) => e.kind === kind);
   if (socket.role === 'epoll') return 'epoll';
   if (has('accepted')) return 'connected';
-  if (has('listening') || has('accepts')) return 'listening';
-  if (has('connected')) return socket.transport === 'datagram' ? 'datagram' : 'client';
   if (socket.transport === 'datagram') return 'datagram';
+  if (has('listening') || has('accepts')) return 'listening';
+  if (has('connected')) return 'client';
   if (has('created')) return 'socket';
   return 'unknown';
 }

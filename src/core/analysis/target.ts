@@ -1,10 +1,11 @@
+import { baseVariable } from './expr';
 import type { CallSite } from './model';
 import type { FileAnalysis, Scope } from './scope';
 import type { SocketModel } from './sockets';
 import { correctSpelling } from './spelling';
 import { tokenize, type Token } from './tokens';
 
-export type TargetKind = 'function' | 'argument' | 'constant' | 'field' | 'socket' | 'address' | 'type' | 'misspelling';
+export type TargetKind = 'function' | 'argument' | 'constant' | 'field' | 'socket' | 'address' | 'type' | 'misspelling' | 'errno' | 'variable';
 
 /** What the cursor is on, with the context the renderer needs. Offsets are into the document text. */
 export interface Target {
@@ -19,8 +20,41 @@ export interface Target {
   argIndex?: number;
   /** misspelling: the right name. */
   right?: string;
-  /** field: the path before it, e.g. serv_addr.sin_addr for s_addr. */
+  /** field: the path before it as written, e.g. serv_addr.sin_addr for s_addr, events[i].data for fd. */
   fieldOwner?: string;
+  /** field: the variable and the fields between it and this one: { root: 'events', path: ['data'] }. */
+  fieldPath?: { root: string; path: string[] };
+}
+
+/** Index of the first token of `a.b[i]->c` before the member at `index` (skipping subscripts). */
+function ownerStartOf(tokens: Token[], index: number): number {
+  let i = index - 1;
+  while (i >= 1 && (tokens[i].text === '.' || tokens[i].text === '->')) {
+    let j = i - 1;
+    while (j >= 0 && tokens[j].text === ']') {
+      let depth = 0;
+      for (; j >= 0; j--) {
+        if (tokens[j].text === ']') depth++;
+        else if (tokens[j].text === '[' && --depth === 0) break;
+      }
+      j--;
+    }
+    if (j < 0 || tokens[j].kind !== 'ident') break;
+    i = j - 1;
+  }
+  return i + 1;
+}
+
+/** The idents of an owner chain that are followed by `.`/`->` or a subscript: root first. */
+function fieldPathOf(owner: Token[]): { root: string; path: string[] } | undefined {
+  const names: string[] = [];
+  let depth = 0;
+  for (const token of owner) {
+    if (token.text === '[') depth++;
+    else if (token.text === ']') depth--;
+    else if (depth === 0 && token.kind === 'ident') names.push(token.text);
+  }
+  return names.length ? { root: names[0], path: names.slice(1) } : undefined;
 }
 
 function tokenAt(tokens: Token[], offset: number): { token: Token; index: number } | undefined {
@@ -44,6 +78,11 @@ function callAt(file: FileAnalysis, calls: CallSite[], offset: number): { call: 
     if (!best || call.start >= best.call.start) best = { call, argIndex };
   }
   return best;
+}
+
+/** The variable is an argument of a call the knowledge base covers (`&clnt_addr_size` in accept()). */
+function usedInCoveredCall(file: FileAnalysis, scope: Scope, name: string): boolean {
+  return scope.calls.some((c) => file.kb.functions.has(c.name) && c.args.some((a) => baseVariable(a.expr) === name));
 }
 
 /**
@@ -71,19 +110,25 @@ export function targetAt(file: FileAnalysis, offset: number, inComment: boolean,
     const { kb } = file;
     const isMember = previous?.text === '.' || previous?.text === '->';
     if (isMember && kb.fields.has(name)) {
-      let ownerStart = index - 1;
-      while (ownerStart >= 1 && (tokens[ownerStart].text === '.' || tokens[ownerStart].text === '->') && tokens[ownerStart - 1].kind === 'ident') ownerStart -= 2;
-      const fieldOwner = tokens.slice(ownerStart + 1, index - 1).map((t) => t.text).join('');
-      return { ...base, kind: 'field', name, fieldOwner };
+      const ownerStart = ownerStartOf(tokens, index);
+      const fieldOwner = tokens.slice(ownerStart, index - 1).map((t) => t.text).join('');
+      return { ...base, kind: 'field', name, fieldOwner, fieldPath: fieldPathOf(tokens.slice(ownerStart, index)) };
     }
     if (kb.constants.has(name)) return { ...base, kind: 'constant', name };
+    if (kb.errnos.has(name) && !isMember) return { ...base, kind: 'errno', name };
     const declared = file.declaration(scope, name) !== undefined || file.macros.has(name) || file.enums.has(name);
-    const right = declared || isMember ? undefined : correctSpelling(kb, name);
+    // A learners' misspelling the knowledge base lists is explained wherever it is written, even declared
+    // (`int ptorocol = 0;`), except a variable that merely shares a field's misspelled name (`struct in_addr saddr;`).
+    const known = kb.misspellings.get(name)?.right;
+    const right = known && !(declared && kb.fields.has(known)) ? known : declared || isMember ? undefined : correctSpelling(kb, name);
     if (right) return { ...base, kind: 'misspelling', name, right };
     if (kb.structs.has(name) && (previous?.text === 'struct' || kb.structs.get(name)!.kind === 'type')) return { ...base, kind: 'type', name };
     if (!isMember && sockets(scope).get(name)) return { ...base, kind: 'socket', name };
     if (!isMember && inCall?.argIndex === undefined && /^sockaddr/.test(file.declaration(scope, name)?.struct ?? '')) {
       return { ...base, kind: 'address', name };
+    }
+    if (!isMember && inCall?.argIndex === undefined && file.declaration(scope, name) && usedInCoveredCall(file, scope, name)) {
+      return { ...base, kind: 'variable', name };
     }
   }
   if (inCall && inCall.argIndex !== undefined) {

@@ -1,5 +1,7 @@
 import { baseVariable, memberPath, parseExpression, type Expr } from './expr';
-import type { CallSite, Endpoint, HostSource, PortSource, SocketRole, Value } from './model';
+import type { CallSite, Declaration, Endpoint, HostSource, PortSource, SocketRole, Value } from './model';
+import { compute, storedAddress, storedPort } from './byteorder';
+import { reachingValue } from './flow';
 import type { FileAnalysis, Scope } from './scope';
 import { correctSpelling } from './spelling';
 
@@ -22,6 +24,14 @@ const PRIMITIVE_SIZES: Record<string, number> = {
   'unsigned long': 8, 'long long': 8, float: 4, double: 8, socklen_t: 4, size_t: 8, ssize_t: 8, uint16_t: 2,
   uint32_t: 4, in_port_t: 2, in_addr_t: 4, sa_family_t: 2,
 };
+
+/** A negative number stored in an unsigned field of `type` (uint32_t, in_port_t …), as that field holds it. */
+export function asUnsigned(value: Value, type: string | undefined): Value {
+  if (value.kind !== 'number' || value.value >= 0 || !type || !/^(unsigned|uint\d+_t|in_port_t|in_addr_t|sa_family_t|socklen_t|size_t)/.test(type)) return value;
+  const bytes = PRIMITIVE_SIZES[type] ?? 4;
+  if (bytes > 4) return value;
+  return { ...value, value: bytes === 4 ? value.value >>> 0 : value.value & (2 ** (8 * bytes) - 1) };
+}
 
 const PORT_CONVERTERS = new Set(['htons', 'ntohs']);
 const NUMBER_PARSERS = new Set(['atoi', 'atol', 'strtol', 'strtoul']);
@@ -63,7 +73,7 @@ export class Resolver {
         return argv === undefined ? { kind: 'unknown' } : { kind: 'argv', index: argv };
       }
       case 'sizeof':
-        return this.resolveSizeof(expr);
+        return this.resolveSizeof(expr, before, depth);
       case 'cast':
         return this.resolve(expr.expr, before, depth + 1);
       case 'unary':
@@ -103,20 +113,22 @@ export class Resolver {
     const enumValue = enums.get(name);
     if (enumValue !== undefined) return { kind: 'number', value: enumValue, via: name };
     if (name === 'NULL') return { kind: 'null' };
-    const assignment = this.lastAssignment(name, before);
-    if (assignment) return this.resolve(assignment.value, assignment.start, depth + 1);
+    const reached = this.valueAt(name, before, depth);
+    if (reached) return reached;
     const right = this.file.declaration(this.scope, name) ? undefined : correctSpelling(kb, name);
     if (right) return { kind: 'misspelled', wrong: name, right };
     return { kind: 'unknown' };
   }
 
-  private lastAssignment(name: string, before: number): { value: Expr; start: number } | undefined {
-    let found: { value: Expr; start: number } | undefined;
-    for (const a of this.scope.assignments) {
-      if (a.start >= before) break;
-      if (a.root === name && a.path.length === 0) found = a;
-    }
-    return found;
+  /** The value `name` holds at `before` on every path, or why it has none; undefined when it is never set. */
+  private valueAt(name: string, before: number, depth: number): Value | undefined {
+    const global = !this.scope.declarations.has(name);
+    const reach = reachingValue(this.scope.flow, this.scope.assignments, name, before, global);
+    if (reach.kind === 'none') return undefined;
+    if (reach.kind === 'def') return this.resolve(reach.def.value, reach.def.start, depth + 1);
+    const options = reach.options?.map((def) => this.resolve(def.value, def.start, depth + 1));
+    const known = options && options.every((o) => o.kind !== 'unknown' && o.kind !== 'varies') ? options : undefined;
+    return { kind: 'varies', variable: name, reason: reach.reason, options: known };
   }
 
   private resolveCall(callee: string, args: Expr[], before: number, depth: number): Value {
@@ -154,24 +166,39 @@ export class Resolver {
     return { kind: 'unknown', text: exprText(expr) };
   }
 
-  private resolveSizeof(expr: Extract<Expr, { k: 'sizeof' }>): Value {
+  private resolveSizeof(expr: Extract<Expr, { k: 'sizeof' }>, before: number, depth: number): Value {
     let type = expr.type;
     let of = type ?? '';
     if (!type && expr.expr) {
       const name = expr.expr.k === 'id' ? expr.expr.name : undefined;
       const declaration = name ? this.file.declaration(this.scope, name) : undefined;
-      if (!declaration || declaration.array) return { kind: 'unknown' };
+      if (!declaration) return { kind: 'unknown' };
+      if (declaration.array) return this.arraySize(declaration, before, depth);
       type = declaration.pointer ? 'void *' : declaration.type;
       of = declaration.type;
     }
     if (!type) return { kind: 'unknown' };
-    if (type.includes('*')) return { kind: 'size', bytes: 8, of };
+    const bytes = this.typeSize(type);
+    return bytes === undefined ? { kind: 'unknown' } : { kind: 'size', bytes, of };
+  }
+
+  private typeSize(type: string): number | undefined {
+    if (type.includes('*')) return 8;
     const plain = type.replace(/^(const|volatile)\s+/, '').replace(/\s+/g, ' ').trim();
-    const struct = plain.replace(/^struct /, '');
-    const entry = this.file.kb.structs.get(struct);
-    if (entry) return { kind: 'size', bytes: entry.size, of };
-    const primitive = PRIMITIVE_SIZES[plain];
-    return primitive === undefined ? { kind: 'unknown' } : { kind: 'size', bytes: primitive, of };
+    return this.file.kb.structs.get(plain.replace(/^struct /, ''))?.size ?? PRIMITIVE_SIZES[plain];
+  }
+
+  /** `char buf[BUF_SIZE]` → BUF_SIZE bytes; `char msg[] = "Hello World!"` → 13 bytes, the '\0' included. */
+  private arraySize(declaration: Declaration, before: number, depth: number): Value {
+    const element = this.typeSize(declaration.type.replace(/\s*\[\]$/, ''));
+    if (element === undefined) return { kind: 'unknown' };
+    if (declaration.arrayLength) {
+      const length = this.resolve(parseExpression(declaration.arrayLength), before, depth + 1);
+      const count = length.kind === 'number' ? length.value : undefined;
+      return count === undefined || !Number.isInteger(count) || count < 0 ? { kind: 'unknown' } : { kind: 'size', bytes: element * count, of: declaration.name };
+    }
+    if (declaration.initString === undefined) return { kind: 'unknown' };
+    return { kind: 'size', bytes: element * (new TextEncoder().encode(declaration.initString).length + 1), of: declaration.name, terminated: true };
   }
 
   private resolveAddressOf(inner: Expr, before: number, depth: number): Value {
@@ -184,8 +211,8 @@ export class Resolver {
     const filled = declaration ? undefined : this.inferredSockaddr(variable);
     if (filled) return { kind: 'address', variable, struct: filled, endpoint: this.endpointOf(variable, before) };
     if (inner.k !== 'id') return { kind: 'unknown' };
-    const assignment = this.lastAssignment(variable, before);
-    return { kind: 'pointer', variable, target: assignment ? this.resolve(assignment.value, assignment.start, depth + 1) : undefined };
+    const target = this.valueAt(variable, before, depth);
+    return { kind: 'pointer', variable, target: target?.kind === 'varies' ? undefined : target };
   }
 
   /** For code without the declaration (a pasted snippet): the sockaddr type its field assignments imply. */
@@ -211,7 +238,8 @@ export class Resolver {
     collect(right);
     const numbers = parts.map((p) => (p.kind === 'number' ? p.value : p.kind === 'constant' && typeof p.value === 'number' ? p.value : undefined));
     const all = numbers.every((n): n is number => n !== undefined);
-    const value = all ? numbers.reduce((a, b) => (op === '|' ? a | b : a + b), 0) : undefined;
+    // Flags are unsigned: `EPOLLIN | EPOLLET` is 2147483649, not JavaScript's negative int32.
+    const value = all ? numbers.reduce((a, b) => (op === '|' ? (a | b) >>> 0 : a + b), 0) : undefined;
     if (op === '+') return value === undefined ? { kind: 'unknown' } : { kind: 'number', value };
     return { kind: 'flags', parts, value };
   }
@@ -255,11 +283,29 @@ export class Resolver {
       const name = v.kind === 'constant' ? v.name : '';
       endpoint.family = /INET6$/.test(name) ? 'inet6' : /(UNIX|LOCAL)$/.test(name) ? 'unix' : /INET$/.test(name) ? 'inet' : endpoint.family;
     } else if (field === 'sin_port' || field === 'sin6_port') {
-      const v = this.resolve(value, at);
+      const v = this.networkField(value, at, 'port') ?? this.resolve(value, at);
       endpoint.port = v.kind === 'port' ? v.port : v.kind === 'number' ? { kind: 'number', value: v.value } : { kind: 'unknown', text: exprText(value) };
-    } else if (field === 'sin_addr.s_addr' || field === 'sin_addr' || field === 'sin6_addr') {
+    } else if (field === 'sin_addr.s_addr') {
+      const v = this.networkField(value, at, 'address');
+      endpoint.host = v?.kind === 'ipv4' ? { kind: 'ip', address: v.address } : this.hostOf(value, at);
+    } else if (field === 'sin_addr' || field === 'sin6_addr') {
       endpoint.host = this.hostOf(value, at);
     }
+  }
+
+  /**
+   * What `sin_port = expr` or `s_addr = expr` stores, computed exactly through the byte-order conversions, with
+   * a wrong conversion named; undefined when the expression is not a known number.
+   */
+  networkField(expr: Expr, before: number, field: 'port' | 'address'): Value | undefined {
+    const computed = compute(expr, (e) => this.resolve(e, before));
+    if (!computed) return undefined;
+    if (field === 'port') {
+      const { port, mistake } = storedPort(computed);
+      return { kind: 'port', port: { kind: 'number', value: port }, mistake };
+    }
+    const { address, mistake } = storedAddress(computed);
+    return { kind: 'ipv4', address, mistake };
   }
 
   private hostOf(expr: Expr | undefined, before: number): HostSource {

@@ -21,13 +21,13 @@ const hangul = /[가-힣]/;
 
 export const hoverCases: HoverCase[] = [
   {
-    name: 'socket() call: the full card',
+    name: 'socket() call: the call card with a link to the full card',
     file: 'hello_server.c',
     line: /=\s*socket\(PF_INET/,
     token: 'socket',
     expect: {
-      en: [/int socket\(int domain, int type, int protocol\)/, /Step 1 of 4/, /`PF_INET`/, /EAFNOSUPPORT/],
-      ko: [/int socket\(int domain, int type, int protocol\)/, /4단계 중 1단계/, hangul, /`PF_INET`/],
+      en: [/Step 1 of 4/, /`PF_INET` — \*\*IPv4\*\*/, /a TCP byte stream/, /EMFILE/, /\[More…\]\(command:socklens\.explainFull\?/],
+      ko: [/4단계 중 1단계/, hangul, /`PF_INET` — \*\*IPv4\*\*/, /TCP 바이트 스트림/, /\[자세히…\]\(command:socklens\.explainFull\?/],
     },
   },
   {

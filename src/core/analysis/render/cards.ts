@@ -13,12 +13,20 @@ export interface CardContext {
   argValue(call: CallSite, index: number): Value;
   /** For a field being assigned (`serv_addr.sin_port = htons(9190)`): the assigned value. */
   fieldValue(target: Target): Value | undefined;
+  /** The struct the field belongs to by the declared type of its variable (`ev.events` → epoll_event). */
+  fieldStruct(target: Target): string | undefined;
 }
 
 /** Events shown per socket before "… and N more". */
 const MAX_EVENTS = 8;
 
-function code(text: string): string {
+/** The first sentence of a text: for the short forms of a hover (the rest is in the full card). */
+export function firstSentence(text: string): string {
+  const match = /^(.+?[.。])(\s|$)/s.exec(text);
+  return (match ? match[1] : text).trim();
+}
+
+export function code(text: string): string {
   const fence = text.includes('`') ? '``' : '`';
   return `${fence}${text}${fence}`;
 }
@@ -34,7 +42,7 @@ export function stepLabel(kb: KnowledgeBase, entry: FunctionEntry, lang: Lang): 
   return next ? t(lang, 'stepNext', { step, next }) : t(lang, 'step', { step });
 }
 
-function storyLine(kb: KnowledgeBase, entry: FunctionEntry, lang: Lang): string | undefined {
+export function storyLine(kb: KnowledgeBase, entry: FunctionEntry, lang: Lang): string | undefined {
   return entry[lang].story ?? kb.story.find((s) => s.call === entry.name)?.[lang].line;
 }
 
@@ -44,59 +52,6 @@ function shownValue(ctx: CardContext, call: CallSite, index: number): string | u
   if (!arg) return undefined;
   const value = valueText(ctx.argValue(call, index), ctx.lang);
   return value === arg.text ? undefined : value;
-}
-
-function argumentLine(ctx: CardContext, entry: FunctionEntry, call: CallSite, index: number): string {
-  const param = entry.params[index];
-  const arg = call.args[index];
-  const meaning = param ? entry[ctx.lang].params[param.name]?.meaning : undefined;
-  const label = param ? `*${param.name}*` : `#${index + 1}`;
-  if (!arg) return `${index + 1}. ${label} — _${t(ctx.lang, 'notTypedYet')}_${meaning ? ` — ${meaning}` : ''}`;
-  const value = shownValue(ctx, call, index);
-  return `${index + 1}. ${code(arg.text)} — ${label}${value ? ` → **${value}**` : ''}${meaning ? `  \n   ${meaning}` : ''}`;
-}
-
-/** The errors learners actually meet, shown with cause and fix; the rest are listed by name after the details. */
-const COMMON_ERRORS = ['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ECONNREFUSED', 'EBADF', 'ENOTSOCK', 'EINVAL', 'EAFNOSUPPORT', 'EMFILE', 'EINTR', 'EAGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'];
-const MAX_DETAILED_ERRORS = 4;
-
-function splitErrors(entry: FunctionEntry, lang: Lang): { detailed: string[]; others: string[] } {
-  const rank = (name: string): number => (COMMON_ERRORS.includes(name) ? COMMON_ERRORS.indexOf(name) : COMMON_ERRORS.length);
-  const sorted = entry.errors.filter((name) => entry[lang].errors[name]).sort((a, b) => rank(a) - rank(b));
-  return { detailed: sorted.slice(0, MAX_DETAILED_ERRORS), others: sorted.slice(MAX_DETAILED_ERRORS) };
-}
-
-function errorsSection(entry: FunctionEntry, lang: Lang, names: string[]): string[] {
-  if (!names.length) return [];
-  const lines = names.map((name) => {
-    const text = entry[lang].errors[name];
-    return `- \`${name}\` — ${text.cause} *${text.fix}*`;
-  });
-  return [`**${t(lang, 'errors')}**`, '', ...lines];
-}
-
-export function functionCard(ctx: CardContext, entry: FunctionEntry, call: CallSite | undefined): string {
-  const { kb, lang } = ctx;
-  const text = entry[lang];
-  const step = stepLabel(kb, entry, lang);
-  const out: string[] = [`**${entry.name}()**${step ? ` — ${step}` : ''}`, ''];
-  const story = storyLine(kb, entry, lang);
-  if (story) out.push(`> ${story}`, '');
-  out.push(text.summary, '', '```c', `${entry.signature};`, '```', '');
-  if (call) {
-    out.push(`**${t(lang, 'argumentsHere')}**`, '');
-    const count = Math.max(entry.params.length, call.args.length);
-    for (let i = 0; i < count; i++) out.push(argumentLine(ctx, entry, call, i));
-    out.push('');
-  }
-  out.push(`**${t(lang, 'returns')}**: ${text.returns}`, '');
-  const errors = splitErrors(entry, lang);
-  out.push(...errorsSection(entry, lang, errors.detailed));
-  out.push('', '---', '', text.description);
-  if (text.notes) out.push('', text.notes);
-  if (errors.others.length) out.push('', t(lang, 'moreErrors', { names: errors.others.map((n) => `\`${n}\``).join(', ') }));
-  out.push('', `${t(lang, 'header')}: ${entry.headers.map((h) => `\`<${h}>\``).join(' ')} · ${t(lang, 'manPage')}: \`${entry.man}\``);
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 export function argumentCard(ctx: CardContext, entry: FunctionEntry, call: CallSite, index: number): string {
@@ -135,7 +90,8 @@ export function constantCard(ctx: CardContext, target: Target): string {
 
 export function fieldCard(ctx: CardContext, target: Target): string {
   const owners = ctx.kb.fields.get(target.name) ?? [];
-  const { struct, field } = owners[0];
+  const declared = ctx.fieldStruct(target);
+  const { struct, field } = owners.find((o) => o.struct.name === declared) ?? owners[0];
   const out = [`**${target.fieldOwner ? `${target.fieldOwner}.` : ''}${field.name}** — ${t(ctx.lang, 'fieldOf', { struct: struct.name })} · ${t(ctx.lang, 'fieldType', { type: field.type })}`, '', field[ctx.lang]];
   const value = ctx.fieldValue(target);
   const shown = value ? valueText(value, ctx.lang) : undefined;

@@ -24,6 +24,11 @@ export function t(lang: Lang, key: string, vars: Record<string, string | number>
   return fillTemplate(template, vars);
 }
 
+/** Whether `key` has a text in `lang` (optional wording, such as plain words for one constant). */
+export function has(lang: Lang, key: string): boolean {
+  return uiStrings()[lang][key] !== undefined;
+}
+
 export function ordinal(lang: Lang, n: number): string {
   const key = `ordinal.${n}`;
   return uiStrings()[lang][key] !== undefined ? t(lang, key) : t(lang, 'ordinal.n', { n });

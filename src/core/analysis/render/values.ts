@@ -1,5 +1,5 @@
 import type { Lang } from '../../knowledge/schema';
-import type { Endpoint, HostSource, PortSource, Value } from '../model';
+import type { ByteOrderMistake, Endpoint, HostSource, PortSource, Value } from '../model';
 import { ADDRESS_CONSTANTS } from '../values';
 import { ordinal, t } from './ui';
 
@@ -30,6 +30,10 @@ export function endpointText(endpoint: Endpoint | undefined, lang: Lang): string
   return `${hostPart(endpoint.host, endpoint.family, lang)}:${portPart(endpoint.port)}`;
 }
 
+function withMistake(text: string, mistake: ByteOrderMistake | undefined, field: 'port' | 'address', lang: Lang): string {
+  return mistake ? `${text} — ${t(lang, `byteOrder.${mistake}.${field}`)}` : text;
+}
+
 /** A value as a short phrase for hovers and `socklens explain --json`; undefined when nothing is known. */
 export function valueText(value: Value, lang: Lang): string | undefined {
   switch (value.kind) {
@@ -46,9 +50,10 @@ export function valueText(value: Value, lang: Lang): string | undefined {
     }
     case 'port': {
       const text = portText(lang, value.port);
-      return value.via ? t(lang, 'value.via', { value: text, via: value.via }) : text;
+      return withMistake(value.via ? t(lang, 'value.via', { value: text, via: value.via }) : text, value.mistake, 'port', lang);
     }
     case 'ipv4':
+      return withMistake(value.via ? t(lang, 'value.via', { value: value.address, via: value.via }) : value.address, value.mistake, 'address', lang);
     case 'ipv6':
       return value.via ? t(lang, 'value.via', { value: value.address, via: value.via }) : value.address;
     case 'string': {
@@ -56,7 +61,7 @@ export function valueText(value: Value, lang: Lang): string | undefined {
       return value.via ? t(lang, 'value.via', { value: text, via: value.via }) : text;
     }
     case 'size':
-      return t(lang, 'value.size', { bytes: value.bytes, of: value.of });
+      return t(lang, value.terminated ? 'value.sizeString' : 'value.size', { bytes: value.bytes, of: value.of });
     case 'address': {
       const endpoint = endpointText(value.endpoint, lang);
       const struct = value.struct ? ` (struct ${value.struct})` : '';
@@ -74,7 +79,17 @@ export function valueText(value: Value, lang: Lang): string | undefined {
       return t(lang, 'value.misspelled', { right: value.right });
     case 'null':
       return t(lang, 'value.null');
+    case 'varies':
+      return variesText(value, lang);
     case 'unknown':
       return undefined;
   }
+}
+
+/** "`i` changes in the loop", "one of 0, 5 (set differently in each branch)"; nothing after `x++`. */
+function variesText(value: Extract<Value, { kind: 'varies' }>, lang: Lang): string | undefined {
+  if (value.reason === 'update') return undefined;
+  const options = value.options?.map((o) => valueText(o, lang));
+  if (options && options.every((o): o is string => o !== undefined)) return t(lang, 'value.oneOf', { options: options.join(', '), variable: value.variable });
+  return t(lang, `value.varies.${value.reason}`, { variable: value.variable });
 }
