@@ -3,6 +3,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { KnowledgeBase, Lang } from '../knowledge/schema';
 import type { CParser } from '../parsing/parser';
 import { DEFAULT_MAX_TREES, TreeCache } from '../parsing/treeCache';
+import { diagnose, type FunctionFacts, type StaticDiagnostic } from '../diagnostics';
 import type { Analyzer, CallSummary, DocumentInput, Explanation, Misspelled } from './api';
 import { baseVariable, memberPath } from './expr';
 import type { CallSite, Value } from './model';
@@ -77,6 +78,8 @@ export class SockLensAnalyzer implements Analyzer {
   private readonly latest = new Map<string, { version: number; analysis: FileAnalysis }>();
   /** listCalls() results per analysed tree and language (code lenses ask again on every refresh). */
   private readonly summaries = new WeakMap<FileAnalysis, Partial<Record<Lang, CallSummary[]>>>();
+  /** diagnose() results per analysed tree and language. */
+  private readonly diagnostics = new WeakMap<FileAnalysis, Partial<Record<Lang, StaticDiagnostic[]>>>();
   lastFailure: Error | undefined;
   private warmedUp = false;
   /** The last plain-text input and its tree, so repeated calls on one text parse it once. */
@@ -446,6 +449,41 @@ export class SockLensAnalyzer implements Analyzer {
       if (right) found.push({ wrong: token.text, right, range: file.lines.range(token.start, token.end) });
     }
     return found;
+  }
+
+  diagnose(doc: DocumentInput, lang: Lang = 'en'): StaticDiagnostic[] {
+    return this.guard([], () => {
+      const file = this.analysis(doc);
+      if (!file) return [];
+      const cached = this.diagnostics.get(file)?.[lang];
+      if (cached) return cached;
+      const found = diagnose(
+        {
+          kb: this.kb,
+          text: file.text,
+          macros: file.macros,
+          functions: this.allFunctions(file),
+          misspellings: this.misspellingsUnguarded(doc),
+          offsetOf: (p) => file.lines.offsetAt(p.line, p.character) ?? 0,
+          rangeOf: (start, end) => file.lines.range(start, end),
+        },
+        lang,
+      );
+      this.diagnostics.set(file, { ...this.diagnostics.get(file), [lang]: found });
+      return found;
+    });
+  }
+
+  /** Every function of the file with its resolver and socket tracker (built now for those not prepared yet). */
+  private allFunctions(file: FileAnalysis): FunctionFacts[] {
+    const functions: FunctionFacts[] = [];
+    const end = file.tree.rootNode.lastChild?.endIndex ?? 0;
+    for (let offset = 0; offset < end; ) {
+      const { scope, next } = file.preparableAt(offset);
+      if (scope) functions.push({ scope, ...this.scopeTools(file, scope) });
+      offset = next;
+    }
+    return functions;
   }
 
   findPortArgument(doc: DocumentInput): PortArgument | undefined {

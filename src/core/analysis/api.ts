@@ -2,6 +2,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { KnowledgeBase, Lang } from '../knowledge/schema';
 import type { TextSpan, TreeCache } from '../parsing/treeCache';
+import type { StaticDiagnostic } from '../diagnostics/types';
 import type { PortArgument } from './ports';
 import type { SocketModel } from './sockets';
 import type { TargetKind } from './target';
@@ -80,6 +81,11 @@ export interface Analyzer {
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined;
   findPortArgument(doc: DocumentInput): PortArgument | undefined;
   misspellings(doc: DocumentInput): Misspelled[];
+  /**
+   * The static diagnostics of the whole document (src/core/diagnostics), in document order. Analyses the
+   * functions not prepared yet, so an editor calls prepare() in idle slices first and this once it is true.
+   */
+  diagnose(doc: DocumentInput, lang?: Lang): StaticDiagnostic[];
   createTreeCache(maxTrees?: number): TreeCache;
   /**
    * Compiles the queries and hovers over a sample program a few times, so the first real hovers do not pay for

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type {
   ConstantGroupFile,
+  DiagnosticsFile,
   ErrnoEntry,
   FunctionEntry,
   KnowledgeBase,
@@ -68,7 +69,9 @@ export function loadKnowledgeBase(dir: string = findKnowledgeDir()): KnowledgeBa
     misspellings.set(entry.wrong, entry);
   }
   const story = readOptional<StoryFile>(path.join(dir, 'story.json'), { steps: [] }).steps;
-  return { functions, constants, structs, fields, errnos, misspellings, story };
+  const diagnosticsFile = readOptional<DiagnosticsFile>(path.join(dir, 'diagnostics.json'), { docs: '', rules: [], related: {}, optionLevels: {}, protocolTypes: {} });
+  const diagnostics = { ...diagnosticsFile, rules: new Map(diagnosticsFile.rules.map((r) => [r.code, r])) };
+  return { functions, constants, structs, fields, errnos, misspellings, story, diagnostics };
 }
 
 let cached: KnowledgeBase | undefined;
