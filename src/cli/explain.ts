@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import { createAnalyzer, checkSource, MAX_SOURCE_CHARS } from '../core/analysis/index';
 import type { Lang } from '../core/knowledge/schema';
 import { parseFlags, UsageError, type CliIO, type Command } from './command';
+import { localeLanguage, readSource } from './input';
 
 const USAGE = `Usage:
   socklens explain FILE [--lang en|ko] [--json]
@@ -14,24 +14,6 @@ LINE and COL are 1-based; COL counts characters as editors do (UTF-16 code units
 --json prints {"calls":[{"name","line","column","args":[{"text","meaning","value"}]}]}
    or, with --at, {"kind","name","markdown"}.
 Exit codes: 0 done, 1 nothing to explain at --at, 2 bad arguments, missing file or bad position.`;
-
-function readSource(file: string): string {
-  let data: Buffer;
-  try {
-    data = fs.readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory` : `${file}: cannot read (${code ?? String(err)})`);
-  }
-  // Editors hide a UTF-8 byte order mark; so do we, to keep columns the same as theirs.
-  return data.toString('utf8').replace(/^\uFEFF/, '');
-}
-
-/** Korean when the locale says so (LC_ALL, LC_MESSAGES, LANG, as gettext reads them), else English. */
-function localeLanguage(): Lang {
-  const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '';
-  return locale.toLowerCase().startsWith('ko') ? 'ko' : 'en';
-}
 
 function parsePosition(text: string): { line: number; column: number } {
   const match = /^(\d+):(\d+)$/.exec(text);

@@ -35,7 +35,7 @@ function wrongFamily(input: DiagnosticsInput, call: CallSite, entry: FunctionEnt
       code: 'SL110',
       start: arg.start,
       end: arg.end,
-      params: { constant, call: call.name, position: arg.index + 1, param: param.name },
+      params: { constant, call: call.name, position: arg.index + 1, param: param.name, belongsPosition: belongs + 1, belongsParam: entry.params[belongs].name },
       related: other ? [{ start: other.start, end: other.end, label: 'argument', params: { call: call.name, position: belongs + 1, param: entry.params[belongs].name } }] : undefined,
       fix: swap ? [{ start: arg.start, end: arg.end, newText: other.text }, { start: other.start, end: other.end, newText: arg.text }] : undefined,
     });
