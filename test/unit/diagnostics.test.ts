@@ -118,3 +118,31 @@ describe('languages and data', () => {
     }
   });
 });
+
+describe('robustness', () => {
+  it('half-typed code (every fixture cut at many points) never makes diagnose() fail', () => {
+    const files = [...fixturePairs().map((p) => p.mistake), ...fs.readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.c')).map((f) => path.join(FIXTURE_DIR, f))];
+    for (const file of files) {
+      const text = read(file);
+      for (let cut = 0; cut < text.length; cut += Math.max(1, Math.floor(text.length / 40))) {
+        for (const lang of ['en', 'ko'] as const) {
+          for (const d of analyzer.diagnose(text.slice(0, cut), lang)) assert.doesNotMatch(d.message, /\{\w+\}|undefined/, `${path.basename(file)} cut at ${cut}`);
+        }
+        assert.equal(analyzer.lastFailure, undefined, `${path.basename(file)} cut at ${cut}: ${analyzer.lastFailure?.stack}`);
+      }
+    }
+  });
+
+  it('a 10,000-line file is diagnosed in well under a second once prepared', () => {
+    const unit = read(path.join(ROOT, 'examples', 'hello_server.c')).replace(/\bmain\b/g, 'main_N').replace(/\berror_handling\b/g, 'error_handling_N');
+    const parts: string[] = [];
+    for (let i = 0; parts.join('\n').split('\n').length < 10_000; i++) parts.push(unit.replace(/_N\b/g, `_${i}`));
+    const text = parts.join('\n');
+    while (!analyzer.prepare(text, 50));
+    const started = performance.now();
+    const found = analyzer.diagnose(text);
+    const ms = performance.now() - started;
+    assert.deepEqual(found, []);
+    assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+  });
+});
