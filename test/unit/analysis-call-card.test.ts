@@ -4,8 +4,13 @@ import { before, test } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/index';
 import { fixtureNames, readFixture } from './analysis-fixture-helpers';
 
-/** A hover at 1400×900 shows about 20 lines of about 100 characters; a blank line is half a line of spacing. */
-const MAX_LINES = 20;
+/**
+ * A hover in a 1400×900 window is at most about 250 px high (code-server 1.100: a quarter of the editor, at least
+ * 250 px; see .test-output/vscode/hover-en.png) and about 100 characters wide: some 13 lines of text, a blank line
+ * being half a line of spacing. This estimate counts a line per started 100 characters, which overcounts
+ * proportional text; a card of 17 estimated lines is about what a 250 px hover holds (the socket() card, 12, is seen whole there).
+ */
+const MAX_LINES = 17;
 const LINE_CHARS = 100;
 
 function renderedLines(markdown: string): number {

@@ -48,11 +48,33 @@ test('hovering each function name shows its card in English and in Korean', () =
       if (!full.includes(entry[lang].summary)) problems.push(`${entry.name} (${lang}): full card lacks the summary`);
       const last = entry.params.at(-1);
       if (last && !full.includes(`*${last.name}*`)) problems.push(`${entry.name} (${lang}): full card lacks the argument *${last.name}*`);
+      if (!got.markdown.includes(entry[lang].summary)) problems.push(`${entry.name} (${lang}): hover lacks what the call does`);
       const story = entry[lang].story;
-      if (!got.markdown.includes(story ? `> ${story}` : entry[lang].summary)) problems.push(`${entry.name} (${lang}): hover lacks what the call does`);
+      if (story && !full.includes(`> ${story}`)) problems.push(`${entry.name} (${lang}): full card lacks the story`);
       if (!got.markdown.includes(entry[lang].returns)) problems.push(`${entry.name} (${lang}): hover lacks the return value`);
       if (/\*\*[^*\n]+\*\*\n*$|\*\*[^*\n]+\*\*\n\n\*\*/.test(got.markdown)) problems.push(`${entry.name} (${lang}): an empty section`);
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('a function file added to the knowledge base is listed and explained with no code change', async () => {
+  const base = analyzer.kb;
+  const model = base.functions.get('epoll_create1')!;
+  const added = {
+    ...model,
+    name: 'classic_create',
+    signature: 'int classic_create(int size)',
+    params: [{ name: 'size', type: 'int' }],
+    en: { ...model.en, params: { size: { meaning: 'A size hint.' } } },
+    ko: { ...model.ko, params: { size: { meaning: '크기 힌트입니다.' } } },
+  };
+  const extended = await createAnalyzer({ ...base, functions: new Map([...base.functions, ['classic_create', added]]) });
+  const source = 'int main(void)\n{\n\tint ep = classic_create(16);\n\treturn ep;\n}\n';
+  assert.deepEqual(extended.listCalls(source).map((c) => c.name), ['classic_create']);
+  const card = extended.explainAt(source, 2, 12);
+  assert.equal(card?.kind, 'function');
+  assert.equal(card?.name, 'classic_create');
+  assert.ok(card?.more?.markdown.includes('int classic_create(int size);'));
+  assert.equal(extended.socketsAt(source, 2, 12)?.get('ep')?.role, 'epoll', 'returnsDescriptor from the data names the descriptor');
 });

@@ -107,6 +107,9 @@ describe('SockLens hovers in VS Code (English)', { timeout: 300_000 }, () => {
     await page.locator('.monaco-hover:not(.hidden) a', { hasText: 'More…' }).first().click();
     // The preview's tab is titled after the virtual document, socket().md.
     await page.locator('.tab', { hasText: 'socket().md' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The preview renders the full card: the signature is there, which the hover leaves out.
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await preview.locator('code', { hasText: 'int socket(int domain, int type, int protocol);' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await current().screenshot('hover-en-full-card');
   });
 

@@ -8,7 +8,7 @@ import type { Analyzer, CallSummary, DocumentInput, Explanation, Misspelled } fr
 import { baseVariable, memberPath } from './expr';
 import type { CallSite, Value } from './model';
 import { findPortArgumentIn, type PortArgument } from './ports';
-import { callCard } from './render/callCard';
+import { callCardEssentials, callCardFull } from './render/callCard';
 import { addressCard, argumentCard, constantCard, fieldCard, misspellingCard, socketCard, typeCard, type AddressFacts, type CardContext } from './render/cards';
 import { errnoCard, variableCard, type CallUse } from './render/nameCards';
 import { t } from './render/ui';
@@ -296,8 +296,20 @@ export class SockLensAnalyzer implements Analyzer {
     if (!target) return undefined;
     const range = file.lines.range(target.start, target.end);
     if (target.kind === 'function') {
-      const card = callCard(this.cardContext(file, target, lang), this.kb.functions.get(target.name)!, target.call);
-      return { kind: target.kind, name: target.name, markdown: card.essentials, range, more: { label: t(lang, 'more'), markdown: card.full } };
+      const ctx = this.cardContext(file, target, lang);
+      const entry = this.kb.functions.get(target.name)!;
+      const markdown = callCardEssentials(ctx, entry, target.call);
+      // The full card is rendered only when asked for (the "More…" link), not on every hover.
+      let full: string | undefined;
+      const render = (): string => this.guard('', () => callCardFull(ctx, entry, target.call));
+      const more = {
+        label: t(lang, 'more'),
+        get markdown(): string {
+          full ??= render();
+          return full;
+        },
+      };
+      return { kind: target.kind, name: target.name, markdown, range, more };
     }
     const markdown = this.render(file, target, lang);
     return markdown === undefined ? undefined : { kind: target.kind, name: target.name, markdown, range };
@@ -305,10 +317,20 @@ export class SockLensAnalyzer implements Analyzer {
 
   private cardContext(file: FileAnalysis, target: Target, lang: Lang): CardContext {
     const tools = this.scopeTools(file, target.scope);
+    // A card asks for the same argument's value several times (plain words, errors, the family of socket()).
+    const values = new Map<string, Value>();
     return {
       kb: this.kb,
       lang,
-      argValue: (call, index) => this.argValue(file, call, index),
+      argValue: (call, index) => {
+        const key = `${call.nameStart}:${index}`;
+        let value = values.get(key);
+        if (!value) {
+          value = this.argValue(file, call, index);
+          values.set(key, value);
+        }
+        return value;
+      },
       fieldValue: (t) => this.fieldValue(file, tools, t),
       fieldStruct: (t) => this.fieldStruct(file, t),
     };
@@ -418,7 +440,10 @@ export class SockLensAnalyzer implements Analyzer {
     const tree = this.guard(undefined, () => this.parser?.parseAround(text, line));
     if (!tree) return undefined;
     try {
-      return this.explainAt({ text, tree }, line, character, lang);
+      const explanation = this.explainAt({ text, tree }, line, character, lang);
+      // The full card reads the tree deleted below: render it now.
+      void explanation?.more?.markdown;
+      return explanation;
     } finally {
       tree.delete();
     }

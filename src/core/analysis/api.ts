@@ -22,8 +22,8 @@ export interface Explanation {
   markdown: string;
   /** What the hover applies to (the word, the argument or the call name), 0-based. */
   range: SourceRange;
-  /** When `markdown` holds only the essentials (a call's card): the full card and the link label for it. */
-  more?: { label: string; markdown: string };
+  /** When `markdown` holds only the essentials (a call's card): the link label and the full card (rendered on first read). */
+  more?: { label: string; readonly markdown: string };
 }
 
 export interface ArgumentSummary {

@@ -9,18 +9,14 @@ import { valueText } from './values';
  * The card of a call: the essentials for a hover (each argument in plain words for this call, what the call
  * does in the story, what it returns, the errors most likely here) and the full card one click away.
  */
-export interface CallCard {
-  essentials: string;
-  full: string;
-}
 
 /** The errors learners actually meet, most common first; the rest keep the man page's order after them. */
 const COMMON_ERRORS = ['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ECONNREFUSED', 'EMFILE', 'EBADF', 'ENOTSOCK', 'EINVAL', 'EAFNOSUPPORT', 'EINTR', 'EAGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'];
 /** Errors that only a wrong argument causes: unlikely when every argument here is a known, fitting value. */
 const ARGUMENT_ERRORS = new Set(['EINVAL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'EPROTOTYPE', 'ESOCKTNOSUPPORT', 'ENOTSOCK', 'EBADF', 'EFAULT', 'EOPNOTSUPP']);
 /** Errors listed in the essentials (one fewer for calls with many arguments); the full card lists all of them. */
-const ESSENTIAL_ERRORS = 3;
-const MANY_ARGUMENTS = 4;
+const ESSENTIAL_ERRORS = 2;
+const MANY_ARGUMENTS = 3;
 
 function isKnown(value: Value): boolean {
   return value.kind !== 'unknown' && value.kind !== 'misspelled' && value.kind !== 'varies' && !(value.kind === 'flags' && value.value === undefined);
@@ -63,7 +59,9 @@ function argumentLines(ctx: CardContext, entry: FunctionEntry, call: CallSite, f
     }
     const plain = plainArgument(ctx, entry, call, i);
     if (!full) {
-      lines.push(`${i + 1}. ${code(arg.text)} — ${plain ? `**${plain}**` : meaning ? firstSentence(meaning) : label}`);
+      // With many arguments, those without plain words name their parameter; the meaning is in the full card.
+      const brief = meaning && count <= MANY_ARGUMENTS ? firstSentence(meaning) : label;
+      lines.push(`${i + 1}. ${code(arg.text)} — ${plain ? `**${plain}**` : brief}`);
       continue;
     }
     const value = valueText(ctx.argValue(call, i), ctx.lang);
@@ -90,11 +88,12 @@ function essentials(ctx: CardContext, entry: FunctionEntry, call: CallSite | und
   const { kb, lang } = ctx;
   const out: string[] = [title(ctx, entry), ''];
   if (call && Math.max(entry.params.length, call.args.length) > 0) out.push(...argumentLines(ctx, entry, call, false), '');
-  const story = storyLine(kb, entry, lang);
-  out.push(story ? `> ${story}` : entry[lang].summary, '');
+  // The story's step title ("Buy the phone") with the summary: the whole telephone sentence is in the full card.
+  const step = kb.story.find((s) => s.step === entry.serverStep);
+  out.push(step ? `> **${step[lang].title}** — ${entry[lang].summary}` : entry[lang].summary, '');
   out.push(`**${t(lang, 'returns')}**: ${entry[lang].returns}`, '');
   const shown = (call?.args.length ?? 0) > MANY_ARGUMENTS ? ESSENTIAL_ERRORS - 1 : ESSENTIAL_ERRORS;
-  if (errors.length) out.push(`**${t(lang, 'errorsHere')}**`, '', ...errorLines(entry, lang, errors.slice(0, shown), false));
+  if (errors.length) out.push(`**${t(lang, 'errorsHere')}**`, ...errorLines(entry, lang, errors.slice(0, shown), false));
   return out.join('\n').trim();
 }
 
@@ -113,7 +112,10 @@ function fullCard(ctx: CardContext, entry: FunctionEntry, call: CallSite | undef
   return out.join('\n').trim();
 }
 
-export function callCard(ctx: CardContext, entry: FunctionEntry, call: CallSite | undefined): CallCard {
-  const errors = rankedErrors(ctx, entry, call);
-  return { essentials: essentials(ctx, entry, call, errors), full: fullCard(ctx, entry, call, errors) };
+export function callCardEssentials(ctx: CardContext, entry: FunctionEntry, call: CallSite | undefined): string {
+  return essentials(ctx, entry, call, rankedErrors(ctx, entry, call));
+}
+
+export function callCardFull(ctx: CardContext, entry: FunctionEntry, call: CallSite | undefined): string {
+  return fullCard(ctx, entry, call, rankedErrors(ctx, entry, call));
 }
