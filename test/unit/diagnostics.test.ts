@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { createAnalyzer, type Analyzer, type StaticDiagnostic } from '../../src/core/analysis/index';
 import { FIXTURE_DIR } from './analysis-fixture-helpers';
-import { applyFix, expectations, fixturePairs } from './helpers/diagnostics';
+import { applyFix, DIAGNOSTICS_FIXTURES, expectations, fixturePairs } from './helpers/diagnostics';
 
 const ROOT = path.join(__dirname, '..', '..');
 let analyzer: Analyzer;
@@ -65,6 +65,16 @@ describe('each rule on its fixture', () => {
 describe('precision: programs without the mistakes', () => {
   it('examples/hello_server.c has no diagnostics', () => {
     assert.deepEqual(analyzer.diagnose(read(path.join(ROOT, 'examples', 'hello_server.c'))), []);
+  });
+
+  it('test/fixtures/diagnostics/correct_*.c (tricky correct code) have no diagnostics and compile cleanly', () => {
+    const correct = fs.readdirSync(DIAGNOSTICS_FIXTURES).filter((f) => f.startsWith('correct_') && f.endsWith('.c'));
+    assert.ok(correct.length > 0);
+    for (const file of correct) {
+      const text = read(path.join(DIAGNOSTICS_FIXTURES, file));
+      assert.deepEqual(analyzer.diagnose(text), [], file);
+      compiles(text, true);
+    }
   });
 
   /** The explain fixtures with deliberate mistakes, and the codes they must get besides SL130. */
