@@ -75,7 +75,9 @@ async function run(args: string[], io: CliIO): Promise<number> {
     const root = path.join(findKnowledgeDir(), '..');
     const tool = {
       version: packageVersion(),
-      fileUri: (file: string) => pathToFileURL(path.resolve(file)).href,
+      srcRoot: pathToFileURL(process.cwd()).href.replace(/\/?$/, '/'),
+      artifact: (file: string) =>
+        path.isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: encodeURI(file.split(path.sep).join('/')), uriBaseId: 'SRCROOT' },
       helpUri: (docs: string) => {
         const [file, fragment] = docs.split('#');
         return pathToFileURL(path.join(root, file)).href + (fragment ? `#${fragment}` : '');

@@ -108,8 +108,10 @@ describe('socklens check', () => {
     const [run] = log.runs;
     assert.deepEqual(run.results.map((r) => r.ruleId), ['SL140', 'SL110']);
     assert.ok(run.tool.driver.rules.some((r) => r.id === 'SL140' && r.helpUri.endsWith('docs/diagnostics.md#sl140')));
-    const [datagram, swapped] = run.results as { relatedLocations: unknown[]; fixes: unknown[]; level: string }[];
+    const [datagram, swapped] = run.results as { relatedLocations: unknown[]; fixes: unknown[]; level: string; locations: { physicalLocation: { artifactLocation: object } }[] }[];
     assert.equal(datagram.level, 'error');
+    // Relative to the checkout, as code scanning services want.
+    assert.deepEqual(datagram.locations[0].physicalLocation.artifactLocation, { uri: fixture('sl140_listen_datagram.c'), uriBaseId: 'SRCROOT' });
     assert.equal(datagram.relatedLocations.length, 1);
     assert.equal(swapped.fixes.length, 1);
     // A deliberately broken log is rejected, so the validator really checks.

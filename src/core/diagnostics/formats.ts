@@ -46,15 +46,22 @@ function region(range: SourceRange): object {
   return { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn };
 }
 
+/** Where a SARIF artifact is: a URI, relative to a base (`SRCROOT`) for files named relative to it. */
+export interface ArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+}
+
 /**
- * A SARIF 2.1.0 log with one run. `fileUri` turns a file name into the artifact URI; `helpUri` a rule's
- * documentation path (`docs/diagnostics.md#sl101`) into an absolute URI.
+ * A SARIF 2.1.0 log with one run. `artifact` locates a file as named on the command line (code scanning
+ * services want paths relative to the checkout: `uriBaseId` SRCROOT, defined in `srcRoot`); `helpUri` turns a
+ * rule's documentation path (`docs/diagnostics.md#sl101`) into an absolute URI.
  */
 export function toSarif(
   files: FileDiagnostics[],
   rules: DiagnosticRuleEntry[],
   lang: Lang,
-  tool: { version: string; fileUri(file: string): string; helpUri(docs: string): string },
+  tool: { version: string; srcRoot: string; artifact(file: string): ArtifactLocation; helpUri(docs: string): string },
   docsPath: string,
 ): object {
   const index = new Map(rules.map((r, i) => [r.code, i]));
@@ -77,18 +84,19 @@ export function toSarif(
             })),
           },
         },
+        originalUriBaseIds: { SRCROOT: { uri: tool.srcRoot } },
         results: files.flatMap(({ file, diagnostics }) =>
           diagnostics.map((d) => ({
             ruleId: d.code,
             ruleIndex: index.get(d.code),
             level: SARIF_LEVEL[d.severity],
             message: { text: d.message },
-            locations: [{ physicalLocation: { artifactLocation: { uri: tool.fileUri(file) }, region: region(d.range) } }],
-            relatedLocations: d.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: tool.fileUri(file) }, region: region(r.range) } })),
+            locations: [{ physicalLocation: { artifactLocation: tool.artifact(file), region: region(d.range) } }],
+            relatedLocations: d.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: tool.artifact(file), region: region(r.range) } })),
             fixes: d.fixes.map((f) => ({
               description: { text: f.title },
               artifactChanges: [
-                { artifactLocation: { uri: tool.fileUri(file) }, replacements: f.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) },
+                { artifactLocation: tool.artifact(file), replacements: f.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) },
               ],
             })),
           })),
