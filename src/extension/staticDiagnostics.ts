@@ -67,11 +67,12 @@ export class StaticDiagnostics implements vscode.CodeActionProvider, vscode.Disp
     const slice = (): void => {
       this.timers.delete(key);
       if (document.isClosed || document.version !== version) return;
-      if (!parsed.engine.analyzer.prepare(parsed.doc, SLICE_MS)) {
+      const { analyzer } = parsed.engine;
+      if (!analyzer.prepare(parsed.doc, SLICE_MS) || !analyzer.diagnoseSlice(parsed.doc, SLICE_MS)) {
         this.timers.set(key, setImmediate(slice));
         return;
       }
-      this.publish(document.uri, parsed.engine.analyzer.diagnose(parsed.doc, this.context.language));
+      this.publish(document.uri, analyzer.diagnose(parsed.doc, this.context.language));
     };
     slice();
   }

@@ -143,6 +143,17 @@ describe('robustness', () => {
     }
   });
 
+  it('diagnoseSlice() in 0 ms slices (one item each) ends with the same diagnostics as diagnose() at once', () => {
+    const text = fixturePairs().map((p) => read(p.mistake).replace(/\bmain\b/g, `main_${p.name}`).replace(/\bfail\b/g, `fail_${p.name}`).replace(/\bbind_to\b/g, `bind_to_${p.name}`)).join('\n');
+    const whole = analyzer.diagnose(text + '\n');
+    const sliced = text + '\n\n';
+    let slices = 1;
+    while (!analyzer.diagnoseSlice(sliced, 0)) slices++;
+    assert.ok(slices > 10, `${slices} slices`);
+    assert.deepEqual(analyzer.diagnose(sliced), whole);
+    assert.ok(whole.length >= fixturePairs().length);
+  });
+
   it('a 10,000-line file is diagnosed in well under a second once prepared', () => {
     const unit = read(path.join(ROOT, 'examples', 'hello_server.c')).replace(/\bmain\b/g, 'main_N').replace(/\berror_handling\b/g, 'error_handling_N');
     const parts: string[] = [];

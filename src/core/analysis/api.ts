@@ -82,9 +82,13 @@ export interface Analyzer {
   findPortArgument(doc: DocumentInput): PortArgument | undefined;
   misspellings(doc: DocumentInput): Misspelled[];
   /**
-   * The static diagnostics of the whole document (src/core/diagnostics), in document order. Analyses the
-   * functions not prepared yet, so an editor calls prepare() in idle slices first and this once it is true.
+   * Runs the diagnostic rules over the document's functions for about `budgetMs` (at least one function),
+   * resuming where the last call on the same version stopped; true once all are done. An editor calls
+   * prepare() and then this in idle slices, and diagnose() once it is true (which then only puts the findings
+   * into words).
    */
+  diagnoseSlice(doc: DocumentInput, budgetMs: number): boolean;
+  /** The static diagnostics of the whole document (src/core/diagnostics), in document order. */
   diagnose(doc: DocumentInput, lang?: Lang): StaticDiagnostic[];
   createTreeCache(maxTrees?: number): TreeCache;
   /**

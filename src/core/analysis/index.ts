@@ -15,6 +15,7 @@
  *                                                      // true when all are ready, false: call again on a later idle turn
  *   analyzer.socketsAt(doc, line0, character0)         // the socket tracker of the enclosing function
  *   analyzer.findPortArgument(doc)                     // { argIndex, line, usage? } when the port comes from argv[N]
+ *   analyzer.diagnoseSlice(doc, budgetMs)              // runs the diagnostic rules in idle slices; true when done
  *   analyzer.diagnose(doc, lang?)                      // static diagnostics SL1xx (src/core/diagnostics, docs/diagnostics.md)
  *   analyzer.misspellings(doc)                         // [{ wrong, right, range }]: AF_DGFAM → SOCK_DGRAM, SOCK_RAM → SOCK_RAW
  *   analyzer.createTreeCache(maxTrees?)                // per-document incremental tree cache (LRU, frees WASM trees);

@@ -2,7 +2,8 @@
  * Static diagnostics (vscode-free): socket mistakes found from the analysis' outputs — the values stored in
  * address fields, the constants in each argument, the socket tracker — with stable codes (SL1xx), severities,
  * related locations and certain fixes. Every sentence comes from knowledge/diagnostics.json (and
- * knowledge/misspellings.json); docs/diagnostics.md has one section per code.
+ * knowledge/misspellings.json); docs/diagnostics.md has one section per code. The analyzer runs them one
+ * top-level item at a time (`diagnoseSlice()`) and puts the findings into words (`diagnose()`).
  */
 import type { Lang } from '../knowledge/schema';
 import { argumentFindings } from './rules/arguments';
@@ -10,25 +11,29 @@ import { byteOrderFindings } from './rules/byteOrder';
 import { lengthFindings } from './rules/lengths';
 import { resultFindings } from './rules/results';
 import { datagramFindings } from './rules/sockets';
-import type { DiagnosticsInput, Finding, StaticDiagnostic } from './types';
+import type { DiagnosticsInput, Finding, FunctionFacts, StaticDiagnostic } from './types';
 
-export type { DiagnosticFix, DiagnosticsInput, FunctionFacts, StaticDiagnostic, TextEdit } from './types';
+export type { DiagnosticFix, DiagnosticsInput, Finding, FunctionFacts, StaticDiagnostic, TextEdit } from './types';
 
-function misspellingFindings(input: DiagnosticsInput): Finding[] {
+export function misspellingFindings(input: DiagnosticsInput): Finding[] {
   return input.misspellings.map((m) => {
     const start = input.offsetOf(m.range.start);
     return { code: 'SL150', start, end: start + m.wrong.length, params: { wrong: m.wrong, right: m.right }, fix: [{ start, end: start + m.wrong.length, newText: m.right }] };
   });
 }
 
-/** Every finding of the document, in document order. */
-export function findAll(input: DiagnosticsInput): Finding[] {
-  const findings: Finding[] = [];
-  for (const facts of input.functions) {
-    findings.push(...byteOrderFindings(input, facts), ...argumentFindings(input, facts.scope.calls), ...lengthFindings(input, facts));
-    findings.push(...resultFindings(input, facts), ...datagramFindings(facts));
-  }
-  findings.push(...misspellingFindings(input));
+/** The findings of one function, in no particular order. */
+export function functionFindings(input: DiagnosticsInput, facts: FunctionFacts): Finding[] {
+  return [
+    ...byteOrderFindings(input, facts),
+    ...argumentFindings(input, facts.scope.calls),
+    ...lengthFindings(input, facts),
+    ...resultFindings(input, facts),
+    ...datagramFindings(facts),
+  ];
+}
+
+export function inDocumentOrder(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
 }
 
@@ -57,8 +62,4 @@ export function describe(input: DiagnosticsInput, finding: Finding, lang: Lang):
       : [],
     docs: `${input.kb.diagnostics.docs}#${rule.code.toLowerCase()}`,
   };
-}
-
-export function diagnose(input: DiagnosticsInput, lang: Lang): StaticDiagnostic[] {
-  return findAll(input).map((f) => describe(input, f, lang));
 }

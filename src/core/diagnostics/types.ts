@@ -35,7 +35,7 @@ export interface DiagnosticsInput {
   kb: KnowledgeBase;
   text: string;
   macros: ReadonlyMap<string, string>;
-  functions: FunctionFacts[];
+  /** The misspelled constants of the part of the text being checked. */
   misspellings: Misspelled[];
   offsetOf(position: SourceRange['start']): number;
   rangeOf(start: number, end: number): SourceRange;
