@@ -11,7 +11,11 @@ enum sl_call {
   SL_CLOSE, SL_SHUTDOWN, SL_SETSOCKOPT, SL_DUP, SL_DUP2, SL_DUP3, SL_FCNTL, SL_FORK, SL_SELECT, SL_POLL,
   SL_EPOLL_WAIT, SL_EPOLL_CTL, SL_EXIT,
   /* appended: existing ids keep their numbers */
-  SL_PPOLL, SL_PSELECT, SL_EPOLL_PWAIT, SL_EPOLL_PWAIT2, SL_SENDMMSG, SL_RECVMMSG, SL_SENDFILE
+  SL_PPOLL, SL_PSELECT, SL_EPOLL_PWAIT, SL_EPOLL_PWAIT2, SL_SENDMMSG, SL_RECVMMSG, SL_SENDFILE,
+  SL_EPOLL_CREATE, SL_EPOLL_CREATE1, SL_GETADDRINFO, SL_GETNAMEINFO,
+  /* not a call event: the program wrote ret bytes to its stdout (fd 1) or stderr (fd 2), at t_us; the runner uses it
+     to place the output lines it reads from the pipe */
+  SL_OUTPUT
 };
 
 /* select/pselect, poll/ppoll, epoll_wait/epoll_pwait/epoll_pwait2: after the call (else: waiting, before it) */
@@ -20,6 +24,8 @@ enum sl_call {
 /* Memory one of the caller's pointers names could not be read without risking a fault (a bad pointer: the call
  * itself fails with EFAULT): the address, value or descriptors it held are absent; a timeout read from it is -1. */
 #define SL_FLAG_UNREADABLE 4u
+/* The call failed with EBADF on a descriptor that was a socket until this process closed it (close, fclose). */
+#define SL_FLAG_CLOSED_SOCKET 8u
 
 struct sl_header {
   uint16_t len;        /* whole record, header included */

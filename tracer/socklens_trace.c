@@ -5,8 +5,8 @@
  *
  * Rules it keeps: the program's descriptors are numbered as in an untraced run (the ring file is closed once
  * mapped; the announcement socket lives at a high fd), errno is preserved, no locks (producers reserve slots
- * with an atomic add; the order of reservations is each process's order), real functions are resolved on first
- * use, and its own I/O goes through raw syscalls so it never re-enters. A full ring makes the caller wait, never
+ * with an atomic add; the order of reservations is each process's order), real functions are resolved at
+ * start-up, and its own I/O goes through raw syscalls so it never re-enters. A full ring makes the caller wait, never
  * drops a record, unless the runner is gone, has closed the ring, or has not drained anything for a long time. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -29,6 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <time.h>
@@ -60,13 +61,27 @@ static int exit_reported;
 static __thread pid_t my_tid;
 static __thread int in_hook;
 static uintptr_t exe_base, exe_lo, exe_hi;
-/* 1 for descriptors known to be sockets in this process; fork copies it, as it copies the descriptors. */
-static unsigned char sock_fds[MAX_TRACKED_FD];
+/* What each descriptor number is to this process (enum fd_kind); fork copies it, as it copies the descriptors. */
+static unsigned char fd_kinds[MAX_TRACKED_FD];
 
 /* ---- descriptor bookkeeping ---- */
 
+enum fd_kind {
+  FD_OTHER = 0,         /* not one the tracer follows */
+  FD_SOCKET = 1,
+  /* a socket this process closed (close, fclose), its number not reused by anything traced since: a call on it
+     that fails with EBADF is reported, flagged SL_FLAG_CLOSED_SOCKET; one that succeeds shows the number now
+     belongs to something untraced */
+  FD_CLOSED_SOCKET = 2,
+  FD_EPOLL = 3          /* an epoll instance: its close is reported */
+};
+
+static int fd_kind(int fd) {
+  return fd >= 0 && fd < MAX_TRACKED_FD ? __atomic_load_n(&fd_kinds[fd], __ATOMIC_RELAXED) : FD_OTHER;
+}
+
 static int is_sock(int fd) {
-  return fd >= 0 && fd < MAX_TRACKED_FD && __atomic_load_n(&sock_fds[fd], __ATOMIC_RELAXED);
+  return fd_kind(fd) == FD_SOCKET;
 }
 
 /* Listening sockets bound to one address, not a wildcard: a connection accepted from one has that local address,
@@ -115,20 +130,47 @@ static int is_specific_address(const struct sockaddr_storage *ss, socklen_t len)
 }
 
 /* Every change of what a descriptor number is goes through here: a new socket, close, dup over it. */
-static void mark_sock(int fd, int on) {
-  if (fd >= 0 && fd < MAX_TRACKED_FD) __atomic_store_n(&sock_fds[fd], (unsigned char)on, __ATOMIC_RELAXED);
+static void mark_fd(int fd, enum fd_kind kind) {
+  if (fd >= 0 && fd < MAX_TRACKED_FD) __atomic_store_n(&fd_kinds[fd], (unsigned char)kind, __ATOMIC_RELAXED);
   listen_addr_store(fd, NULL, 0);
+}
+
+static void mark_sock(int fd, int on) {
+  mark_fd(fd, on ? FD_SOCKET : FD_OTHER);
 }
 
 /* ---- the real functions ---- */
 
-#define REAL(name)                                                                 \
-  static __typeof__(&name) real_##name;                                            \
-  __typeof__(&name) r_##name = __atomic_load_n(&real_##name, __ATOMIC_RELAXED);     \
-  if (!r_##name) {                                                                 \
-    r_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name);                          \
-    __atomic_store_n(&real_##name, r_##name, __ATOMIC_RELAXED);                     \
+/* Every function hooked, resolved at start-up (a signal handler's first call of one must not need dlsym, which is not
+ * async-signal-safe, and a first call must not cost a lookup between two of the program's calls) and, before that, on
+ * first use (another library's constructor may call one first). */
+#define HOOKED(X)                                                                                                 \
+  X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) X(connect) X(send) X(sendto) X(sendmsg)        \
+  X(sendmmsg) X(recv) X(__recv_chk) X(recvfrom) X(__recvfrom_chk) X(recvmsg) X(recvmmsg) X(read) X(__read_chk)  \
+  X(write) X(readv) X(writev) X(sendfile) X(sendfile64) X(close) X(shutdown) X(setsockopt) X(dup) X(dup2)        \
+  X(dup3) X(fcntl) X(fcntl64) X(fork) X(select) X(pselect) X(poll) X(__poll_chk) X(ppoll) X(__ppoll_chk)        \
+  X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) X(epoll_pwait2) X(getaddrinfo)      \
+  X(getnameinfo) X(fdopen) X(fgets) X(fputs) X(fread) X(fwrite) X(fflush) X(fclose) X(fputc) X(fgetc)           \
+  X(vfprintf) X(puts) X(putchar) X(vprintf) X(freopen) X(freopen64) X(sigaction) X(signal) X(exit) X(_exit) X(_Exit)
+
+#define DECLARE_REAL(name) static __typeof__(&name) real_##name;
+HOOKED(DECLARE_REAL)
+
+static inline __attribute__((always_inline)) void *resolve(void **slot, const char *name) {
+  void *f = __atomic_load_n(slot, __ATOMIC_RELAXED);
+  if (!f) {
+    f = dlsym(RTLD_NEXT, name);
+    __atomic_store_n(slot, f, __ATOMIC_RELAXED);
   }
+  return f;
+}
+
+#define REAL(name) __typeof__(&name) r_##name = (__typeof__(&name))resolve((void **)&real_##name, #name);
+#define RESOLVE_REAL(name) resolve((void **)&real_##name, #name);
+
+static void resolve_all(void) {
+  HOOKED(RESOLVE_REAL)
+}
 
 /* ---- the channel ---- */
 
@@ -267,6 +309,7 @@ static void ev_send(struct ev *e, long ret, int err) {
   if (h->nfds > SL_MAX_FDS) h->nfds = SL_MAX_FDS;
   h->ret = ret;
   h->err = ret < 0 ? err : 0;
+  if (ret < 0 && err == EBADF && fd_kind(h->fd) == FD_CLOSED_SOCKET) h->flags |= SL_FLAG_CLOSED_SOCKET;
   h->t_us = now_us();
   size_t off = sizeof *h;
   if (h->local_len) { memcpy(buf + off, e->local, h->local_len); off += h->local_len; }
@@ -413,11 +456,15 @@ static void atfork_child(void) {
   chan_connect();
 }
 
+static void trace_standard_streams(void);
+
 __attribute__((constructor)) static void sl_init(void) {
   int saved = errno;
   setvbuf(stdout, NULL, _IOLBF, 0); /* through a pipe printf would otherwise arrive only at exit */
+  resolve_all();
   dl_iterate_phdr(find_main_exe, NULL);
   ring_map();
+  if (__atomic_load_n(&ring, __ATOMIC_RELAXED)) trace_standard_streams();
   send_hello();
   chan_connect();
   pthread_atfork(NULL, NULL, atfork_child);
@@ -785,44 +832,78 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags, str
   return r;
 }
 
-EXPORT ssize_t read(int fd, void *buf, size_t n) {
-  REAL(read)
-  if (in_hook || !is_sock(fd)) return r_read(fd, buf, n);
+/* A call on a number this process closed as a socket (FD_CLOSED_SOCKET): 1 when it is to be reported, having failed
+ * with EBADF (the number is still closed); one that succeeded shows the number now names something untraced. */
+static int closed_socket_failed(int fd, long r, int err) {
+  if (r < 0) return err == EBADF;
+  mark_fd(fd, FD_OTHER);
+  return 0;
+}
+
+/* The program wrote to its stdout or stderr: ret bytes at this time (the runner places the lines it reads from the
+ * pipe by these). */
+static int is_output(int fd) {
+  return fd == 1 || fd == 2;
+}
+
+static void report_output(int fd, long r, int err, const void *ra) {
+  struct ev e;
+  ev_init(&e, SL_OUTPUT, fd, ra);
+  ev_send(&e, r, err);
+}
+
+/* read and __read_chk's body; ra: the caller to report (a stdio call, for a stream on a socket). */
+static ssize_t traced_read(ssize_t (*real)(int, void *, size_t), int fd, void *buf, size_t n, const void *ra) {
+  int kind = fd_kind(fd);
+  if (in_hook || (kind != FD_SOCKET && kind != FD_CLOSED_SOCKET)) return real(fd, buf, n);
   in_hook = 1;
-  ssize_t r = r_read(fd, buf, n);
+  ssize_t r = real(fd, buf, n);
   int err = errno;
-  report_recv(SL_READ, fd, buf, n, 0, r, err, RA);
+  if (kind == FD_SOCKET || closed_socket_failed(fd, r, err)) report_recv(SL_READ, fd, buf, n, 0, r, err, ra);
   in_hook = 0;
   errno = err;
   return r;
 }
 
+EXPORT ssize_t read(int fd, void *buf, size_t n) {
+  REAL(read)
+  return traced_read(r_read, fd, buf, n, RA);
+}
+
+static ssize_t real_read_chk(int fd, void *buf, size_t n) {
+  REAL(__read_chk)
+  return r___read_chk(fd, buf, n, n);
+}
+
 EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen) {
   REAL(__read_chk)
-  if (in_hook || !is_sock(fd)) return r___read_chk(fd, buf, n, buflen);
+  if (n > buflen) return r___read_chk(fd, buf, n, buflen); /* it reports the overflow and aborts */
+  return traced_read(real_read_chk, fd, buf, n, RA);
+}
+
+static ssize_t traced_write(int fd, const void *buf, size_t n, const void *ra) {
+  REAL(write)
+  int kind = fd_kind(fd);
+  if (in_hook || (kind == FD_OTHER ? !is_output(fd) : kind == FD_EPOLL)) return r_write(fd, buf, n);
   in_hook = 1;
-  ssize_t r = r___read_chk(fd, buf, n, buflen);
+  ssize_t r = r_write(fd, buf, n);
   int err = errno;
-  report_recv(SL_READ, fd, buf, n, 0, r, err, RA);
+  if (kind == FD_OTHER) {
+    report_output(fd, r, err, ra);
+  } else if (kind == FD_SOCKET || closed_socket_failed(fd, r, err)) {
+    struct ev e;
+    ev_init(&e, SL_WRITE, fd, ra);
+    e.h.a[0] = (int64_t)n;
+    set_preview(&e, buf, r);
+    ev_send(&e, r, err);
+  }
   in_hook = 0;
   errno = err;
   return r;
 }
 
 EXPORT ssize_t write(int fd, const void *buf, size_t n) {
-  REAL(write)
-  if (in_hook || !is_sock(fd)) return r_write(fd, buf, n);
-  in_hook = 1;
-  ssize_t r = r_write(fd, buf, n);
-  int err = errno;
-  struct ev e;
-  ev_init(&e, SL_WRITE, fd, RA);
-  e.h.a[0] = (int64_t)n;
-  set_preview(&e, buf, r);
-  ev_send(&e, r, err);
-  in_hook = 0;
-  errno = err;
-  return r;
+  return traced_write(fd, buf, n, RA);
 }
 
 static void report_iov(int call, int fd, const struct iovec *iov, int cnt, long r, int err, const void *ra) {
@@ -838,11 +919,12 @@ static void report_iov(int call, int fd, const struct iovec *iov, int cnt, long 
 
 EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt) {
   REAL(readv)
-  if (in_hook || !is_sock(fd)) return r_readv(fd, iov, cnt);
+  int kind = fd_kind(fd);
+  if (in_hook || (kind != FD_SOCKET && kind != FD_CLOSED_SOCKET)) return r_readv(fd, iov, cnt);
   in_hook = 1;
   ssize_t r = r_readv(fd, iov, cnt);
   int err = errno;
-  report_iov(SL_READV, fd, iov, cnt, r, err, RA);
+  if (kind == FD_SOCKET || closed_socket_failed(fd, r, err)) report_iov(SL_READV, fd, iov, cnt, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -850,11 +932,13 @@ EXPORT ssize_t readv(int fd, const struct iovec *iov, int cnt) {
 
 EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt) {
   REAL(writev)
-  if (in_hook || !is_sock(fd)) return r_writev(fd, iov, cnt);
+  int kind = fd_kind(fd);
+  if (in_hook || (kind == FD_OTHER ? !is_output(fd) : kind == FD_EPOLL)) return r_writev(fd, iov, cnt);
   in_hook = 1;
   ssize_t r = r_writev(fd, iov, cnt);
   int err = errno;
-  report_iov(SL_WRITEV, fd, iov, cnt, r, err, RA);
+  if (kind == FD_OTHER) report_output(fd, r, err, RA);
+  else if (kind == FD_SOCKET || closed_socket_failed(fd, r, err)) report_iov(SL_WRITEV, fd, iov, cnt, r, err, RA);
   in_hook = 0;
   errno = err;
   return r;
@@ -896,19 +980,29 @@ EXPORT ssize_t sendfile64(int out, int in, off64_t *off, size_t count) {
   return traced_sendfile(r_sendfile64, out, in, off, count, RA);
 }
 
-EXPORT int close(int fd) {
+/* close's body; ra as for traced_read. A socket's number is marked closed before the call: once it is closed the
+ * number may be handed out again. */
+static int traced_close(int fd, const void *ra) {
   REAL(close)
-  if (in_hook || !is_sock(fd)) return r_close(fd);
+  int kind = fd_kind(fd);
+  if (in_hook || kind == FD_OTHER) return r_close(fd);
   in_hook = 1;
-  mark_sock(fd, 0); /* before the close: once it is closed the number may be handed out again */
+  if (kind == FD_SOCKET) mark_fd(fd, FD_CLOSED_SOCKET);
+  else if (kind == FD_EPOLL) mark_fd(fd, FD_OTHER);
   int r = r_close(fd);
   int err = errno;
-  struct ev e;
-  ev_init(&e, SL_CLOSE, fd, RA);
-  ev_send(&e, r, err);
+  if (kind != FD_CLOSED_SOCKET || closed_socket_failed(fd, r, err)) {
+    struct ev e;
+    ev_init(&e, SL_CLOSE, fd, ra);
+    ev_send(&e, r, err);
+  }
   in_hook = 0;
   errno = err;
   return r;
+}
+
+EXPORT int close(int fd) {
+  return traced_close(fd, RA);
 }
 
 EXPORT int shutdown(int fd, int how) {
@@ -994,7 +1088,7 @@ EXPORT int dup3(int oldfd, int newfd, int flags) {
 }
 
 static int fcntl_reported(int fd, int cmd) {
-  return is_sock(fd) && (cmd == F_SETFL || cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC);
+  return is_sock(fd) && (cmd == F_SETFL || cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETOWN);
 }
 
 static void report_fcntl(int fd, int cmd, long arg, int r, int err, const void *ra) {
@@ -1002,7 +1096,7 @@ static void report_fcntl(int fd, int cmd, long arg, int r, int err, const void *
   if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) mark_sock(r, 1);
   ev_init(&e, SL_FCNTL, fd, ra);
   e.h.a[0] = cmd; e.h.a[1] = arg;
-  if (r >= 0 && cmd != F_SETFL) e.h.new_fd = r;
+  if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) e.h.new_fd = r;
   ev_send(&e, r, err);
 }
 
@@ -1332,6 +1426,360 @@ EXPORT int epoll_pwait2(int epfd, struct epoll_event *events, int max, const str
   int err = errno;
   report_epoll_wait(SL_EPOLL_PWAIT2, 1, epfd, events, timeout, mask != NULL, 0, r, err, RA);
   in_hook = 0;
+  errno = err;
+  return r;
+}
+
+/* epoll_create/epoll_create1: a[0] the size or flags; the new epoll descriptor is followed (its close is reported). */
+static void report_epoll_create(int call, int arg, int r, int err, const void *ra) {
+  struct ev e;
+  ev_init(&e, call, -1, ra);
+  e.h.a[0] = arg;
+  if (r >= 0) { mark_fd(r, FD_EPOLL); e.h.new_fd = r; }
+  ev_send(&e, r, err);
+}
+
+EXPORT int epoll_create(int size) {
+  ENTER(epoll_create)(size);
+  in_hook = 1;
+  int r = r_epoll_create(size);
+  int err = errno;
+  report_epoll_create(SL_EPOLL_CREATE, size, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+EXPORT int epoll_create1(int flags) {
+  ENTER(epoll_create1)(flags);
+  in_hook = 1;
+  int r = r_epoll_create1(flags);
+  int err = errno;
+  report_epoll_create(SL_EPOLL_CREATE1, flags, r, err, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+/* ---- name resolution ----
+ * getaddrinfo/getnameinfo: ret is the function's own result (0, or an EAI_* code, negative); err is errno for
+ * EAI_SYSTEM. The data are NUL-terminated strings, then (getaddrinfo) the results: per address a type byte
+ * (ai_socktype), a length byte and the sockaddr. The strings are cut at RESOLVER_TEXT_MAX bytes. */
+#define RESOLVER_TEXT_MAX 255
+#define RESOLVER_MAX_RESULTS 16
+
+struct text_buf {
+  char bytes[3 * (RESOLVER_TEXT_MAX + 1) + RESOLVER_MAX_RESULTS * (2 + sizeof(struct sockaddr_in6))];
+  size_t len;
+};
+
+static void text_add(struct text_buf *b, const char *s) {
+  size_t n = s ? strnlen(s, RESOLVER_TEXT_MAX) : 0;
+  memcpy(b->bytes + b->len, s ? s : "", n);
+  b->len += n;
+  b->bytes[b->len++] = 0;
+}
+
+/* getaddrinfo: a[0..2] the hints' family, socktype and flags, a[3] bit 0: hints given, bit 1: node given, bit 2:
+ * service given. Data: node, service, gai_strerror's text (empty on success), then the results. */
+static void report_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                               const struct addrinfo *res, int r, int err, const void *ra) {
+  struct ev e;
+  struct text_buf b;
+  b.len = 0;
+  ev_init(&e, SL_GETADDRINFO, -1, ra);
+  if (hints) { e.h.a[0] = hints->ai_family; e.h.a[1] = hints->ai_socktype; e.h.a[2] = hints->ai_flags; }
+  e.h.a[3] = (hints != NULL) | (node != NULL) << 1 | (service != NULL) << 2;
+  text_add(&b, node);
+  text_add(&b, service);
+  text_add(&b, r ? gai_strerror(r) : NULL);
+  int n = 0;
+  for (const struct addrinfo *ai = r ? NULL : res; ai && n < RESOLVER_MAX_RESULTS; ai = ai->ai_next) {
+    if (!ai->ai_addr || ai->ai_addrlen > sizeof(struct sockaddr_in6)) continue;
+    b.bytes[b.len++] = (char)ai->ai_socktype;
+    b.bytes[b.len++] = (char)ai->ai_addrlen;
+    memcpy(b.bytes + b.len, ai->ai_addr, ai->ai_addrlen);
+    b.len += ai->ai_addrlen;
+    n++;
+  }
+  e.data = b.bytes;
+  e.h.data_len = (uint16_t)b.len;
+  ev_send(&e, r, err);
+}
+
+EXPORT int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res) {
+  ENTER(getaddrinfo)(node, service, hints, res);
+  in_hook = 1;
+  int r = r_getaddrinfo(node, service, hints, res);
+  int err = errno;
+  report_getaddrinfo(node, service, hints, r == 0 ? *res : NULL, r, r == EAI_SYSTEM ? err : 0, RA);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+/* getnameinfo: the address asked about as the peer; a[0] flags, a[3] bit 0: a host buffer given, bit 1: a service
+ * buffer given. Data: the host and service found (empty on failure), then gai_strerror's text. */
+EXPORT int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv,
+                       socklen_t servlen, int flags) {
+  ENTER(getnameinfo)(sa, salen, host, hostlen, serv, servlen, flags);
+  in_hook = 1;
+  int r = r_getnameinfo(sa, salen, host, hostlen, serv, servlen, flags);
+  int err = errno;
+  struct ev e;
+  struct text_buf b;
+  struct sockaddr_storage copy;
+  b.len = 0;
+  ev_init(&e, SL_GETNAMEINFO, -1, RA);
+  e.h.a[0] = flags;
+  e.h.a[3] = (host && hostlen) | (serv && servlen) << 1;
+  given_addr(&e, 0, r == 0, sa, salen, &copy);
+  text_add(&b, r == 0 && host && hostlen ? host : NULL);
+  text_add(&b, r == 0 && serv && servlen ? serv : NULL);
+  text_add(&b, r ? gai_strerror(r) : NULL);
+  e.data = b.bytes;
+  e.h.data_len = (uint16_t)b.len;
+  ev_send(&e, r, r == EAI_SYSTEM ? err : 0);
+  in_hook = 0;
+  errno = err;
+  return r;
+}
+
+/* ---- stdio streams on sockets ----
+ * glibc's own streams read, write and close through internal calls the hooks never see. fdopen on a socket therefore
+ * returns a fopencookie stream whose reads, writes and close go through the traced paths, with the descriptor set as
+ * its _fileno (so fileno() works and glibc treats it as open; cookie streams otherwise hold -2 there). The stdio calls
+ * programs use on such streams note their caller, so those records carry the program's line. */
+static __thread const void *stdio_ra;
+
+/* A stream's cookie: its descriptor, and the buffer it was given (glibc's own streams size theirs by st_blksize, 4096
+ * for a socket; a cookie stream would take BUFSIZ), freed when the stream closes. */
+struct sock_stream {
+  int fd;
+  char *buf;
+};
+
+static ssize_t stream_read(void *cookie, char *buf, size_t n) {
+  REAL(read)
+  return traced_read(r_read, ((struct sock_stream *)cookie)->fd, buf, n, stdio_ra);
+}
+
+/* As glibc's own file streams do: write until all is written or a call fails, and return what was written. */
+static ssize_t stream_write(void *cookie, const char *buf, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t w = traced_write(((struct sock_stream *)cookie)->fd, buf + done, n - done, stdio_ra);
+    if (w <= 0) break;
+    done += (size_t)w;
+  }
+  return (ssize_t)done;
+}
+
+static int stream_seek(void *cookie, off64_t *pos, int whence) {
+  /* a socket: ESPIPE, as for a file stream */
+  long r = syscall(SYS_lseek, ((struct sock_stream *)cookie)->fd, (long)*pos, whence);
+  if (r < 0) return -1;
+  *pos = r;
+  return 0;
+}
+
+static int stream_close(void *cookie) {
+  struct sock_stream *c = cookie;
+  int r = traced_close(c->fd, stdio_ra);
+  int err = errno;
+  free(c->buf);
+  free(c);
+  errno = err;
+  return r;
+}
+
+EXPORT FILE *fdopen(int fd, const char *mode) {
+  REAL(fdopen)
+  if (in_hook || !is_sock(fd) || !mode || (mode[0] != 'r' && mode[0] != 'w' && mode[0] != 'a')) return r_fdopen(fd, mode);
+  static const cookie_io_functions_t io = { stream_read, stream_write, stream_seek, stream_close };
+  struct stat st;
+  size_t size = syscall(SYS_fstat, fd, &st) == 0 && st.st_blksize > 0 ? (size_t)st.st_blksize : BUFSIZ;
+  struct sock_stream *c = malloc(sizeof *c);
+  char *buf = malloc(size);
+  FILE *fp = c && buf ? fopencookie(c, mode, io) : NULL;
+  if (!fp) {
+    int err = c && buf ? errno : ENOMEM;
+    free(c);
+    free(buf);
+    errno = err;
+    return NULL;
+  }
+  c->fd = fd;
+  c->buf = buf;
+  fp->_fileno = fd;
+  setvbuf(fp, buf, _IOFBF, size);
+  return fp;
+}
+
+/* stdout and stderr write through glibc's internal calls too: when traced, the program's stdout and stderr become
+ * cookie streams on fds 1 and 2 (stdout line-buffered, as above; stderr unbuffered, as glibc's), whose writes go
+ * through traced_write: output records time every line the program prints (and a socket dup2'ed onto fd 1 shows its
+ * writes). The original streams stay open, unused. */
+static ssize_t standard_write(void *cookie, const char *buf, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t w = traced_write((int)(intptr_t)cookie, buf + done, n - done, stdio_ra);
+    if (w <= 0) break;
+    done += (size_t)w;
+  }
+  return (ssize_t)done;
+}
+
+static int standard_close(void *cookie) {
+  return traced_close((int)(intptr_t)cookie, stdio_ra);
+}
+
+static FILE *standard_stream(int fd, int mode) {
+  static const cookie_io_functions_t io = { NULL, standard_write, NULL, standard_close };
+  FILE *fp = fopencookie((void *)(intptr_t)fd, "w", io);
+  if (!fp) return NULL;
+  fp->_fileno = fd;
+  setvbuf(fp, NULL, mode, 0);
+  return fp;
+}
+
+static FILE *original_stdout, *original_stderr, *traced_stdout, *traced_stderr;
+
+static void trace_standard_streams(void) {
+  original_stdout = stdout;
+  original_stderr = stderr;
+  traced_stdout = standard_stream(1, _IOLBF);
+  traced_stderr = standard_stream(2, _IONBF);
+  if (traced_stdout) stdout = traced_stdout;
+  if (traced_stderr) stderr = traced_stderr;
+}
+
+/* freopen of stdout or stderr (redirecting the program's output to a file) re-opens glibc's own stream, which the
+ * program gets back as stdout or stderr; glibc cannot re-open a cookie stream. Its lines are not timed from then on. */
+static FILE *untraced_standard_stream(FILE *fp) {
+  REAL(fflush)
+  if (!fp || (fp != traced_stdout && fp != traced_stderr)) return fp;
+  r_fflush(fp);
+  if (fp == traced_stdout) return stdout = original_stdout;
+  return stderr = original_stderr;
+}
+
+EXPORT FILE *freopen(const char *path, const char *mode, FILE *fp) {
+  REAL(freopen)
+  return r_freopen(path, mode, untraced_standard_stream(fp));
+}
+
+EXPORT FILE *freopen64(const char *path, const char *mode, FILE *fp) {
+  REAL(freopen64)
+  return r_freopen64(path, mode, untraced_standard_stream(fp));
+}
+
+/* The stdio calls that move a socket stream's or the standard streams' bytes or close them, noting their caller for
+ * the records they cause. */
+#define STDIO_CALL(name, ...)           \
+  REAL(name)                             \
+  const void *outer = stdio_ra;          \
+  stdio_ra = RA;                         \
+  __typeof__(r_##name(__VA_ARGS__)) r = r_##name(__VA_ARGS__); \
+  stdio_ra = outer;                      \
+  return r
+
+EXPORT char *fgets(char *s, int n, FILE *fp) { STDIO_CALL(fgets, s, n, fp); }
+EXPORT int fputs(const char *s, FILE *fp) { STDIO_CALL(fputs, s, fp); }
+EXPORT size_t fread(void *p, size_t size, size_t n, FILE *fp) { STDIO_CALL(fread, p, size, n, fp); }
+EXPORT size_t fwrite(const void *p, size_t size, size_t n, FILE *fp) { STDIO_CALL(fwrite, p, size, n, fp); }
+EXPORT int fflush(FILE *fp) { STDIO_CALL(fflush, fp); }
+EXPORT int fclose(FILE *fp) { STDIO_CALL(fclose, fp); }
+EXPORT int fputc(int c, FILE *fp) { STDIO_CALL(fputc, c, fp); }
+EXPORT int fgetc(FILE *fp) { STDIO_CALL(fgetc, fp); }
+EXPORT int vfprintf(FILE *fp, const char *fmt, va_list ap) { STDIO_CALL(vfprintf, fp, fmt, ap); }
+
+EXPORT int puts(const char *s) { STDIO_CALL(puts, s); }
+EXPORT int putchar(int c) { STDIO_CALL(putchar, c); }
+EXPORT int vprintf(const char *fmt, va_list ap) { STDIO_CALL(vprintf, fmt, ap); }
+
+EXPORT int printf(const char *fmt, ...) {
+  REAL(vprintf)
+  const void *outer = stdio_ra;
+  stdio_ra = RA;
+  va_list ap;
+  va_start(ap, fmt);
+  int r = r_vprintf(fmt, ap);
+  va_end(ap);
+  stdio_ra = outer;
+  return r;
+}
+
+EXPORT int fprintf(FILE *fp, const char *fmt, ...) {
+  REAL(vfprintf)
+  const void *outer = stdio_ra;
+  stdio_ra = RA;
+  va_list ap;
+  va_start(ap, fmt);
+  int r = r_vfprintf(fp, fmt, ap);
+  va_end(ap);
+  stdio_ra = outer;
+  return r;
+}
+
+/* ---- signal handlers ----
+ * A handler can run while its thread is inside a hook (blocked in the real call, with in_hook set): its calls would
+ * pass straight through. The program's handlers are therefore installed behind a trampoline that clears in_hook for
+ * the handler and restores it after; the record path is async-signal-safe (no locks, no allocation, vDSO clock,
+ * atomic slot reservation). The program sees its own handler wherever it asks for the old one. */
+static void *program_handlers[NSIG];
+
+static void run_handler(int sig) {
+  int outer = in_hook;
+  void (*h)(int) = (void (*)(int))__atomic_load_n(&program_handlers[sig], __ATOMIC_ACQUIRE);
+  in_hook = 0;
+  if (h) h(sig);
+  in_hook = outer;
+}
+
+static void run_info_handler(int sig, siginfo_t *si, void *uc) {
+  int outer = in_hook;
+  void (*h)(int, siginfo_t *, void *) =
+      (void (*)(int, siginfo_t *, void *))__atomic_load_n(&program_handlers[sig], __ATOMIC_ACQUIRE);
+  in_hook = 0;
+  if (h) h(sig, si, uc);
+  in_hook = outer;
+}
+
+static int is_trampoline(void *h) {
+  return h == (void *)run_handler || h == (void *)run_info_handler;
+}
+
+/* The handler to install for the program's h on sig (stored before the kernel can call it); SIG_DFL/SIG_IGN as is. */
+static void *wrap_handler(int sig, void *h, int info) {
+  if (h == (void *)SIG_DFL || h == (void *)SIG_IGN || h == (void *)SIG_ERR) return h;
+  __atomic_store_n(&program_handlers[sig], h, __ATOMIC_RELEASE);
+  return info ? (void *)run_info_handler : (void *)run_handler;
+}
+
+EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old) {
+  REAL(sigaction)
+  struct sigaction copy;
+  /* the program's act is read from a copy: a bad pointer must fail with EFAULT, not fault here */
+  if (sig <= 0 || sig >= NSIG || (act && !copy_in1(&copy, act, sizeof copy))) return r_sigaction(sig, act, old);
+  void *previous = __atomic_load_n(&program_handlers[sig], __ATOMIC_ACQUIRE);
+  if (act) copy.sa_handler = (void (*)(int))wrap_handler(sig, (void *)copy.sa_handler, copy.sa_flags & SA_SIGINFO);
+  int r = r_sigaction(sig, act ? &copy : NULL, old);
+  int err = errno;
+  if (r < 0 && act) __atomic_store_n(&program_handlers[sig], previous, __ATOMIC_RELEASE);
+  if (r == 0 && old && is_trampoline((void *)old->sa_handler)) old->sa_handler = (void (*)(int))previous;
+  errno = err;
+  return r;
+}
+
+EXPORT sighandler_t signal(int sig, sighandler_t handler) {
+  REAL(signal)
+  if (sig <= 0 || sig >= NSIG) return r_signal(sig, handler);
+  void *previous = __atomic_load_n(&program_handlers[sig], __ATOMIC_ACQUIRE);
+  sighandler_t r = r_signal(sig, (sighandler_t)wrap_handler(sig, (void *)handler, 0));
+  int err = errno;
+  if (r == SIG_ERR) __atomic_store_n(&program_handlers[sig], previous, __ATOMIC_RELEASE);
+  else if (is_trampoline((void *)r)) r = (sighandler_t)previous;
   errno = err;
   return r;
 }

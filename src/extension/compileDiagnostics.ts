@@ -29,6 +29,9 @@ function toRange(range: ReturnType<typeof gccRange>): vscode.Range {
  * attached to the diagnostic they explain; messages without a usable location (linker errors) go on the
  * first line of the compiled file.
  */
+/** Internal: saves the document a compiler quick fix just edited (not in the command palette). */
+const SAVE_AFTER_FIX = 'socklens.saveAfterCompilerFix';
+
 export class CompileDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
   private readonly collection = vscode.languages.createDiagnosticCollection('socklens');
@@ -39,6 +42,16 @@ export class CompileDiagnostics implements vscode.CodeActionProvider, vscode.Dis
   private readonly fixits = new Map<string, Fixit[]>();
   /** Compiled source → the files its last compile put diagnostics on. */
   private readonly shownFor = new Map<string, vscode.Uri[]>();
+  /** A quick fix saves its file afterwards, so the save's recompile clears what it fixed. */
+  private readonly saveCommand = vscode.commands.registerCommand(SAVE_AFTER_FIX, async (uri: vscode.Uri) => {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    await document?.save();
+  });
+
+  /** Whether the last compile of `source` left diagnostics (so a save should check it again). */
+  hasShown(source: vscode.Uri): boolean {
+    return this.shownFor.has(source.toString());
+  }
 
   /** Replaces the diagnostics of one compile of `source`; returns the number of errors. */
   show(source: vscode.Uri, diagnostics: readonly CompileDiagnostic[]): number {
@@ -95,12 +108,14 @@ export class CompileDiagnostics implements vscode.CodeActionProvider, vscode.Dis
       action.edit = edit;
       action.diagnostics = [diagnostic];
       action.isPreferred = true;
+      action.command = { command: SAVE_AFTER_FIX, title: '', arguments: [document.uri] };
       actions.push(action);
     }
     return actions;
   }
 
   dispose(): void {
+    this.saveCommand.dispose();
     this.collection.dispose();
   }
 }

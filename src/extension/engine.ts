@@ -3,8 +3,8 @@
  * own as dist/engine.js so that activation does not have to load it (see loadEngine.ts).
  */
 export { createAnalyzer } from '../core/analysis';
-export { startRun } from '../core/runner';
+export { compileProgram, startRun } from '../core/runner';
 export { planArguments } from '../core/runner/programArgs';
-export { freePort, loopbackFor, splitAddress } from '../core/runner/ports';
+export { checkPort, freePort, loopbackFor, splitAddress } from '../core/runner/ports';
+export { timeWaitBeforeRun } from '../core/runner/problems';
 export { runAnchors } from '../core/editor/runAnchors';
-export { liveClientTarget } from '../core/editor/liveClientTarget';

@@ -11,6 +11,7 @@ import { PanelHost } from './panel';
 import { ProgramArguments } from './programArguments';
 import { RunController } from './runs';
 import { RunStatusBar } from './statusBar';
+import { runSummary } from '../core/model/queries';
 
 const C_FILES: vscode.DocumentSelector = [{ language: 'c' }];
 
@@ -100,7 +101,7 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
     runState: () => {
       const session = runs.current;
       if (!session) return undefined;
-      const { listeningPorts, openConnections } = session.summary.summary;
+      const { listeningPorts, openConnections } = runSummary(session.model);
       return { phase: session.phase, events: session.events.length, listeningPorts, openConnections };
     },
   };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { InlineNoteBook, inlineNoteDetails, startLineLengthBefore, type InlineNote, type TextEdit } from '../core/editor/inlineNotes';
+import { InlineNoteBook, inlineNoteDetails, socketFacts, startLineLengthBefore, type InlineNote, type TextEdit } from '../core/editor/inlineNotes';
+import { socketKey } from '../core/model/runModel';
 import type { SockLensContext } from './context';
 import type { RunController } from './runs';
 
@@ -35,10 +36,11 @@ export class InlineResults implements vscode.Disposable {
     runs: RunController,
   ) {
     this.subscriptions = [
-      runs.onEvent(({ event }) => {
+      runs.onEvent(({ session, event }) => {
         if (event.kind !== 'call' || !this.context.settings.inlineResults) return;
         if (this.dimmed) this.reset();
-        if (this.book.add(event, this.context.language)) this.scheduleRedraw();
+        const socket = event.fd !== null ? socketFacts(session.model.newestByKey.get(socketKey(event.pid, event.fd))) : undefined;
+        if (this.book.add(event, this.context.language, socket)) this.scheduleRedraw();
       }),
       runs.onDidChange((session) => {
         if (!session) return;
@@ -105,7 +107,7 @@ export class InlineResults implements vscode.Disposable {
 
   private decoration(document: vscode.TextDocument, note: InlineNote, lang: 'en' | 'ko'): vscode.DecorationOptions {
     const end = document.lineAt(note.line - 1).range.end;
-    const details = new vscode.MarkdownString(inlineNoteDetails(note.event, lang));
+    const details = new vscode.MarkdownString(inlineNoteDetails(note.event, lang, note.socket));
     if (this.dimmed) details.appendMarkdown(`\n\n_${vscode.l10n.t('From the last run.')}_`);
     return { range: new vscode.Range(end, end), hoverMessage: details, renderOptions: { after: { contentText: note.text } } };
   }

@@ -32,7 +32,7 @@ const IDLE_STATE: RunState = { phase: 'idle', args: [] };
 /**
  * Hosts the live panel: creates (or restores) the webview, replays the current run when the page (re)loads,
  * streams new events in batches, and carries out what the panel asks, after validating each message.
- * Closing the panel stops the run it shows.
+ * Closing the panel leaves the run going and says how to stop it or bring the panel back.
  */
 export class PanelHost implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -51,7 +51,10 @@ export class PanelHost implements vscode.Disposable {
     this.subscriptions = [
       runs.onEvent(({ session, event }) => this.onRunEvent(session, event)),
       runs.onDidChange((session) => this.onRunChange(session)),
-      context.onDidChangeSettings(() => this.post({ type: 'language', language: this.context.language })),
+      context.onDidChangeSettings(() => {
+        this.post({ type: 'language', language: this.context.language });
+        this.post({ type: 'text-size', size: this.context.settings.panelTextSize });
+      }),
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel) => this.adopt(panel),
       }),
@@ -105,8 +108,23 @@ export class PanelHost implements vscode.Disposable {
     this.panel = undefined;
     this.pageReady = false;
     this.pending = [];
-    // The panel owns the run it shows: closing it ends the program.
-    if (this.runs.isRunning()) void this.runs.stop();
+    // Closing the panel is not Stop: the program keeps running, and the user is told how to stop it or come back.
+    if (this.runs.isRunning()) void this.offerAfterClose();
+  }
+
+  private async offerAfterClose(): Promise<void> {
+    const session = this.runs.current;
+    if (!session) return;
+    const stop = vscode.l10n.t('Stop it');
+    const show = vscode.l10n.t('Show the panel');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('{0} is still running. The SockLens item in the status bar opens the panel again.', session.fileName),
+      stop,
+      show,
+    );
+    if (this.runs.current !== session || session.ended) return;
+    if (choice === stop) await this.runs.stop();
+    else if (choice === show) this.show(false);
   }
 
   private receive(raw: unknown): void {
@@ -165,6 +183,7 @@ export class PanelHost implements vscode.Disposable {
     const session = this.runs.current;
     this.shownSession = session;
     this.post({ type: 'language', language: this.context.language });
+    this.post({ type: 'text-size', size: this.context.settings.panelTextSize });
     this.post({ type: 'reset' });
     this.post({ type: 'run-state', state: session?.state ?? IDLE_STATE });
     if (!session) return;

@@ -35,7 +35,7 @@ export class ProgramArguments {
     return Array.isArray(args) && args.every((a) => typeof a === 'string') ? args : undefined;
   }
 
-  private async remember(uri: vscode.Uri, args: string[]): Promise<void> {
+  async remember(uri: vscode.Uri, args: string[]): Promise<void> {
     const all = { ...this.state.get<Record<string, string[]>>(STATE_KEY, {}), [uri.toString()]: args };
     await this.state.update(STATE_KEY, all);
   }

@@ -1,14 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run } from '../core/runner/run';
-import { EVENT_SCHEMA_VERSION, type SockLensEvent } from '../core/protocol/events';
+import type { SockLensEvent } from '../core/protocol/events';
+import { shellQuote } from '../core/protocol/shellQuote';
 import type { RunState } from '../core/protocol/messages';
-import { LiveClients } from '../core/editor/liveClients';
-import { RunSummaryTracker } from '../core/editor/runSummary';
-import type { ClientReport } from '../core/runner/testClient';
+import type { LiveClients } from '../core/editor/liveClients';
+import { initialRunState, reduce } from '../core/model/runModel';
+import { liveClientTarget, runSummary } from '../core/model/queries';
 import type { CompileDiagnostics } from './compileDiagnostics';
 import type { SockLensContext } from './context';
 import { loadEngine } from './loadEngine';
+import { avoidTimeWait } from './portCheck';
 import type { ProgramArguments } from './programArguments';
 import { ProgramTerminal } from './terminal';
 import { ensureTrustedForRun } from './trust';
@@ -18,14 +20,13 @@ const MAX_KEPT_EVENTS = 200_000;
 
 /** One compile-and-run of one file, from the Run click until its program is gone. */
 export class RunSession implements vscode.Disposable {
-  readonly summary = new RunSummaryTracker();
-  /** Every event of this run as the panel sees it, renumbered (test-client events are merged in). */
+  /** The run model of this run (src/core/model): what the status bar, the live client and the panel state read. */
+  readonly model = initialRunState();
+  /** Every event of this run as the core emitted it (its seq and clock; the panel's test clients are the run's own). */
   readonly events: SockLensEvent[] = [];
   phase: RunState['phase'] = 'compiling';
   /** The user stopped this run (Stop, Restart, closing its panel or terminal), rather than it ending by itself. */
   stoppedByUser = false;
-  private seq = 0;
-  private readonly startedAt = Date.now();
   readonly clients: LiveClients;
   terminal: ProgramTerminal | undefined;
 
@@ -35,7 +36,7 @@ export class RunSession implements vscode.Disposable {
     readonly run: Run,
     private readonly onEvent: (session: RunSession, event: SockLensEvent) => void,
   ) {
-    this.clients = new LiveClients((report) => this.addClientEvent(report));
+    this.clients = run.liveClients;
   }
 
   get fileName(): string {
@@ -47,7 +48,7 @@ export class RunSession implements vscode.Disposable {
   }
 
   get state(): RunState {
-    const portArg = this.summary.summary.listeningPorts[0];
+    const portArg = runSummary(this.model).listeningPorts[0];
     return {
       phase: this.phase,
       file: vscode.workspace.asRelativePath(this.uri, false),
@@ -58,33 +59,22 @@ export class RunSession implements vscode.Disposable {
   }
 
   add(event: SockLensEvent): void {
-    const renumbered = { ...event, seq: ++this.seq } as SockLensEvent;
-    this.summary.apply(renumbered);
-    this.events.push(renumbered);
+    reduce(this.model, event);
+    this.events.push(event);
     if (this.events.length > MAX_KEPT_EVENTS) this.events.splice(0, this.events.length - MAX_KEPT_EVENTS);
-    this.onEvent(this, renumbered);
-  }
-
-  private addClientEvent(report: ClientReport): void {
-    this.add({ v: EVENT_SCHEMA_VERSION, seq: 0, t: (Date.now() - this.startedAt) * 1000, kind: 'client', ...report });
+    this.onEvent(this, event);
   }
 
   /** Opens a panel test client to the program's first listening address (TCP) or bound UDP address, over loopback. */
   connectClient(id: number): void {
-    const target = loadEngine().liveClientTarget(this.events);
+    const target = liveClientTarget(this.model);
     if (!target.ok) {
-      this.add({
-        v: EVENT_SCHEMA_VERSION,
-        seq: 0,
-        t: (Date.now() - this.startedAt) * 1000,
-        kind: 'client',
-        client: id,
-        action: 'error',
-        message:
-          target.reason === 'not-loopback'
-            ? vscode.l10n.t('The program listens on {0}, which the test client cannot reach over loopback.', target.address)
-            : vscode.l10n.t('The program is not listening yet.'),
-      });
+      this.clients.refuse(
+        id,
+        target.reason === 'not-loopback'
+          ? vscode.l10n.t('The program listens on {0}, which the test client cannot reach over loopback.', target.address)
+          : vscode.l10n.t('The program is not listening yet.'),
+      );
       return;
     }
     this.clients.connect(id, target.host, target.port, target.transport);
@@ -109,11 +99,31 @@ export class RunController implements vscode.Disposable {
   /** Every event of the current run, in order. */
   readonly onEvent = this.eventEmitter.event;
 
+  private readonly saveListener: vscode.Disposable;
+
   constructor(
     private readonly context: SockLensContext,
     private readonly diagnostics: CompileDiagnostics,
     private readonly programArguments: ProgramArguments,
-  ) {}
+  ) {
+    this.saveListener = vscode.workspace.onDidSaveTextDocument((document) => void this.recheckCompile(document));
+  }
+
+  /**
+   * A file whose last compile failed or warned is compiled again when it is saved (a quick fix saves too), so
+   * Problems shows what is still wrong — and nothing once it compiles — without waiting for the next Run.
+   */
+  private async recheckCompile(document: vscode.TextDocument): Promise<void> {
+    if (!vscode.workspace.isTrusted || !this.diagnostics.hasShown(document.uri) || this.isRunning(document.uri)) return;
+    const settings = this.context.settings;
+    try {
+      const result = await loadEngine().compileProgram({ source: document.uri.fsPath, compiler: settings.compilerPath, flags: settings.compilerFlags });
+      if (this.diagnostics.hasShown(document.uri)) this.diagnostics.show(document.uri, result.diagnostics);
+      if (result.ok && !result.diagnostics.length) this.diagnostics.clear(document.uri);
+    } catch {
+      // no compiler or an unsupported platform: the next Run says so; the old diagnostics stay
+    }
+  }
 
   get current(): RunSession | undefined {
     return this.session;
@@ -132,9 +142,12 @@ export class RunController implements vscode.Disposable {
       return undefined;
     }
     if (document.isDirty && !(await document.save())) return undefined;
-    const programArgs = args ?? (await this.programArguments.forRun(document));
-    if (!programArgs) return undefined;
+    const askedArgs = args ?? (await this.programArguments.forRun(document));
+    if (!askedArgs) return undefined;
     await this.stop();
+    const programArgs = await avoidTimeWait(this.context, document.getText(), askedArgs);
+    if (!programArgs) return undefined;
+    if (programArgs !== askedArgs) await this.programArguments.remember(document.uri, programArgs);
     this.session?.terminal?.dispose();
 
     const { startRun } = loadEngine();
@@ -217,7 +230,7 @@ export class RunController implements vscode.Disposable {
             interrupt: () => void this.stopIfCurrent(session),
             closed: () => void this.stopIfCurrent(session),
           });
-          session.terminal.notice(`$ ${event.argv.join(' ')}`);
+          session.terminal.notice(`$ ${shellQuote(event.argv)}`);
           session.terminal.show();
         }
         this.changed.fire(session);
@@ -274,6 +287,7 @@ export class RunController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.saveListener.dispose();
     // Synchronous on purpose: at deactivation or window close there is no time to wait for a graceful stop.
     this.session?.dispose();
     this.session?.terminal?.dispose();

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { runSummary } from '../core/model/queries';
 import type { RunController, RunSession } from './runs';
 
 /** Status text of a run: "SockLens: listening :9190 · 2 clients". */
 export function statusText(session: RunSession): string {
-  const { stage, listeningPorts, openConnections } = session.summary.summary;
+  const { stage, listeningPorts, openConnections } = runSummary(session.model);
   if (stage === 'compiling') return vscode.l10n.t('SockLens: compiling {0}', session.fileName);
   if (listeningPorts.length === 0) return vscode.l10n.t('SockLens: running {0}', session.fileName);
   const ports = listeningPorts.map((p) => `:${p}`).join(' ');

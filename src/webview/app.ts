@@ -144,6 +144,9 @@ export function mountPanel(root: HTMLElement, host: PanelHost, options: PanelOpt
         clients.reset();
         timeline.reset();
         break;
+      case 'text-size':
+        root.ownerDocument.body.dataset.textSize = message.size;
+        break;
       case 'language':
         language = message.language;
         t = translator(language);

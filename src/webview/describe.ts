@@ -1,5 +1,6 @@
 // One line of plain text per event, for the timeline (rendered with textContent, never as HTML).
 import type { CallEvent, SockLensEvent } from '../core/protocol/events.js';
+import { shellQuote } from '../core/protocol/shellQuote.js';
 import type { Translate } from './strings.js';
 import { isCrash, isRoutineErrno } from './model.js';
 
@@ -55,7 +56,7 @@ function callResult(ev: CallEvent, t: Translate): string {
   if (ev.fds !== undefined) return `→ fd ${ev.fds.join(', ')}`;
   if (ev.newFd !== undefined) return `→ fd ${ev.newFd}${ev.peer !== undefined && ev.call !== 'connect' ? ` ← ${ev.peer}` : ''}`;
   if (ev.bytes !== undefined) {
-    const moved = `→ ${t('event.bytes', { count: ev.bytes })}`;
+    const moved = `→ ${ev.bytes === 1 ? t('event.bytes.one') : t('event.bytes', { count: ev.bytes })}`;
     return ev.data !== undefined ? `${moved} "${ev.data}"` : moved;
   }
   return `→ ${ev.ret}`;
@@ -90,7 +91,7 @@ export function describeEvent(ev: SockLensEvent, t: Translate): EventLine {
         tone: ev.ok ? 'runner' : 'error',
       };
     case 'process-started':
-      return { time, where: '', text: t('event.processStarted', { pid: ev.pid, argv: clip(ev.argv.join(' ')) }), tone: 'runner' };
+      return { time, where: '', text: t('event.processStarted', { pid: ev.pid, argv: clip(shellQuote(ev.argv)) }), tone: 'runner' };
     case 'exited': {
       const text =
         ev.signal !== null

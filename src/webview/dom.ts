@@ -20,6 +20,17 @@ export function setText(node: Element, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/** Text with `code spans` as <code> elements; everything else stays text (never parsed as HTML). */
+export function withCode(doc: Document, node: HTMLElement, text: string): HTMLElement {
+  text.split('`').forEach((part, i, parts) => {
+    if (part === '') return;
+    // an odd part is inside backticks, unless the last backtick has no partner
+    const isCode = i % 2 === 1 && i < parts.length - 1;
+    node.append(isCode ? el(doc, 'code', '', part) : doc.createTextNode(i % 2 === 1 ? `\`${part}` : part));
+  });
+  return node;
+}
+
 export function button(doc: Document, className: string, label: string, onClick: () => void): HTMLButtonElement {
   const b = el(doc, 'button', className, label);
   b.type = 'button';

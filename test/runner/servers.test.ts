@@ -150,8 +150,8 @@ test('client with --args auto and nobody listening: ECONNREFUSED with the explan
   const result = await r.run.done;
   assert.equal(result.exitCode, 1);
   assert.equal(r.run.argv[1], '127.0.0.1');
-  assert.deepEqual(r.sequence(), ['22 socket - → 3', '23 connect 3 → ECONNREFUSED', '- exit - → 0']);
-  const connect = r.calls()[1];
+  assert.deepEqual(r.sequence(), ['20 getaddrinfo - → 0', '22 socket - → 3', '23 connect 3 → ECONNREFUSED', '- exit - → 0']);
+  const connect = r.calls()[2];
   assert.equal(connect.peer, `127.0.0.1:${r.run.argv[2]}`);
   const problem = r.events.find((e) => e.kind === 'problem') as Extract<SockLensEvent, { kind: 'problem' }>;
   assert.equal(problem.seq, connect.seq + 1);
@@ -169,12 +169,14 @@ test('client with explicit arguments reaches the server and prints its reply', a
     const r = record({ source: fixture('gai_client.c'), args: ['::1', String(port)] });
     const result = await r.run.done;
     assert.equal(result.exitCode, 0);
-    assert.deepEqual(r.sequence(), ['22 socket - → 3', '23 connect 3 → 0', '28 send 3 → 4', '29 recv 3 → 9', '32 close 3 → 0', '- exit - → 0']);
-    const connect = r.calls()[1];
+    assert.deepEqual(r.sequence(), ['20 getaddrinfo - → 0', '22 socket - → 3', '23 connect 3 → 0', '28 send 3 → 4', '29 recv 3 → 9', '32 close 3 → 0', '- exit - → 0']);
+    const connect = r.calls()[2];
     assert.equal(connect.peer, `[::1]:${port}`);
     assert.match(connect.local ?? '', /^\[::1\]:\d+$/);
-    assert.deepEqual(r.calls()[0].args, { family: 'AF_INET6', type: 'SOCK_STREAM', protocol: 'IPPROTO_TCP' });
-    assert.equal(r.calls()[3].data, 'pong:ping');
+    assert.deepEqual(r.calls()[0].args, { node: '::1', service: String(port), family: 'AF_UNSPEC', socktype: 'SOCK_STREAM', flags: 'AI_NUMERICHOST|AI_NUMERICSERV' });
+    assert.deepEqual(r.calls()[0].addresses, [{ address: `[::1]:${port}`, type: 'SOCK_STREAM' }]);
+    assert.deepEqual(r.calls()[1].args, { family: 'AF_INET6', type: 'SOCK_STREAM', protocol: 'IPPROTO_TCP' });
+    assert.equal(r.calls()[4].data, 'pong:ping');
     assert.ok(r.events.some((e) => e.kind === 'stdout' && e.text === 'reply: pong:ping'));
   } finally {
     server.close();

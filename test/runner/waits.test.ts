@@ -90,7 +90,7 @@ test('epoll_pwait2 that times out at once, then epoll_pwait with a signal mask, 
   const { r, port } = await startServer('epoll_pwait_server.c');
   assert.equal(await exchange(port, 'six'), 'six');
   const sequence = [
-    '23 socket - → 3', '28 bind 3 → 0', '28 listen 3 → 0', '33 epoll_ctl 3 → 0',
+    '23 socket - → 3', '28 bind 3 → 0', '28 listen 3 → 0', '30 epoll_create1 - → 4', '33 epoll_ctl 3 → 0',
     '34 epoll_pwait2:waiting 4 → 0', '34 epoll_pwait2:ready 4 → 0',
     '37 epoll_pwait:waiting 4 → 0', '37 epoll_pwait:ready 4 → 1', '41 accept 3 → 5', '44 epoll_ctl 5 → 0',
     '37 epoll_pwait:waiting 4 → 0', '37 epoll_pwait:ready 4 → 1', '46 recv 5 → 3', '51 send 5 → 3',

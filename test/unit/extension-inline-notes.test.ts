@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CallEvent } from '../../src/core/protocol/events';
-import { InlineNoteBook, inlineNoteDetails, inlineNoteFor, inlineNoteText, startLineLengthBefore } from '../../src/core/editor/inlineNotes';
+import { InlineNoteBook, inlineNoteDetails, inlineNoteFor, inlineNoteText, socketFacts, startLineLengthBefore } from '../../src/core/editor/inlineNotes';
+import { reduceAll, socketKey } from '../../src/core/model/runModel';
+import { PID, callEvent, helloServerUntilAccept } from './panel-fixtures';
 
 let seq = 0;
 function call(c: string, extra: Partial<CallEvent> = {}): CallEvent {
@@ -95,4 +97,17 @@ test('the old length of an edited line is recovered from the document after the 
   const split = { range: { start: at(3, 3), end: at(3, 3) }, text: '\n' };
   book.applyEdit('/w/s.c', split, startLineLengthBefore(split, 0, (n) => ['', '', '', 'int', ' x;'][n]));
   assert.deepEqual(book.forFile('/w/s.c'), []);
+});
+
+test('the hover names the socket from the run model: its role and the kernel\'s TCP state', () => {
+  const state = reduceAll([
+    ...helloServerUntilAccept(),
+    { v: 2, seq: 20, t: 20, kind: 'tcp-state', pid: PID, fd: 4, state: 'ESTABLISHED', local: '127.0.0.1:9190', peer: '127.0.0.1:50304' },
+  ]);
+  const recv = callEvent(21, { call: 'recv', fd: 4, ret: 5, bytes: 5 });
+  const facts = socketFacts(state.newestByKey.get(socketKey(PID, 4)));
+  assert.deepEqual(facts, { role: 'conversation', tcpState: 'ESTABLISHED' });
+  assert.match(inlineNoteDetails(recv, 'en', facts), /- socket: conversation with one caller \(TCP `ESTABLISHED`\)/);
+  assert.match(inlineNoteDetails(recv, 'ko', facts), /- 소켓: 상대 하나와의 통화 \(TCP `ESTABLISHED`\)/);
+  assert.equal(socketFacts(state.newestByKey.get(socketKey(PID, 9))), undefined);
 });

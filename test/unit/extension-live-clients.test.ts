@@ -3,7 +3,11 @@ import * as assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { LiveClients, MAX_PENDING_SENDS } from '../../src/core/editor/liveClients';
-import { liveClientTarget } from '../../src/core/editor/liveClientTarget';
+import { liveClientTarget as targetOfState } from '../../src/core/model/queries';
+import { reduceAll } from '../../src/core/model/runModel';
+
+/** The target the run model gives after folding these events. */
+const liveClientTarget = (events: Iterable<SockLensEvent>) => targetOfState(reduceAll(events));
 import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events';
 import type { ClientReport } from '../../src/core/runner/testClient';
 import { startServer } from '../runner/helpers';

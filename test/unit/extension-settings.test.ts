@@ -40,6 +40,7 @@ test('settings: valid values are used as given', () => {
     [SETTING_KEYS.inlineResults]: false,
     [SETTING_KEYS.keepInlineResultsAfterStop]: true,
     [SETTING_KEYS.codeLens]: false,
+    [SETTING_KEYS.panelTextSize]: 'larger',
   };
   assert.deepEqual(readSettings((k) => good[k]), {
     language: 'ko',
@@ -49,6 +50,7 @@ test('settings: valid values are used as given', () => {
     inlineResults: false,
     keepInlineResultsAfterStop: true,
     codeLens: false,
+    panelTextSize: 'larger',
   });
 });
 

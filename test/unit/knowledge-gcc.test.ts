@@ -55,6 +55,8 @@ const IDENT = /^[A-Za-z_]\w*$/;
  * pasted into the generated program. */
 const C_TYPE = /^[A-Za-z_][\w ]*(?:\s*\*)*(?:\[\d+\])?$/;
 const HEADER = /^[\w/.+-]+\.h$/;
+/** A function-pointer parameter type as the data spells it, e.g. "void *(*)(void *)". */
+const FUNCTION_POINTER = /^[A-Za-z_][\w ]*(?:\s*\*)*\s*\(\s*\*\)\s*\([\w ,*]*\)$/;
 
 interface Check {
   label: string;
@@ -269,7 +271,7 @@ test('errno values and messages equal what glibc reports', async () => {
 function declarationLines(f: FunctionEntry): string[] | undefined {
   const types = (Array.isArray(f.params) ? f.params : []).map((p) => normalizeType(String(p.type)));
   if (!IDENT.test(String(f.name)) || !(Array.isArray(f.headers) && f.headers.every((h) => HEADER.test(String(h))))) return undefined;
-  if (![String(f.returnType), ...types].every((t) => t === '...' || C_TYPE.test(t))) return undefined;
+  if (![String(f.returnType), ...types].every((t) => t === '...' || C_TYPE.test(t) || FUNCTION_POINTER.test(t))) return undefined;
   if (f.macro) return [`#ifndef ${f.name}`, `#error ${f.name} is not defined by these headers`, '#endif'];
   return [`typedef ${f.returnType} (*expected_${f.name}_t)(${types.length ? types.join(', ') : 'void'});`, `expected_${f.name}_t probe_${f.name} = ${f.name};`];
 }

@@ -32,13 +32,15 @@ const ERRNO_EXCEPTIONS: Record<string, { errors: string[]; reason: string }> = {
  * too; `omit`: tags the page gives to a sibling function only ("(dup3()) flags contain an invalid value").
  * The rest of the check stays exact, and the rules are themselves checked against the pages.
  */
-const ERRNO_RULES: Record<string, { alsoFrom?: string[]; omit?: string[]; reason: string }> = {
+const ERRNO_RULES: Record<string, { alsoFrom?: string[]; omit?: string[]; observed?: string[]; reason: string }> = {
+  socket: { observed: ['EPERM'], reason: 'Linux answers EPERM (not the page\'s EACCES) for SOCK_RAW without CAP_NET_RAW: probe test/probes/socket-raw-unprivileged.c' },
   sendmmsg: { alsoFrom: ['sendmsg(2)'], reason: 'sendmmsg(2): "Errors are as for sendmsg(2)"' },
   recvmmsg: { alsoFrom: ['recvmsg(2)'], reason: 'recvmmsg(2): "Errors are as for recvmsg(2)", plus its own EINVAL' },
   readv: { alsoFrom: ['read(2)'], omit: ['EOPNOTSUPP'], reason: 'readv(2) defers to read(2) for readv(); EOPNOTSUPP is about the flags of preadv2()/pwritev2()' },
   writev: { alsoFrom: ['write(2)'], omit: ['EOPNOTSUPP'], reason: 'readv(2) defers to write(2) for writev(); EOPNOTSUPP is about the flags of preadv2()/pwritev2()' },
   dup: { omit: ['EBUSY', 'EINTR', 'EINVAL'], reason: 'dup(2) gives EBUSY and EINTR to dup2()/dup3() and EINVAL to dup3() only' },
   dup2: { omit: ['EINVAL'], reason: 'dup(2) tags EINVAL "(dup3())" only' },
+  waitpid: { omit: ['EAGAIN'], reason: 'wait(2) tags EAGAIN for a nonblocking PID file descriptor, which only waitid() takes' },
 };
 
 /** The errno names a function's page documents for it, after its rule (if any). */
@@ -46,6 +48,7 @@ function expectedErrnos(name: string, page: ManPage, pages: Map<string, ManPage 
   const rule = ERRNO_RULES[name];
   const names = new Set(documentedErrnos(page));
   for (const e of rule?.omit ?? []) names.delete(e);
+  for (const e of rule?.observed ?? []) names.add(e);
   for (const ref of rule?.alsoFrom ?? []) {
     const other = pages.get(ref);
     if (other && !(other instanceof Error)) for (const e of documentedErrnos(other)) names.add(e);
@@ -92,7 +95,9 @@ const pagesReady = loadPages();
 
 /** "struct sockaddr *addr", "int fd" */
 function cParam(type: string, name: string): string {
-  return type.endsWith('*') ? `${type}${name}` : `${type} ${name}`;
+  // a function pointer ("void *( *)(void *)") carries its name inside: "void *( *start_routine)(void *)"
+  if (type.includes('( *)')) return type.replace('( *)', `( *${name})`);
+  return (type.endsWith('*') ? `${type}${name}` : `${type} ${name}`).trim();
 }
 
 function report(title: string, problems: string[]): void {
@@ -183,6 +188,12 @@ test('the errno rules point at pages the ERRORS sections name, and omit only tag
     }
     const tags = documentedErrnos(page);
     for (const e of rule.omit ?? []) if (!tags.includes(e)) problems.push(`${name}: omits ${e}, which ${fn.entry.man} does not tag; drop it from the rule`);
+    for (const e of rule.observed ?? []) {
+      if (tags.includes(e)) problems.push(`${name}: ${fn.entry.man} now tags ${e}; drop it from the rule`);
+      if (!(fn.entry.evidence ?? []).some((ev) => ev.claim === `errors.${e}.cause` && ev.probe !== undefined)) {
+        problems.push(`${name}: observed ${e} needs a probe as evidence for errors.${e}.cause`);
+      }
+    }
   }
   report('errno rules that no longer match the pages', problems);
 });

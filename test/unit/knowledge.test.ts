@@ -51,7 +51,8 @@ const REQUIRED_STRUCTS = [
   'in_port_t', 'in_addr_t', 'ssize_t',
 ];
 
-const REQUIRED_MISSPELLINGS = ['AF_DGFAM', 'SOCK_RAM', 'IPROTO_TCP', 'IPROTO_UDP'];
+/** The source tutorial's own (socket-tutorial-ko.md): constants, and the parameter name `ptorocol`. */
+const REQUIRED_MISSPELLINGS = ['AF_DGFAM', 'SOCK_RAM', 'IPROTO_TCP', 'IPROTO_UDP', 'ptorocol'];
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -138,7 +139,7 @@ function readAll(p: Problems): { functions: Loaded[]; constants: Loaded[]; singl
 
 function checkFunction(p: Problems, file: string, f: Json): void {
   if (!isObj(f)) return p.add(file, 'must be an object');
-  checkKeys(p, file, f, ['name', 'headers', 'signature', 'returnType', 'params', 'man', 'errors', 'en', 'ko'], ['serverStep', 'macro', 'returnsDescriptor']);
+  checkKeys(p, file, f, ['name', 'headers', 'signature', 'returnType', 'params', 'man', 'errors', 'en', 'ko'], ['serverStep', 'macro', 'returnsDescriptor', 'evidence']);
   if (!nonEmptyString(f.name)) p.add(file, '"name" must be a non-empty string');
   else if (`functions/${f.name}.json` !== file) p.add(file, `file name does not match "name" ${f.name}`);
   if (!Array.isArray(f.headers) || f.headers.length === 0 || !f.headers.every(nonEmptyString)) p.add(file, '"headers" must be a non-empty string array');
@@ -263,7 +264,7 @@ function checkConstants(p: Problems, files: Loaded[]): Obj[] {
     }
     for (const e of entriesOf(p, file, data)) {
       const where = `${file} ${String(e.name)}`;
-      checkKeys(p, where, e, ['name', 'value', 'header', 'en', 'ko'], ['usedIn', 'aliasOf']);
+      checkKeys(p, where, e, ['name', 'value', 'header', 'en', 'ko'], ['usedIn', 'aliasOf', 'evidence']);
       if (!nonEmptyString(e.name) || !C_IDENT.test(e.name)) p.add(where, '"name" must be a C identifier');
       if (typeof e.value === 'number') {
         if (!Number.isSafeInteger(e.value)) p.add(where, '"value" must be an integer');
@@ -287,7 +288,7 @@ function checkStructs(p: Problems, data: Json | undefined): Obj[] {
   const entries = entriesOf(p, 'structs.json', data);
   for (const e of entries) {
     const where = `structs.json ${String(e.name)}`;
-    checkKeys(p, where, e, ['name', 'kind', 'header', 'size', 'fields', 'en', 'ko']);
+    checkKeys(p, where, e, ['name', 'kind', 'header', 'size', 'fields', 'en', 'ko'], ['evidence']);
     if (!nonEmptyString(e.name) || !C_IDENT.test(e.name)) p.add(where, '"name" must be a C identifier');
     if (e.kind !== 'struct' && e.kind !== 'type') p.add(where, '"kind" must be "struct" or "type"');
     if (!nonEmptyString(e.header)) p.add(where, '"header" must be a string');
@@ -297,7 +298,7 @@ function checkStructs(p: Problems, data: Json | undefined): Obj[] {
       e.fields.forEach((field, i) => {
         if (!isObj(field)) return p.add(`${where} fields[${i}]`, 'must be an object');
         const fw = `${where}.${String(field.name)}`;
-        checkKeys(p, fw, field, ['name', 'type', 'en', 'ko']);
+        checkKeys(p, fw, field, ['name', 'type', 'en', 'ko'], ['evidence']);
         if (!nonEmptyString(field.name) || !C_IDENT.test(field.name)) p.add(fw, '"name" must be a C identifier');
         if (!nonEmptyString(field.type)) p.add(fw, '"type" must be a non-empty string');
         checkBilingual(p, fw, field);
@@ -318,7 +319,7 @@ function checkErrnos(p: Problems, data: Json | undefined): Obj[] {
   const entries = entriesOf(p, 'errno.json', data);
   for (const e of entries) {
     const where = `errno.json ${String(e.name)}`;
-    checkKeys(p, where, e, ['name', 'value', 'message', 'en', 'ko']);
+    checkKeys(p, where, e, ['name', 'value', 'message', 'en', 'ko'], ['evidence']);
     if (!nonEmptyString(e.name) || !/^E[A-Z0-9_]+$/.test(e.name)) p.add(where, '"name" must look like EXXX');
     if (typeof e.value !== 'number' || !Number.isInteger(e.value)) p.add(where, '"value" must be an integer');
     if (!nonEmptyString(e.message)) p.add(where, '"message" must be a non-empty string');
@@ -336,7 +337,7 @@ function checkMisspellings(p: Problems, data: Json | undefined): Obj[] {
   const entries = entriesOf(p, 'misspellings.json', data);
   for (const e of entries) {
     const where = `misspellings.json ${String(e.wrong)}`;
-    checkKeys(p, where, e, ['wrong', 'right', 'en', 'ko']);
+    checkKeys(p, where, e, ['wrong', 'right', 'en', 'ko'], ['evidence']);
     if (!nonEmptyString(e.wrong) || !nonEmptyString(e.right)) p.add(where, '"wrong" and "right" must be non-empty strings');
     else if (e.wrong === e.right) p.add(where, '"wrong" equals "right"');
     checkBilingual(p, where, e);
@@ -420,10 +421,11 @@ test('cross-references resolve: misspellings, aliases, usedIn, story calls', () 
   const structByName = new Map(structs.map((s) => [String(s.name), s]));
   const fieldNames = new Set(structs.flatMap((s) => (Array.isArray(s.fields) ? s.fields.filter(isObj).map((f) => String(f.name)) : [])));
   const functionByName = new Map(functions.map((f) => [String(f.name), f]));
+  const paramNames = new Set(functions.flatMap((f) => (Array.isArray(f.params) ? f.params.filter(isObj).map((q) => String(q.name)) : [])));
   const rightExists = (right: string): boolean =>
-    byName.has(right) || structByName.has(right) || fieldNames.has(right) || functionByName.has(right);
+    byName.has(right) || structByName.has(right) || fieldNames.has(right) || functionByName.has(right) || paramNames.has(right);
   for (const m of misspellings)
-    if (typeof m.right === 'string' && !rightExists(m.right)) p.add(`misspellings.json ${String(m.wrong)}`, `"right" ${m.right} is not a known constant, struct, field or function`);
+    if (typeof m.right === 'string' && !rightExists(m.right)) p.add(`misspellings.json ${String(m.wrong)}`, `"right" ${m.right} is not a known constant, struct, field, function or parameter`);
   for (const m of misspellings)
     if (typeof m.wrong === 'string' && rightExists(m.wrong)) p.add(`misspellings.json ${m.wrong}`, 'the "wrong" name is a real name in the knowledge base');
   for (const c of constants) {
@@ -464,6 +466,7 @@ const EXPECTED_ROLES: Record<string, { serverStep?: number; returnsDescriptor?: 
   listen: { serverStep: 3 },
   accept: { serverStep: 4, returnsDescriptor: 'connected' },
   accept4: { serverStep: 4, returnsDescriptor: 'connected' },
+  epoll_create: { returnsDescriptor: 'epoll' },
   epoll_create1: { returnsDescriptor: 'epoll' },
   fork: { returnsDescriptor: 'pid' },
   FD_ZERO: { macro: true },
@@ -499,4 +502,16 @@ test('the loader builds the same knowledge base the files describe', () => {
   assert.deepEqual(kb.fields.get('sin_port')?.map((f) => f.struct.name), ['sockaddr_in']);
   assert.equal(kb.misspellings.get('AF_DGFAM')?.right, 'SOCK_DGRAM');
   assert.equal(kb.constants.get('PF_INET')?.aliasOf, 'AF_INET');
+  assert.equal(kb.glossary.find((t) => t.en === 'half-close')?.ko, '하프 클로즈');
+});
+
+test('problems.json: the runner\'s problem sentences, the same keys and placeholders in English and Korean', () => {
+  const { problems } = loadKnowledgeBase(dir);
+  const placeholders = (text: string): string => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+  assert.deepEqual(Object.keys(problems.ko).sort(), Object.keys(problems.en).sort());
+  for (const key of Object.keys(problems.en) as (keyof typeof problems.en)[]) {
+    assert.equal(placeholders(problems.ko[key]), placeholders(problems.en[key]), key);
+    assert.match(problems.ko[key], /[가-힣]/, `${key}: Korean text`);
+    assert.doesNotMatch(problems.en[key], /[가-힣]/, key);
+  }
 });

@@ -18,7 +18,7 @@ test('English and Korean panel strings have the same keys, none empty, same plac
 });
 
 test('Korean strings are translated, not copied (except technical labels)', () => {
-  const sameAllowed = new Set(['run.pid', 'fd.col.fd', 'fd.col.pid', 'role.udp', 'timeline.filter.fd', 'step.fd']);
+  const sameAllowed = new Set(['run.pid', 'fd.col.fd', 'fd.col.pid', 'role.udp', 'role.epoll', 'proc.who', 'timeline.filter.fd', 'step.fd']);
   for (const [key, english] of Object.entries(en)) {
     if (sameAllowed.has(key)) continue;
     assert.notEqual((ko as Record<string, string>)[key], english, `${key} is not translated`);

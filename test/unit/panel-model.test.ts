@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import type { SockLensEvent } from '../../src/core/protocol/events.js';
 import assert from 'node:assert/strict';
-import { applyEvents, callsInProgress, createModel, mainExit, nextClientId, openClientCount, requestClient, storyKind, MAX_PROBLEMS } from '../../src/webview/model.js';
+import { applyEvents, openConversations, createModel, mainService, mainExit, nextClientId, openClientCount, requestClient, storyKind, MAX_PROBLEMS } from '../../src/webview/model.js';
 import { TimelineIndex } from '../../src/webview/timeline-index.js';
 import { describeEvent } from '../../src/webview/describe.js';
 import { translator } from '../../src/webview/strings.js';
@@ -10,21 +10,21 @@ import { PID, addressInUseEvents, callEvent, crashEvents, helloServerEvents, hel
 test('hello server: fd 3 listens on the port, accept gives fd 4 from 127.0.0.1, both end closed', () => {
   const model = createModel();
   applyEvents(model, helloServerEvents(9190, 51234));
-  assert.equal(model.rows.length, 2);
-  const [listening, accepted] = model.rows;
+  assert.equal(model.sockets.length, 2);
+  const [listening, accepted] = model.sockets;
   assert.deepEqual(
-    { fd: listening!.fd, pid: listening!.pid, role: listening!.role, local: listening!.local, backlog: listening!.backlog, line: listening!.createdAt?.line },
+    { fd: listening!.fd, pid: listening!.pid, role: listening!.role, local: listening!.local?.text, backlog: listening!.backlog, line: listening!.createdAt?.line },
     { fd: 3, pid: PID, role: 'listening', local: '0.0.0.0:9190', backlog: 5, line: 26 },
   );
   assert.equal(accepted!.fd, 4);
-  assert.equal(accepted!.role, 'connected');
-  assert.equal(accepted!.peer, '127.0.0.1:51234');
+  assert.equal(accepted!.role, 'conversation');
+  assert.equal(accepted!.peer?.text, '127.0.0.1:51234');
   assert.equal(accepted!.acceptedFrom, 3);
   assert.equal(accepted!.bytesOut, 13);
   assert.equal(accepted!.createdAt?.line, 42);
-  assert.ok(model.rows.every((r) => r.state === 'closed'), 'closed fds stay in the table as closed');
+  assert.ok(model.sockets.every((r) => r.state === 'closed'), 'closed fds stay in the table as closed');
   assert.equal(model.open.size, 0);
-  assert.equal(model.serviceAddress, '0.0.0.0:9190');
+  assert.equal(mainService(model)?.address.text, '0.0.0.0:9190');
   assert.equal(mainExit(model)?.code, 0);
   assert.deepEqual(model.stopped, { seq: 17, reason: 'exited', portsFreed: true });
 });
@@ -38,7 +38,7 @@ test('the four server steps light up in order with their source lines', () => {
   applyEvents(model, events.slice(4, 6));
   assert.equal(model.steps.listen.reached, true);
   assert.equal(model.steps.listen.backlog, 5);
-  assert.equal(model.steps.listen.address, '0.0.0.0:9190');
+  assert.equal(model.steps.listen.address?.text, '0.0.0.0:9190');
   assert.equal(model.steps.accept.reached, false);
   applyEvents(model, events.slice(6, 7));
   assert.equal(model.steps.accept.reached, true);
@@ -53,9 +53,9 @@ test('the four server steps light up in order with their source lines', () => {
 test('an open accepted connection is a call in progress until it is closed', () => {
   const model = createModel();
   applyEvents(model, helloServerUntilAccept());
-  assert.deepEqual(callsInProgress(model).map((r) => [r.fd, r.peer]), [[4, '127.0.0.1:50304']]);
+  assert.deepEqual(openConversations(model).map((r) => [r.fd, r.peer?.text]), [[4, '127.0.0.1:50304']]);
   applyEvents(model, [callEvent(8, { call: 'close', fd: 4 })]);
-  assert.deepEqual(callsInProgress(model), []);
+  assert.deepEqual(openConversations(model), []);
 });
 
 test('EADDRINUSE: bind fails where it happened, with explanation and who holds the port', () => {
@@ -68,7 +68,7 @@ test('EADDRINUSE: bind fails where it happened, with explanation and who holds t
   assert.equal(bind.problem?.explanation?.en, 'Another socket already has this address.');
   assert.deepEqual(bind.problem?.holder, [{ pid: 777, command: 'other_server', state: 'LISTEN' }]);
   assert.equal(model.steps.listen.reached, false);
-  assert.equal(model.rows[0]!.lastErrno, 'EADDRINUSE');
+  assert.equal(model.sockets[0]!.lastErrno, 'EADDRINUSE');
   assert.equal(mainExit(model)?.code, 1);
 });
 
@@ -76,7 +76,7 @@ test('a crash keeps its signal name and closes what the process had open', () =>
   const model = createModel();
   applyEvents(model, crashEvents());
   assert.equal(mainExit(model)?.signal, 'SIGSEGV');
-  assert.equal(model.rows[0]!.state, 'closed');
+  assert.equal(model.sockets[0]!.state, 'closed');
   assert.equal(model.problems.at(-1)?.code, 'crash');
 });
 
@@ -87,8 +87,8 @@ test('a reused fd number gets a new row; the closed one stays', () => {
     callEvent(8, { call: 'close', fd: 4 }),
     callEvent(9, { call: 'accept', fd: 3, ret: 4, newFd: 4, peer: '127.0.0.1:6000' }),
   ]);
-  const fours = model.rows.filter((r) => r.fd === 4);
-  assert.deepEqual(fours.map((r) => [r.state, r.peer]), [['closed', '127.0.0.1:50304'], ['connected', '127.0.0.1:6000']]);
+  const fours = model.sockets.filter((r) => r.fd === 4);
+  assert.deepEqual(fours.map((r) => [r.state, r.peer?.text]), [['closed', '127.0.0.1:50304'], ['connected', '127.0.0.1:6000']]);
   assert.equal(model.steps.accept.count, 2);
 });
 
@@ -101,9 +101,9 @@ test('fork: the child inherits the accepted fd from its parent, per-process clos
     callEvent(9, { call: 'close', fd: 3, pid: child, tid: child }),
     callEvent(10, { call: 'send', fd: 4, pid: child, tid: child, ret: 5, bytes: 5 }),
   ]);
-  const childRow = model.rows.find((r) => r.pid === child && r.fd === 4)!;
+  const childRow = model.sockets.find((r) => r.pid === child && r.fd === 4)!;
   assert.equal(childRow.inheritedFrom, PID);
-  assert.equal(childRow.peer, '127.0.0.1:50304');
+  assert.equal(childRow.peer?.text, '127.0.0.1:50304');
   assert.equal(childRow.bytesOut, 5);
   assert.equal(childRow.state, 'connected');
   assert.equal(model.open.get(`${PID}:3`)?.role, 'listening', "the child's close(3) leaves the parent's listening socket open");
@@ -116,9 +116,9 @@ test('UDP sockets, client connect, dup and socketpair', () => {
     callEvent(2, { call: 'bind', fd: 3, local: '127.0.0.1:7000' }),
     callEvent(3, { call: 'recvfrom', fd: 3, ret: 4, bytes: 4, peer: '127.0.0.1:40000' }),
   ]);
-  assert.equal(udp.rows[0]!.role, 'udp');
-  assert.equal(udp.rows[0]!.bytesIn, 4);
-  assert.equal(udp.serviceAddress, '127.0.0.1:7000');
+  assert.equal(udp.sockets[0]!.role, 'udp');
+  assert.equal(udp.sockets[0]!.bytesIn, 4);
+  assert.equal(mainService(udp)?.address.text, '127.0.0.1:7000');
   assert.equal(storyKind(udp), 'udp');
 
   const client = createModel();
@@ -130,11 +130,11 @@ test('UDP sockets, client connect, dup and socketpair', () => {
     callEvent(5, { call: 'recv', fd: 3, ret: 0, bytes: 0 }),
   ]);
   assert.equal(storyKind(client), 'client');
-  assert.equal(client.steps.connect.address, '127.0.0.1:9190');
-  const byFd = new Map(client.rows.map((r) => [r.fd, r]));
+  assert.equal(client.steps.connect.address?.text, '127.0.0.1:9190');
+  const byFd = new Map(client.sockets.map((r) => [r.fd, r]));
   assert.equal(byFd.get(3)!.role, 'client');
   assert.equal(byFd.get(3)!.state, 'peer-closed');
-  assert.equal(byFd.get(5)!.peer, '127.0.0.1:9190');
+  assert.equal(byFd.get(5)!.peer?.text, '127.0.0.1:9190');
   assert.deepEqual([byFd.get(6)!.state, byFd.get(7)!.state], ['open', 'open']);
 });
 
@@ -147,7 +147,7 @@ test('batched and file sends count their bytes, not their return value: sendmmsg
     callEvent(4, { call: 'sendfile', fd: 3, ret: 6, bytes: 6, args: { inFd: 5, count: 6, offset: 0 } }),
     callEvent(5, { call: 'recvmmsg', fd: 3, ret: 0, bytes: 0, args: { vlen: 2, flags: 'MSG_DONTWAIT' } }),
   ]);
-  const row = model.rows.find((r) => r.fd === 3)!;
+  const row = model.sockets.find((r) => r.fd === 3)!;
   assert.equal(row.bytesOut, 17);
   assert.equal(row.state, 'connected', 'no message is not the peer closing');
 });
@@ -162,7 +162,7 @@ test('routine errnos are not problems nor failed steps, and problems are bounded
     callEvent(1, { call: 'socket', ret: 3, newFd: 3, args: { family: 'AF_INET', type: 'SOCK_STREAM', protocol: '0' } }),
     callEvent(2, { call: 'connect', fd: 3, ret: -1, errno: 'EINPROGRESS', peer: '127.0.0.1:9190' }),
   ]);
-  assert.deepEqual([dialing.rows[0]!.role, dialing.rows[0]!.state, dialing.rows[0]!.peer], ['client', 'connecting', '127.0.0.1:9190']);
+  assert.deepEqual([dialing.sockets[0]!.role, dialing.sockets[0]!.state, dialing.sockets[0]!.peer?.text], ['client', 'connecting', '127.0.0.1:9190']);
   assert.equal(dialing.steps.connect.reached, true);
   assert.equal(dialing.problems.length, 0);
   const failures = Array.from({ length: MAX_PROBLEMS + 50 }, (_, i) => callEvent(i + 2, { call: 'recv', fd: 9, ret: -1, errno: 'ECONNRESET' }));
@@ -241,7 +241,7 @@ test('the fd table draws open rows and the newest closed ones only', async () =>
   assert.equal(shown.length, 2 + MAX_CLOSED_ROWS);
   assert.equal(hiddenClosed, 302 - shown.length);
   assert.equal(shown[0]!.role, 'listening', 'the long-open listening socket stays first');
-  assert.equal(shown.at(-1)!.peer, '127.0.0.1:6299');
+  assert.equal(shown.at(-1)!.peer?.text, '127.0.0.1:6299');
   assert.ok(shown.every((r, i) => i === 0 || r.id > shown[i - 1]!.id));
 });
 
@@ -261,11 +261,11 @@ test('fork with announced children: each child inherits its own connection from 
     // the first child speaks only after its parent accepted again: it still gets the connection it was forked with
     callEvent(15, { call: 'recv', fd: 4, pid: c1, tid: c1, ret: 2, bytes: 2 }),
   ]);
-  assert.equal(model.rows.find((r) => r.pid === c2)?.peer, '127.0.0.1:6000');
-  assert.equal(model.rows.find((r) => r.pid === c2)?.inheritedFrom, PID);
-  assert.equal(model.rows.find((r) => r.pid === 999)?.inheritedFrom, c2);
-  assert.equal(model.rows.find((r) => r.pid === c1)?.peer, '127.0.0.1:50304');
-  assert.equal(model.rows.find((r) => r.pid === c1)?.bytesIn, 2);
+  assert.equal(model.sockets.find((r) => r.pid === c2)?.peer?.text, '127.0.0.1:6000');
+  assert.equal(model.sockets.find((r) => r.pid === c2)?.inheritedFrom, PID);
+  assert.equal(model.sockets.find((r) => r.pid === 999)?.inheritedFrom, c2);
+  assert.equal(model.sockets.find((r) => r.pid === c1)?.peer?.text, '127.0.0.1:50304');
+  assert.equal(model.sockets.find((r) => r.pid === c1)?.bytesIn, 2);
   assert.equal(model.mainPid, PID);
 });
 
@@ -276,14 +276,14 @@ test('recorded fork-per-connection server with 3 clients: each child serves its 
   const parent = model.mainPid!;
   const children = [...model.parents.keys()];
   assert.equal(children.length, 3);
-  const peers = children.map((pid) => model.rows.find((r) => r.pid === pid && r.fd === 4)?.peer);
+  const peers = children.map((pid) => model.sockets.find((r) => r.pid === pid && r.fd === 4)?.peer?.text);
   assert.deepEqual(peers, ['127.0.0.1:58410', '127.0.0.1:58420', '127.0.0.1:58434']);
   for (const pid of children) {
-    const served = model.rows.find((r) => r.pid === pid && r.fd === 4)!;
+    const served = model.sockets.find((r) => r.pid === pid && r.fd === 4)!;
     assert.deepEqual([served.bytesIn, served.bytesOut, served.state, served.inheritedFrom], [6, 6, 'closed', parent]);
-    assert.equal(model.rows.find((r) => r.pid === pid && r.fd === 3)?.state, 'closed', "the child's copy of the listening socket");
+    assert.equal(model.sockets.find((r) => r.pid === pid && r.fd === 3)?.state, 'closed', "the child's copy of the listening socket");
   }
-  assert.equal(model.rows.filter((r) => r.pid === parent && r.fd === 4).length, 3);
+  assert.equal(model.sockets.filter((r) => r.pid === parent && r.fd === 4).length, 3);
   assert.equal(model.steps.accept.count, 3);
   assert.equal(mainExit(model)?.signal, 'SIGTERM');
   assert.equal(model.open.size, 0);
@@ -301,5 +301,5 @@ test('the timeline lets go of the oldest events beyond its limit; the folded sta
   assert.equal(model.events[0]!.seq, 558);
   assert.equal(trimEvents(model, 500), false);
   assert.equal(model.steps.listen.reached, true);
-  assert.equal(model.rows.length, 2);
+  assert.equal(model.sockets.length, 2);
 });

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { Window } from 'happy-dom' with { 'resolution-mode': 'import' };
 import type { FromPanelMessage } from '../../src/core/protocol/messages.js';
 import { mountPanel, type Panel } from '../../src/webview/app.js';
+import type { CallEvent, SockLensEvent } from '../../src/core/protocol/events.js';
+import { problemOf } from '../../src/core/runner/problems.js';
 import { addressInUseEvents, callEvent, crashEvents, helloServerEvents, helloServerUntilAccept, manyEvents, PID } from './panel-fixtures.js';
 
 interface Mounted {
@@ -54,15 +56,15 @@ test('fd table for the hello server: fd 3 listening on the port, fd 4 accepted f
   send(m, running, { type: 'events', events: helloServerUntilAccept(9190) });
   const rows = m.$$('.fd-table tbody tr');
   assert.equal(rows.length, 2);
-  assert.deepEqual(cells(rows[0]!), ['3', String(PID), 'listening', '0.0.0.0:9190', '', 'listening', '0', '0', 'hello_server.c:26']);
-  assert.deepEqual(cells(rows[1]!), ['4', String(PID), 'connected', '127.0.0.1:9190', '127.0.0.1:50304', 'connected', '0', '0', 'hello_server.c:42']);
+  assert.deepEqual(cells(rows[0]!), ['3', String(PID), 'listening', '0.0.0.0:9190', '', 'listening', '', '0', '0', 'hello_server.c:26']);
+  assert.deepEqual(cells(rows[1]!), ['4', String(PID), 'conversation', '127.0.0.1:9190', '127.0.0.1:50304', 'connected', '', '0', '0', 'hello_server.c:42']);
   assert.deepEqual(
     m.$$('.step').map((s) => [s.dataset.step, s.classList.contains('is-reached')]),
     [['socket', true], ['bind', true], ['listen', true], ['accept', true]],
   );
-  assert.match(m.$('.calls-list').textContent!, /fd 4 talking with 127\.0\.0\.1:50304/);
+  assert.match(m.$('.conversation-list').textContent!, new RegExp(`fd 4 \\(pid ${PID}\\) talking with 127\\.0\\.0\\.1:50304`));
   send(m, { type: 'events', events: [callEvent(100, { call: 'recv', fd: 4, ret: 6, bytes: 6 }), callEvent(101, { call: 'send', fd: 4, ret: 2, bytes: 2 })] });
-  assert.deepEqual(cells(m.$$('.fd-table tbody tr')[1]!).slice(6, 8), ['6', '2'], 'byte counters update in place');
+  assert.deepEqual(cells(m.$$('.fd-table tbody tr')[1]!).slice(7, 9), ['6', '2'], 'byte counters update in place');
   send(m, { type: 'events', events: helloServerEvents(9190).filter((e) => e.seq > 7) });
   assert.equal(m.$$('.fd-row.is-closed').length, 2, 'closed fds stay, dimmed');
   assert.match(m.$('.run-status').textContent!, /exited with code 0/);
@@ -239,6 +241,37 @@ test('EADDRINUSE shows at the bind step with the explanation, who holds the port
   m.window.close();
 });
 
+test('a port held only by TIME_WAIT: the holder line names the connections and their expiry, and no "ports are free again"', () => {
+  const m = mount();
+  const [started, socket, bind, , stderr, exited] = addressInUseEvents(9190);
+  const details = problemOf(bind as CallEvent, [{ pid: null, command: null, state: 'TIME-WAIT', connections: 2, expiresInMs: 41_200 }]);
+  const problem = { v: 2, seq: 4, t: 4000, kind: 'problem', ...details } as SockLensEvent;
+  const stopped: SockLensEvent = { v: 2, seq: 7, t: 7000, kind: 'stopped', reason: 'exited', portsFreed: true };
+  send(m, running, { type: 'events', events: [started, socket, bind, problem, stderr, exited, stopped] });
+  const text = m.$('.step-bind').textContent!;
+  assert.match(text, /Who holds it: TIME_WAIT connections \(2\), expire in about 41 s/);
+  assert.match(text, /What to try: Port 9190 is held only by connections in TIME_WAIT \(2\)/);
+  assert.doesNotMatch(text, /\?/);
+  assert.doesNotMatch(m.$('.run-status').textContent!, /free again/);
+  m.window.close();
+});
+
+test('a server that hung up first: the header says TIME_WAIT keeps its port for about N s, not "free again"', () => {
+  const m = mount();
+  const events = helloServerEvents(9190);
+  const stopped = events.pop()!;
+  // the kernel's view 2 s before the end: fd 4's connection in TIME_WAIT, 59.5 s to go
+  const timeWait: SockLensEvent = {
+    v: 2, seq: 17, t: stopped.t - 2_000_000, kind: 'tcp-state', pid: PID, fd: 4, state: 'TIME_WAIT',
+    local: '127.0.0.1:9190', peer: '127.0.0.1:50000', closed: true, expiresInMs: 59_500,
+  };
+  send(m, running, { type: 'events', events: [...events, timeWait, { ...stopped, seq: 18 }] });
+  const status = m.$('.run-status').textContent!;
+  assert.match(status, /connections in TIME_WAIT keep its port for about 58 s more/);
+  assert.doesNotMatch(status, /free again/);
+  m.window.close();
+});
+
 test('a crash is shown by its signal name', () => {
   const m = mount();
   send(m, running, { type: 'events', events: crashEvents() });
@@ -371,5 +404,105 @@ test('keyboard: arrows and Home/End choose a timeline event, Enter reveals its l
   assert.equal(m.$('.timeline-row.is-selected .tl-seq').textContent, '1007');
   assert.equal((m.$('.timeline-follow') as HTMLInputElement).checked, true);
   assert.equal(m.$$('.timeline-row.is-selected').length, 1);
+  m.window.close();
+});
+
+const stoppedState = { type: 'run-state', state: { ...running.state, phase: 'stopped' } };
+
+test('the kernel\'s TCP state has its own column; the listen step shows the accept queue', () => {
+  const m = mount();
+  send(m, running, {
+    type: 'events',
+    events: [
+      ...helloServerUntilAccept(9190),
+      { v: 2, seq: 20, t: 20, kind: 'tcp-state', pid: PID, fd: 3, state: 'LISTEN', local: '0.0.0.0:9190', peer: '0.0.0.0:*', acceptQueue: 2, backlog: 5 },
+      { v: 2, seq: 21, t: 21, kind: 'tcp-state', pid: PID, fd: 4, state: 'CLOSE_WAIT', local: '127.0.0.1:9190', peer: '127.0.0.1:50304' },
+    ],
+  });
+  const [listening, conversation] = m.$$('.fd-table tbody tr');
+  assert.equal(listening!.querySelector('.fd-tcp')!.textContent, 'LISTEN · 2 waiting of 5');
+  assert.equal(conversation!.querySelector('.fd-tcp')!.textContent, 'CLOSE_WAIT');
+  assert.match((conversation!.querySelector('.fd-tcp') as HTMLElement).title, /peer hung up/);
+  assert.match(m.$('.step-listen .step-facts').textContent!, /2 callers waiting · queue of 5/);
+  m.window.close();
+});
+
+test('processes: what each one waits in; a program that ended by itself is "Exited (code 0)", not "Stopped"', () => {
+  const m = mount();
+  send(m, running, {
+    type: 'events',
+    events: [
+      ...helloServerEvents(9190).slice(0, 6),
+      callEvent(7, { call: 'select', ret: 0, phase: 'waiting', watchFds: [3], args: { nfds: 4, timeoutMs: -1 } }),
+    ],
+  });
+  assert.equal(m.$('.process-item').textContent, `pid ${PID} hello_server: waiting inside select() on fd 3`);
+  assert.equal(m.$('.conversations .empty').textContent, 'No conversation is open.');
+  send(m, { type: 'events', events: helloServerEvents(9190).slice(6) }, stoppedState);
+  assert.equal(m.$('.run-phase').textContent, 'Exited (code 0)');
+  assert.equal((m.$('.run-stop') as HTMLButtonElement).disabled, true);
+  assert.match(m.$('.process-item').textContent!, /exited \(code 0\)/);
+  m.window.close();
+});
+
+test('a program stopped by the user is "Stopped"; a crash names its signal', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: [...helloServerEvents(9190).slice(0, 6), { v: 2, seq: 30, t: 30, kind: 'exited', pid: PID, code: null, signal: 'SIGTERM', reason: 'terminated (SIGTERM)' }] }, stoppedState);
+  assert.equal(m.$('.run-phase').textContent, 'Stopped');
+  const c = mount();
+  send(c, running, { type: 'events', events: crashEvents() }, stoppedState);
+  assert.equal(c.$('.run-phase').textContent, 'Crashed (SIGSEGV)');
+  m.window.close();
+  c.window.close();
+});
+
+test('code spans in problem texts are <code> elements, built from text (never parsed as HTML)', () => {
+  const m = mount();
+  send(m, running, {
+    type: 'events',
+    events: [{
+      v: 2, seq: 1, t: 1, kind: 'problem', code: 'runner',
+      message: { en: 'Use `SO_REUSEADDR` before `bind()` <b>now</b>', ko: '`bind()` 전에' },
+      advice: { en: 'an unpaired ` stays', ko: '' },
+    }],
+  });
+  const message = m.$('.problems .problem-message');
+  assert.deepEqual(Array.from(message.querySelectorAll('code')).map((c) => c.textContent), ['SO_REUSEADDR', 'bind()']);
+  assert.equal(message.textContent, 'Use SO_REUSEADDR before bind() <b>now</b>');
+  assert.equal(message.querySelector('b'), null);
+  assert.equal(m.$('.problems .problem-advice').textContent, 'What to try: an unpaired ` stays');
+  m.window.close();
+});
+
+test('after the server hangs up the client card says so and offers a new connection', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: helloServerEvents(9190).slice(0, 11) });
+  m.$('.client-connect').click();
+  send(m, { type: 'events', events: helloServerEvents(9190).slice(11, 16) });
+  const card = m.$('.client-card[data-client="1"]');
+  assert.equal((card.querySelector('.client-hungup') as HTMLElement).hidden, false);
+  assert.equal(card.querySelector('.client-hungup-text')!.textContent, 'The server closed this connection.');
+  (card.querySelector('.client-again') as HTMLButtonElement).click();
+  assert.deepEqual(m.posted.filter((p) => p.type === 'client-connect').map((p) => (p as { clientId: number }).clientId), [1, 2]);
+  m.window.close();
+});
+
+test('a close the user asked for is not reported as the server hanging up', () => {
+  const m = mount();
+  send(m, running, { type: 'events', events: helloServerUntilAccept(9190) });
+  m.$('.client-connect').click();
+  send(m, { type: 'events', events: [{ v: 2, seq: 40, t: 40, kind: 'client', client: 1, action: 'connected', address: '127.0.0.1:9190' }] });
+  m.$('.client-card[data-client="1"] .client-disconnect').click();
+  send(m, { type: 'events', events: [{ v: 2, seq: 41, t: 41, kind: 'client', client: 1, action: 'closed' }] });
+  assert.equal((m.$('.client-card[data-client="1"] .client-hungup') as HTMLElement).hidden, true);
+  m.window.close();
+});
+
+test('the text-size message enlarges the panel for projecting in class; a bad size is refused', () => {
+  const m = mount();
+  send(m, { type: 'text-size', size: 'larger' });
+  assert.equal(m.doc.body.dataset.textSize, 'larger');
+  assert.equal(m.panel.receive({ type: 'text-size', size: 'huge' }), false);
+  assert.equal(m.doc.body.dataset.textSize, 'larger');
   m.window.close();
 });

@@ -1,6 +1,7 @@
 import { RECEIVE_CALLS, SEND_CALLS, WAIT_CALLS } from '../protocol/callKinds';
 import type { CallEvent } from '../protocol/events';
 import type { Lang } from '../knowledge/schema';
+import type { SocketEntry, SocketRole } from '../model/runModel';
 
 /** The faint note shown after a traced source line, e.g. `→ fd 3` or `✗ EADDRINUSE`. */
 export interface InlineNote {
@@ -11,7 +12,25 @@ export interface InlineNote {
   failed: boolean;
   /** The event the note describes (the hover shows its details). */
   event: CallEvent;
+  /** What the run model knew about the call's socket right after it (the hover names it). */
+  socket?: SocketFacts;
 }
+
+/** A snapshot of a run-model socket entry, taken when the note is made (the entry keeps changing). */
+export interface SocketFacts {
+  role: SocketRole;
+  tcpState?: string;
+}
+
+export function socketFacts(entry: SocketEntry | undefined): SocketFacts | undefined {
+  if (!entry) return undefined;
+  return entry.tcp ? { role: entry.role, tcpState: entry.tcp.state } : { role: entry.role };
+}
+
+const ROLE_WORDS: Record<Lang, Record<SocketRole, string>> = {
+  en: { socket: 'new socket', listening: 'listening socket', conversation: 'conversation with one caller', client: 'client socket', udp: 'UDP socket', epoll: 'epoll instance' },
+  ko: { socket: '새 소켓', listening: '연결 대기 소켓', conversation: '상대 하나와의 통화', client: '클라이언트 소켓', udp: 'UDP 소켓', epoll: 'epoll 인스턴스' },
+};
 
 const ACCEPTS = new Set(['accept', 'accept4']);
 
@@ -86,17 +105,23 @@ export function inlineNoteText(event: CallEvent, lang: Lang): string {
 }
 
 /** The note for a call event with a source location, else undefined (the line is unknown). */
-export function inlineNoteFor(event: CallEvent, lang: Lang): InlineNote | undefined {
+export function inlineNoteFor(event: CallEvent, lang: Lang, socket?: SocketFacts): InlineNote | undefined {
   if (!event.src || event.src.line < 1) return undefined;
-  return { file: event.src.file, line: event.src.line, text: inlineNoteText(event, lang), failed: event.errno !== null, event };
+  const note: InlineNote = { file: event.src.file, line: event.src.line, text: inlineNoteText(event, lang), failed: event.errno !== null, event };
+  if (socket) note.socket = socket;
+  return note;
 }
 
 /** Markdown with the full details of the event behind a note (shown when hovering the note). */
-export function inlineNoteDetails(event: CallEvent, lang: Lang): string {
+export function inlineNoteDetails(event: CallEvent, lang: Lang, socket?: SocketFacts): string {
   const label = (en: string, ko: string): string => (lang === 'ko' ? ko : en);
   const code = (text: string): string => `\`${text.replace(/`/g, 'ˋ')}\``;
   const rows: [string, string][] = [];
   if (event.fd !== null) rows.push(['fd', code(String(event.fd))]);
+  if (socket) {
+    const role = ROLE_WORDS[lang][socket.role];
+    rows.push([label('socket', '소켓'), socket.tcpState ? `${role} (TCP ${code(socket.tcpState)})` : role]);
+  }
   rows.push([label('returned', '반환값'), code(String(event.ret))]);
   if (event.errno) rows.push(['errno', code(event.errno)]);
   if (event.newFd !== undefined) rows.push([label('new fd', '새 fd'), code(String(event.newFd))]);
@@ -142,8 +167,8 @@ export class InlineNoteBook {
   private readonly notes = new Map<string, InlineNote>();
 
   /** Records the note for the event; true when a note was added or changed. */
-  add(event: CallEvent, lang: Lang): boolean {
-    const note = inlineNoteFor(event, lang);
+  add(event: CallEvent, lang: Lang, socket?: SocketFacts): boolean {
+    const note = inlineNoteFor(event, lang, socket);
     if (!note) return false;
     const key = `${note.file}\n${note.line}`;
     this.notes.delete(key);

@@ -1,8 +1,9 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import type { ClientReport } from '../runner/testClient';
-import type { LiveTransport } from './liveClientTarget';
+import { FREE_CLOCK, type ClientClock, type ClientReport, type ClientReporter } from '../runner/testClient';
+import type { OrderMark } from '../runner/timeOrder';
+import type { LiveTransport } from '../model/queries';
 
 /** At most this many panel clients at once. */
 export const MAX_LIVE_CLIENTS = 16;
@@ -13,7 +14,7 @@ function isLoopback(host: string): boolean {
   return host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-type Report = (r: Omit<ClientReport, 'client' | 'address'>) => void;
+type Report = (r: Omit<ClientReport, 'client' | 'address'>, at?: OrderMark) => void;
 
 /** One open client, whatever its transport. */
 interface LiveClient {
@@ -56,13 +57,17 @@ class PendingSends {
 class TcpLiveClient implements LiveClient {
   private readonly socket: net.Socket;
   private readonly pending = new PendingSends();
+  /** Stamped when the user closed it: the program reads that close as end of stream. */
+  private closing: OrderMark | null = null;
 
-  constructor(host: string, port: number, private readonly report: Report, onClose: () => void) {
+  constructor(host: string, port: number, private readonly report: Report, private readonly clock: ClientClock, onClose: () => void) {
+    let connecting: OrderMark | null = clock.mark();
     const socket = (this.socket = net.connect({ host, port }));
     const decoder = new StringDecoder('utf8');
     socket.setNoDelay(true);
     socket.on('connect', () => {
-      report({ action: 'connected' });
+      report({ action: 'connected' }, connecting ?? undefined);
+      connecting = null;
       this.pending.flush((text) => this.write(text));
     });
     socket.on('data', (data: Buffer) => {
@@ -71,11 +76,13 @@ class TcpLiveClient implements LiveClient {
     });
     socket.on('error', (err: NodeJS.ErrnoException) => report({ action: 'error', message: err.code ?? err.message }));
     socket.on('close', () => {
+      connecting?.settle();
       this.pending.drop();
       onClose();
       const rest = decoder.end();
       if (rest) report({ action: 'received', text: rest });
-      report({ action: 'closed' });
+      report({ action: 'closed' }, this.closing ?? undefined);
+      this.closing = null;
     });
   }
 
@@ -87,12 +94,15 @@ class TcpLiveClient implements LiveClient {
   }
 
   private write(text: string): void {
+    const sending = this.clock.mark();
     this.socket.write(text, (err) => {
-      if (!err) this.report({ action: 'sent', text });
+      if (err) sending.settle();
+      else this.report({ action: 'sent', text }, sending);
     });
   }
 
   disconnect(): void {
+    this.closing ??= this.clock.mark();
     this.pending.drop();
     this.socket.end();
     // A server that never closes its side would leave the socket half-open: do not wait for it long.
@@ -100,6 +110,7 @@ class TcpLiveClient implements LiveClient {
   }
 
   destroy(): void {
+    if (!this.socket.destroyed) this.closing ??= this.clock.mark();
     this.socket.destroy();
   }
 }
@@ -114,20 +125,28 @@ class UdpLiveClient implements LiveClient {
   private readonly pending = new PendingSends();
   private closed = false;
 
-  constructor(host: string, port: number, private readonly report: Report, onClose: () => void) {
+  constructor(host: string, port: number, private readonly report: Report, private readonly clock: ClientClock, onClose: () => void) {
     const socket = (this.socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4'));
+    let connecting: OrderMark | null = null;
     socket.on('connect', () => {
-      report({ action: 'connected' });
+      report({ action: 'connected' }, connecting ?? undefined);
+      connecting = null;
       this.pending.flush((text) => this.write(text));
     });
     socket.on('message', (msg: Buffer) => report({ action: 'received', text: msg.toString('utf8') }));
-    socket.on('error', (err: NodeJS.ErrnoException) => report({ action: 'error', message: err.code ?? err.message }));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      connecting?.settle();
+      connecting = null;
+      report({ action: 'error', message: err.code ?? err.message });
+    });
     socket.on('close', () => {
+      connecting?.settle();
       this.closed = true;
       this.pending.drop();
       onClose();
       report({ action: 'closed' });
     });
+    connecting = clock.mark();
     socket.connect(port, host);
   }
 
@@ -139,9 +158,12 @@ class UdpLiveClient implements LiveClient {
   }
 
   private write(text: string): void {
+    const sending = this.clock.mark();
     this.socket.send(text, (err) => {
-      if (err) this.report({ action: 'error', message: (err as NodeJS.ErrnoException).code ?? err.message });
-      else this.report({ action: 'sent', text });
+      if (err) {
+        sending.settle();
+        this.report({ action: 'error', message: (err as NodeJS.ErrnoException).code ?? err.message });
+      } else this.report({ action: 'sent', text }, sending);
     });
   }
 
@@ -166,7 +188,16 @@ class UdpLiveClient implements LiveClient {
 export class LiveClients {
   private readonly clients = new Map<number, LiveClient>();
 
-  constructor(private readonly report: (r: ClientReport) => void) {}
+  /** `clock`: the run's (its marks keep the run's events in time order); reports then carry the mark they are stamped with. */
+  constructor(
+    private readonly report: ClientReporter,
+    private readonly clock: ClientClock = FREE_CLOCK,
+  ) {}
+
+  /** Reports that client `id` could not be opened (the program is not listening, or not on loopback). */
+  refuse(id: number, message: string, address?: string): void {
+    this.report({ client: id, action: 'error', ...(address ? { address } : {}), message });
+  }
 
   connect(id: number, host: string, port: number, transport: LiveTransport = 'tcp'): void {
     const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -175,11 +206,11 @@ export class LiveClients {
     if (this.clients.size >= MAX_LIVE_CLIENTS) {
       return this.report({ client: id, action: 'error', address, message: `at most ${MAX_LIVE_CLIENTS} clients at once` });
     }
-    const report: Report = (r) => this.report({ client: id, address, ...r });
+    const report: Report = (r, at) => this.report({ client: id, address, ...r }, at);
     const forget = (): void => {
       if (this.clients.get(id) === client) this.clients.delete(id);
     };
-    const client: LiveClient = transport === 'udp' ? new UdpLiveClient(host, port, report, forget) : new TcpLiveClient(host, port, report, forget);
+    const client: LiveClient = transport === 'udp' ? new UdpLiveClient(host, port, report, this.clock, forget) : new TcpLiveClient(host, port, report, this.clock, forget);
     this.clients.set(id, client);
   }
 

@@ -1,3 +1,4 @@
+import type { PanelTextSize } from '../protocol/messages';
 import type { LanguageSetting } from './language';
 
 /** The `socklens.*` settings, validated, with defaults for anything missing or of the wrong type. */
@@ -10,6 +11,8 @@ export interface SockLensSettings {
   /** Keep the last run's inline results (dimmed) after Stop instead of clearing them. */
   keepInlineResultsAfterStop: boolean;
   codeLens: boolean;
+  /** The live panel's text size: larger for projecting in class. */
+  panelTextSize: PanelTextSize;
 }
 
 export const DEFAULT_SETTINGS: Readonly<SockLensSettings> = Object.freeze({
@@ -20,6 +23,7 @@ export const DEFAULT_SETTINGS: Readonly<SockLensSettings> = Object.freeze({
   inlineResults: true,
   keepInlineResultsAfterStop: false,
   codeLens: true,
+  panelTextSize: 'normal',
 });
 
 /** Setting keys below `socklens.`, as declared in package.json. */
@@ -31,6 +35,7 @@ export const SETTING_KEYS = {
   inlineResults: 'inlineResults.enabled',
   keepInlineResultsAfterStop: 'inlineResults.keepAfterStop',
   codeLens: 'codeLens.enabled',
+  panelTextSize: 'panel.textSize',
 } as const satisfies Record<keyof SockLensSettings, string>;
 
 /** Reads the settings through `get` (e.g. a VS Code configuration section), falling back to the defaults. */
@@ -39,6 +44,7 @@ export function readSettings(get: (key: string) => unknown): SockLensSettings {
   const compilerPath = get(SETTING_KEYS.compilerPath);
   const flags = get(SETTING_KEYS.compilerFlags);
   const args = get(SETTING_KEYS.defaultArguments);
+  const textSize = get(SETTING_KEYS.panelTextSize);
   return {
     language: language === 'en' || language === 'ko' || language === 'auto' ? language : DEFAULT_SETTINGS.language,
     compilerPath: typeof compilerPath === 'string' && compilerPath.trim() !== '' ? compilerPath.trim() : DEFAULT_SETTINGS.compilerPath,
@@ -47,6 +53,7 @@ export function readSettings(get: (key: string) => unknown): SockLensSettings {
     inlineResults: bool(get(SETTING_KEYS.inlineResults), DEFAULT_SETTINGS.inlineResults),
     keepInlineResultsAfterStop: bool(get(SETTING_KEYS.keepInlineResultsAfterStop), DEFAULT_SETTINGS.keepInlineResultsAfterStop),
     codeLens: bool(get(SETTING_KEYS.codeLens), DEFAULT_SETTINGS.codeLens),
+    panelTextSize: textSize === 'large' || textSize === 'larger' || textSize === 'normal' ? textSize : DEFAULT_SETTINGS.panelTextSize,
   };
 }
 

@@ -5,8 +5,10 @@ import type {
   DiagnosticsFile,
   ErrnoEntry,
   FunctionEntry,
+  GlossaryFile,
   KnowledgeBase,
   Misspelling,
+  ProblemTexts,
   StoryFile,
   StructEntry,
 } from './schema';
@@ -71,7 +73,9 @@ export function loadKnowledgeBase(dir: string = findKnowledgeDir()): KnowledgeBa
   const story = readOptional<StoryFile>(path.join(dir, 'story.json'), { steps: [] }).steps;
   const diagnosticsFile = readOptional<DiagnosticsFile>(path.join(dir, 'diagnostics.json'), { docs: '', rules: [], related: {}, optionLevels: {}, protocolTypes: {} });
   const diagnostics = { ...diagnosticsFile, rules: new Map(diagnosticsFile.rules.map((r) => [r.code, r])) };
-  return { functions, constants, structs, fields, errnos, misspellings, story, diagnostics };
+  const glossary = readOptional<Partial<GlossaryFile>>(path.join(dir, 'glossary.json'), {}).terms ?? [];
+  const problems = readJson<ProblemTexts>(path.join(dir, 'problems.json'));
+  return { functions, constants, structs, fields, errnos, misspellings, story, glossary, problems, diagnostics };
 }
 
 let cached: KnowledgeBase | undefined;

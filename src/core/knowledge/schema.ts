@@ -7,12 +7,26 @@
  *   knowledge/misspellings.json       { "entries": Misspelling[] }
  *   knowledge/story.json              the telephone story of the four server steps
  *   knowledge/diagnostics.json        the static diagnostic rules (code, severity, messages, fix titles)
+ *   knowledge/glossary.json           the Korean glossary (one term per idea)
  * Facts (signature, parameters, errno names, numeric values) are language-neutral; every sentence exists
  * in both languages under `en` and `ko`, with exactly the same keys.
  */
 
 export type Lang = 'en' | 'ko';
 export const LANGS: readonly Lang[] = ['en', 'ko'];
+
+/**
+ * How one claim in an entry's text is known to hold on Linux: a behaviour probe (`test/probes/<probe>.c`,
+ * compiled and run by test/unit/knowledge-probes.test.ts, which fails if the probe does not pass) or, for what
+ * no probe can show, the man page section that says it (`"man 7 tcp"`). Exactly one of `probe` and `source`.
+ */
+export interface Evidence {
+  /** The claim's path in the entry's `en`/`ko` text ("errors.EPERM.cause", "params.how.values", "notes");
+   * "" where the text is a single sentence (constants, errno, fields, misspellings). */
+  claim: string;
+  probe?: string;
+  source?: string;
+}
 
 export interface ParamFacts {
   name: string;
@@ -69,6 +83,8 @@ export interface FunctionEntry {
   returnsDescriptor?: 'socket' | 'connected' | 'epoll' | 'pid';
   en: FunctionText;
   ko: FunctionText;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface ConstantEntry {
@@ -82,6 +98,8 @@ export interface ConstantEntry {
   aliasOf?: string;
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface ConstantGroupFile {
@@ -94,6 +112,8 @@ export interface FieldEntry {
   type: string;
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface StructEntry {
@@ -106,6 +126,8 @@ export interface StructEntry {
   fields: FieldEntry[];
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface ErrnoEntry {
@@ -115,6 +137,8 @@ export interface ErrnoEntry {
   message: string;
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface Misspelling {
@@ -122,6 +146,8 @@ export interface Misspelling {
   right: string;
   en: string;
   ko: string;
+  /** Probes and man page sections behind the claims in the text. */
+  evidence?: Evidence[];
 }
 
 export interface StoryStep {
@@ -158,6 +184,26 @@ export interface DiagnosticsFile {
   /** Protocol → the socket types it works with, `|`-separated (IPPROTO_UDP → SOCK_DGRAM); see protocols(7). */
   protocolTypes: Record<string, string>;
 }
+/** knowledge/glossary.json: one Korean term per idea, the variants it replaces, the Latin names allowed in
+ * Korean prose, and how particles follow code (checked by test/unit/knowledge-korean.test.ts). */
+export interface GlossaryTerm {
+  en: string;
+  ko: string;
+  rejected: string[];
+}
+
+export interface GlossaryFile {
+  terms: GlossaryTerm[];
+  names: { note: string; allowed: string[] };
+  particles: { note: string };
+}
+/** The runner's problem sentences (knowledge/problems.json): templates with `{name}` placeholders, same keys in both languages. */
+export type ProblemTextKey =
+  | 'failedCall' | 'portInUse' | 'takenBy' | 'takenByHidden' | 'timeWait' | 'timeWaitReuseSet' | 'inUse' | 'inUseReuseSet'
+  | 'holderProcess' | 'holderPid' | 'holderHidden' | 'holderTimeWait' | 'timeWaitBeforeRun' | 'timeWaitExplained'
+  | 'endOfStream' | 'endOfStreamExplained' | 'busyPolling' | 'busyPollingExplained';
+
+export type ProblemTexts = Record<'en' | 'ko', Record<ProblemTextKey, string>>;
 
 export interface KnowledgeBase {
   functions: Map<string, FunctionEntry>;
@@ -169,4 +215,6 @@ export interface KnowledgeBase {
   misspellings: Map<string, Misspelling>;
   story: StoryStep[];
   diagnostics: Omit<DiagnosticsFile, 'rules'> & { rules: Map<string, DiagnosticRuleEntry> };
+  glossary: GlossaryTerm[];
+  problems: ProblemTexts;
 }

@@ -14,3 +14,10 @@ export const MESSAGE_COUNT_CALLS: ReadonlySet<string> = new Set(['sendmmsg', 're
 
 /** Calls reported twice: "waiting" before, "ready" after. */
 export const WAIT_CALLS: ReadonlySet<string> = new Set(['select', 'pselect', 'poll', 'ppoll', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
+
+/** errno values of normal non-blocking or interrupted operation: a failed call with one of them is not a problem. */
+export const ROUTINE_ERRNOS: ReadonlySet<string> = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINPROGRESS', 'EINTR', 'EALREADY']);
+
+export function isRoutineErrno(errno: string): boolean {
+  return ROUTINE_ERRNOS.has(errno);
+}

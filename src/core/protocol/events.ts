@@ -65,6 +65,22 @@ export interface CallEvent extends EventBase {
   readyFds?: number[];
   /** select only, when not empty: the descriptors ready to write. */
   readyWriteFds?: number[];
+  /** The call failed with EBADF on a descriptor that was a socket until this process closed it: the last `close` of this `fd` by this `pid` (or the one an `fclose` made). */
+  closedSocket?: true;
+  /** getaddrinfo, when it succeeded: the results in order, each address with its socket type. */
+  addresses?: ResolvedAddress[];
+  /** getnameinfo, when it succeeded: the host and service it found (absent when not asked for). */
+  host?: string;
+  service?: string;
+  /** getaddrinfo/getnameinfo, when they failed: gai_strerror's text for the code in `errno` (EAI_SYSTEM: and the errno). */
+  errorText?: string;
+}
+
+/** One getaddrinfo result. */
+export interface ResolvedAddress {
+  address: string;
+  /** `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`. */
+  type: string;
 }
 
 /** TCP states as the kernel names them (include/net/tcp_states.h, /proc/net/tcp's `st` column). */
@@ -103,10 +119,17 @@ export interface RepeatedEvent extends EventBase {
 }
 
 export interface ProblemHolder {
+  /** The process with the socket open; null for TIME_WAIT (no process has it) or a process this user may not look into. */
   pid: number | null;
   command: string | null;
   /** Socket state of the holder as `ss` names it: "LISTEN", "TIME-WAIT", … */
   state: string;
+  /** TIME-WAIT: how many connections (one holder entry stands for all of them). */
+  connections?: number;
+  /** TIME-WAIT: about when the last of them expires, in milliseconds. */
+  expiresInMs?: number;
+  /** How to name the holder in a sentence: "hello_server (pid 123, LISTEN)", "TIME_WAIT connections (2), expire in about 41 s". */
+  text?: Bilingual;
 }
 
 export type RunnerEvent =

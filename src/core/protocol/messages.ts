@@ -28,6 +28,10 @@ export interface RunStateMessage { type: 'run-state'; state: RunState }
 export interface ResetMessage { type: 'reset' }
 /** The UI language; the panel carries its own string tables (src/webview/i18n/). */
 export interface LanguageMessage { type: 'language'; language: PanelLanguage }
+/** How large the panel's text is (the `socklens.panel.textSize` setting: larger for projecting in class). */
+export type PanelTextSize = 'normal' | 'large' | 'larger';
+export const PANEL_TEXT_SIZES: readonly PanelTextSize[] = ['normal', 'large', 'larger'];
+export interface TextSizeMessage { type: 'text-size'; size: PanelTextSize }
 
 // ── panel → extension ──────────────────────────────────────────────────────────────────────────────
 /** The panel's script has loaded (first show, after being hidden and shown again, after a window reload). */
@@ -41,7 +45,7 @@ export interface ClientDisconnectMessage { type: 'client-disconnect'; clientId: 
 export interface StopMessage { type: 'stop' }
 export interface RestartMessage { type: 'restart' }
 
-export type ToPanelMessage = EventsMessage | RunStateMessage | ResetMessage | LanguageMessage;
+export type ToPanelMessage = EventsMessage | RunStateMessage | ResetMessage | LanguageMessage | TextSizeMessage;
 export type FromPanelMessage =
   | ReadyMessage
   | RevealMessage
@@ -128,7 +132,12 @@ function isCallEvent(e: Obj): e is Obj & CallEvent {
     optional(e.src, isSourceLocation) &&
     optional(e.phase, (p) => p === 'waiting' || p === 'ready') &&
     optional(e.watchFds, (w) => isArrayOf(w, isInt)) &&
-    optional(e.readyFds, (r) => isArrayOf(r, isInt))
+    optional(e.readyFds, (r) => isArrayOf(r, isInt)) &&
+    optional(e.closedSocket, (c) => c === true) &&
+    optional(e.addresses, (list) => isArrayOf(list, (x) => isObj(x) && isStr(x.address) && isStr(x.type))) &&
+    optional(e.host, isStr) &&
+    optional(e.service, isStr) &&
+    optional(e.errorText, isStr)
   );
 }
 
@@ -222,7 +231,7 @@ function isBilingual(x: unknown): x is Bilingual {
 }
 
 function isProblemHolder(x: unknown): x is ProblemHolder {
-  return isObj(x) && isIntOrNull(x.pid) && isStrOrNull(x.command) && isStr(x.state);
+  return isObj(x) && isIntOrNull(x.pid) && isStrOrNull(x.command) && isStr(x.state) && optional(x.connections, isInt) && optional(x.expiresInMs, isInt) && optional(x.text, isBilingual);
 }
 
 function isRunState(x: unknown): x is RunState {
@@ -252,6 +261,8 @@ export function parseToPanelMessage(x: unknown): ToPanelMessage | undefined {
       return { type: 'reset' };
     case 'language':
       return x.language === 'en' || x.language === 'ko' ? { type: 'language', language: x.language } : undefined;
+    case 'text-size':
+      return PANEL_TEXT_SIZES.includes(x.size as PanelTextSize) ? { type: 'text-size', size: x.size as PanelTextSize } : undefined;
     default:
       return undefined;
   }

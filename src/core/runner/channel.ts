@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { isAlive } from './processGroup';
 import type { TracerRecord } from './records';
 import { EventRing, type RingOptions } from './ring';
+import { monotonicUs } from './timeOrder';
 
 /** The announcement socket's folder: socklens-chan-<runner pid>-XXXXXX in the temp folder. */
 const CHANNEL_DIR_PREFIX = 'socklens-chan-';
@@ -35,8 +36,11 @@ export interface ChannelHandlers {
   opened(conn: TraceConnection): void;
   /** A record from the ring, in order (every process's own records in its call order); the view is valid only during the call. */
   record(record: TracerRecord): void;
-  /** After the records of one drain. */
-  drained(): void;
+  /**
+   * After every drain (also one that found nothing): every record stamped before `completeUpToUs` (run clock) that
+   * was published has been handed over; null when the drain stopped at a slot reserved and not yet published.
+   */
+  drained(completeUpToUs: number | null): void;
   /** The process ended (or exec()ed): it will publish nothing more from that image. */
   closed(conn: TraceConnection): void;
 }
@@ -146,8 +150,9 @@ export class EventChannel {
    */
   drain(final = false): number {
     if (this.closed) return 0;
+    const startedUs = monotonicUs();
     const records = this.ring.drain(this.onRecord, final);
-    if (records) this.handlers.drained();
+    this.handlers.drained(this.ring.pending ? null : startedUs);
     return records;
   }
 

@@ -23,13 +23,23 @@ const MSG_FLAGS: [number, string][] = [
   [0x80, 'MSG_EOR'], [0x100, 'MSG_WAITALL'], [0x800, 'MSG_CONFIRM'], [0x4000, 'MSG_NOSIGNAL'], [0x8000, 'MSG_MORE'],
 ];
 const O_FLAGS: [number, string][] = [[0o4000, 'O_NONBLOCK'], [0o2000, 'O_APPEND'], [0o20000, 'O_ASYNC'], [0o2, 'O_RDWR'], [0o1, 'O_WRONLY']];
-const FCNTL_CMDS: Record<number, string> = { 0: 'F_DUPFD', 4: 'F_SETFL', 1030: 'F_DUPFD_CLOEXEC' };
+const FCNTL_CMDS: Record<number, string> = { 0: 'F_DUPFD', 4: 'F_SETFL', 8: 'F_SETOWN', 1030: 'F_DUPFD_CLOEXEC' };
 const SHUTDOWN_HOW: Record<number, string> = { 0: 'SHUT_RD', 1: 'SHUT_WR', 2: 'SHUT_RDWR' };
 const EPOLL_OPS: Record<number, string> = { 1: 'EPOLL_CTL_ADD', 2: 'EPOLL_CTL_DEL', 3: 'EPOLL_CTL_MOD' };
 const EPOLL_EVENTS: [number, string][] = [
   [0x1, 'EPOLLIN'], [0x2, 'EPOLLPRI'], [0x4, 'EPOLLOUT'], [0x8, 'EPOLLERR'], [0x10, 'EPOLLHUP'], [0x2000, 'EPOLLRDHUP'],
   [0x10000000, 'EPOLLEXCLUSIVE'], [0x40000000, 'EPOLLONESHOT'], [0x80000000, 'EPOLLET'],
 ];
+/** getaddrinfo/getnameinfo results (glibc's netdb.h). */
+const GAI_ERRORS: Record<number, string> = {
+  [-1]: 'EAI_BADFLAGS', [-2]: 'EAI_NONAME', [-3]: 'EAI_AGAIN', [-4]: 'EAI_FAIL', [-5]: 'EAI_NODATA', [-6]: 'EAI_FAMILY',
+  [-7]: 'EAI_SOCKTYPE', [-8]: 'EAI_SERVICE', [-9]: 'EAI_ADDRFAMILY', [-10]: 'EAI_MEMORY', [-11]: 'EAI_SYSTEM', [-12]: 'EAI_OVERFLOW',
+};
+const AI_FLAGS: [number, string][] = [
+  [0x1, 'AI_PASSIVE'], [0x2, 'AI_CANONNAME'], [0x4, 'AI_NUMERICHOST'], [0x8, 'AI_V4MAPPED'], [0x10, 'AI_ALL'],
+  [0x20, 'AI_ADDRCONFIG'], [0x400, 'AI_NUMERICSERV'],
+];
+const NI_FLAGS: [number, string][] = [[0x1, 'NI_NUMERICHOST'], [0x2, 'NI_NUMERICSERV'], [0x4, 'NI_NOFQDN'], [0x8, 'NI_NAMEREQD'], [0x10, 'NI_DGRAM']];
 
 function named(table: Record<number, string>, n: number): string {
   return table[n] ?? String(n);
@@ -74,6 +84,9 @@ export const fcntlCommandName = (n: number): string => named(FCNTL_CMDS, n);
 export const shutdownName = (n: number): string => named(SHUTDOWN_HOW, n);
 export const epollOpName = (n: number): string => named(EPOLL_OPS, n);
 export const epollEventNames = (n: number): string => bitNames(EPOLL_EVENTS, n);
+export const gaiErrorName = (n: number): string => named(GAI_ERRORS, n);
+export const addrinfoFlagNames = (n: number): string => bitNames(AI_FLAGS, n);
+export const nameinfoFlagNames = (n: number): string => bitNames(NI_FLAGS, n);
 
 /** "SOCK_STREAM", "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC". */
 export function typeName(n: number): string {
@@ -91,7 +104,6 @@ export function socketFlagNames(n: number): string {
 }
 
 export const isStreamType = (n: number): boolean => (n & 0xf) === 1;
-export const isDatagramType = (n: number): boolean => (n & 0xf) === 2;
 
 const ERRNO_NAMES = new Map<number, string>();
 for (const [name, value] of Object.entries(os.constants.errno)) {
@@ -143,7 +155,8 @@ export function previewText(b: Buffer, start = 0, end = b.length): string {
   return run < end ? s + b.toString('latin1', run, end) : s;
 }
 
-function ipv6Text(b: Buffer, off: number): string {
+/** The 16 bytes of an IPv6 address at b[off] as inet_ntop writes them ("::1", "::ffff:127.0.0.1"). */
+export function ipv6Text(b: Buffer, off: number): string {
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push(b.readUInt16BE(off + i * 2));
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {

@@ -1,8 +1,9 @@
 import * as dgram from 'node:dgram';
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import type { ProblemHolder } from '../protocol/events';
+import { isInet, parseAddress } from '../model/address';
+import type { ProblemHolder, TcpStateName } from '../protocol/events';
 import { runCommand } from './compiler';
+import { processesHolding, readTcpTables, ticksToMs } from './procNetTcp';
 
 /** A TCP port free on all IPv4 addresses right now. */
 export function freePort(): Promise<number> {
@@ -18,17 +19,11 @@ export function freePort(): Promise<number> {
 
 /** "0.0.0.0:9190" → { host: "0.0.0.0", port: 9190 }; "[::1]:5000" → { host: "::1", port: 5000 }. */
 export function splitAddress(address: string): { host: string; port: number } | null {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(address) ?? /^([\d.]+):(\d+)$/.exec(address);
-  return m ? { host: m[1], port: Number(m[2]) } : null;
+  const parsed = parseAddress(address);
+  return isInet(parsed) ? { host: parsed.host, port: parsed.port } : null;
 }
 
-/** Where a loopback client reaches a server bound to `host`; null for addresses that are not loopback or wildcard. */
-export function loopbackFor(host: string): string | null {
-  if (host === '0.0.0.0' || host.startsWith('127.')) return host === '0.0.0.0' ? '127.0.0.1' : host;
-  if (host === '::' || host === '::1') return '::1';
-  if (host === '::ffff:127.0.0.1') return '127.0.0.1';
-  return null;
-}
+export { loopbackFor } from '../model/address';
 
 /** True when a TCP server (or UDP socket) could bind `host:port` now (with SO_REUSEADDR, as servers do). */
 export function canBind(host: string, port: number, udp = false): Promise<boolean> {
@@ -45,27 +40,6 @@ export function canBind(host: string, port: number, udp = false): Promise<boolea
   });
 }
 
-/** TCP states of the sockets bound to local `port`, from /proc/net/tcp and tcp6 ("0A" LISTEN, "06" TIME_WAIT …). */
-function tcpStatesOn(port: number): string[] {
-  const states: string[] = [];
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = fs.readFileSync(file, 'latin1');
-    } catch {
-      continue;
-    }
-    for (let i = text.indexOf(hex); i >= 0; i = text.indexOf(hex, i + 1)) {
-      // only the local address column: "  12: 0100007F:1F90 00000000:0000 0A …"
-      const lineStart = text.lastIndexOf('\n', i) + 1;
-      const cols = text.slice(lineStart, text.indexOf('\n', i)).trim().split(/\s+/);
-      if (cols[1]?.endsWith(hex.trim())) states.push(cols[3]);
-    }
-  }
-  return states;
-}
-
 /**
  * The program no longer holds `port`: it can be bound, or only TIME_WAIT connections are left on it (kernel
  * state that outlives every process; a server without SO_REUSEADDR must wait for it, see the EADDRINUSE advice).
@@ -73,8 +47,58 @@ function tcpStatesOn(port: number): string[] {
 export async function portReleased(host: string, port: number, udp = false): Promise<boolean> {
   if (await canBind(host, port, udp)) return true;
   if (udp) return false;
-  const states = tcpStatesOn(port);
-  return states.length > 0 && states.every((s) => s === '06');
+  const rows = readTcpTables().filter((row) => row.localPort === port);
+  return rows.length > 0 && rows.every((row) => row.state === 'TIME_WAIT');
+}
+
+/** `ss` spells the states with dashes and shortens two: the holder's `state` keeps its spelling. */
+const SS_STATE_NAMES: Partial<Record<TcpStateName, string>> = {
+  ESTABLISHED: 'ESTAB', SYN_SENT: 'SYN-SENT', SYN_RECV: 'SYN-RECV', FIN_WAIT1: 'FIN-WAIT-1', FIN_WAIT2: 'FIN-WAIT-2',
+  TIME_WAIT: 'TIME-WAIT', CLOSE_WAIT: 'CLOSE-WAIT', LAST_ACK: 'LAST-ACK', CLOSE: 'UNCONN',
+};
+
+/**
+ * Who holds local TCP `port`, from /proc/net/tcp{,6}: each socket's process (name and pid, from /proc/PID/fd)
+ * and one entry for all connections in TIME_WAIT, with how many and when the last expires. A socket whose
+ * process this user may not look into has pid and command null.
+ */
+export function tcpPortHolders(port: number): ProblemHolder[] {
+  const rows = readTcpTables().filter((row) => row.localPort === port);
+  const owners = processesHolding(new Set(rows.map((row) => row.inode).filter((inode) => inode !== 0)));
+  const out: ProblemHolder[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (row.state === 'TIME_WAIT') continue;
+    const state = SS_STATE_NAMES[row.state] ?? row.state;
+    for (const owner of owners.get(row.inode) ?? [{ pid: null, command: null }]) {
+      const key = `${owner.pid}:${state}`;
+      if (!seen.has(key)) out.push({ pid: owner.pid, command: owner.command, state });
+      seen.add(key);
+    }
+  }
+  const waiting = rows.filter((row) => row.state === 'TIME_WAIT');
+  if (waiting.length) {
+    const expiresInMs = Math.max(...waiting.map((row) => ticksToMs(row.timerTicks)));
+    out.push({ pid: null, command: null, state: 'TIME-WAIT', connections: waiting.length, expiresInMs });
+  }
+  return out;
+}
+
+/** What a run about to start on `port` would meet: nothing, only TIME_WAIT connections, or sockets of processes. */
+export type PortCheck =
+  | { port: number; status: 'free' }
+  | { port: number; status: 'time-wait'; connections: number; expiresInMs: number }
+  | { port: number; status: 'held'; holders: ProblemHolder[] };
+
+/** Before a run: whether a server could bind TCP `port` without SO_REUSEADDR (any socket on it, even TIME_WAIT, blocks that). */
+export function checkPort(port: number): PortCheck {
+  const holders = tcpPortHolders(port);
+  if (holders.length === 0) return { port, status: 'free' };
+  const [only] = holders;
+  if (holders.length === 1 && only.state === 'TIME-WAIT') {
+    return { port, status: 'time-wait', connections: only.connections ?? 1, expiresInMs: only.expiresInMs ?? 0 };
+  }
+  return { port, status: 'held', holders };
 }
 
 /** `users:(("hello_server",pid=123,fd=3))` → holders. */
@@ -84,38 +108,20 @@ function parseUsers(text: string, state: string): ProblemHolder[] {
   return out;
 }
 
-const PROC_TCP_STATES: Record<string, string> = { '01': 'ESTAB', '06': 'TIME-WAIT', '08': 'CLOSE-WAIT', '0A': 'LISTEN', '04': 'FIN-WAIT-1', '05': 'FIN-WAIT-2' };
-
-function holdersFromProc(port: number): ProblemHolder[] {
+/** UDP sockets bound to `port`, with their process when `ss -p` can tell. */
+async function udpPortHolders(port: number): Promise<ProblemHolder[]> {
+  const res = await runCommand('ss', ['-Hanpu', 'sport', '=', `:${port}`]);
+  if (res.code !== 0) return [];
   const out: ProblemHolder[] = [];
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols.length < 4) continue;
-      const localPort = parseInt(cols[1].split(':')[1] ?? '', 16);
-      if (localPort === port) out.push({ pid: null, command: null, state: PROC_TCP_STATES[cols[3]] ?? cols[3] });
-    }
+  for (const line of res.stdout.split('\n')) {
+    if (line.trim().split(/\s+/).length < 5) continue;
+    const users = parseUsers(line, 'UNCONN');
+    out.push(...(users.length ? users : [{ pid: null, command: null, state: 'UNCONN' }]));
   }
   return out;
 }
 
-/** Who holds local TCP `port`: listeners with their process when `ss` can tell, and connections in TIME-WAIT. */
+/** Who holds local `port`: TCP from /proc (see tcpPortHolders), UDP from `ss`. */
 export async function portHolders(port: number, udp = false): Promise<ProblemHolder[]> {
-  const res = await runCommand('ss', ['-Hanp', udp ? '-u' : '-t', 'sport', '=', `:${port}`]);
-  if (res.code !== 0) return udp ? [] : holdersFromProc(port);
-  const out: ProblemHolder[] = [];
-  for (const line of res.stdout.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 5) continue;
-    const state = udp ? 'UNCONN' : cols[0];
-    const users = parseUsers(line, state);
-    out.push(...(users.length ? users : [{ pid: null, command: null, state }]));
-  }
-  return out;
+  return udp ? udpPortHolders(port) : tcpPortHolders(port);
 }

@@ -1,13 +1,11 @@
 import { knowledgeBase } from '../knowledge/loader';
-import type { KnowledgeBase } from '../knowledge/schema';
+import type { KnowledgeBase, ProblemTextKey } from '../knowledge/schema';
+import { isRoutineErrno } from '../protocol/callKinds';
 import type { Bilingual, CallEvent, ProblemHolder } from '../protocol/events';
 import { splitAddress } from './ports';
 
-/** errno values that are part of normal non-blocking or interrupted operation, not problems. */
-const ROUTINE_ERRNOS = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINPROGRESS', 'EINTR', 'EALREADY']);
-
 export function isProblem(ev: CallEvent): boolean {
-  return ev.errno !== null && !ROUTINE_ERRNOS.has(ev.errno);
+  return ev.errno !== null && !isRoutineErrno(ev.errno);
 }
 
 function loadKb(): KnowledgeBase | null {
@@ -40,34 +38,48 @@ export interface ProblemDetails {
   advice?: Bilingual;
 }
 
-function holderText(h: ProblemHolder): string {
-  return h.command ? `${h.command} (pid ${h.pid})` : h.pid !== null ? `pid ${h.pid}` : '';
+type Params = Record<string, string | number | null>;
+
+/** A sentence of knowledge/problems.json in both languages, its `{name}` placeholders filled. */
+function sentence(key: ProblemTextKey, params: Params, kb: KnowledgeBase | null = loadKb()): Bilingual {
+  const fill = (text: string | undefined): string => (text ?? key).replace(/\{(\w+)\}/g, (m, k: string) => String(params[k] ?? m));
+  return { en: fill(kb?.problems.en[key]), ko: fill(kb?.problems.ko[key]) };
 }
 
-/** Advice for a bind() that failed with EADDRINUSE, from who holds the port. */
-export function addressInUseAdvice(port: number, holders: ProblemHolder[]): Bilingual {
-  const listener = holders.find((h) => h.state === 'LISTEN' || h.state === 'UNCONN');
+const seconds = (ms: number | undefined): number => Math.max(1, Math.round((ms ?? 0) / 1000));
+
+/** How a holder is named: "hello_server (pid 123, LISTEN)", "TIME_WAIT connections (2), expire in about 41 s". */
+export function holderText(h: ProblemHolder): Bilingual {
+  if (h.state === 'TIME-WAIT') return sentence('holderTimeWait', { connections: h.connections ?? 1, seconds: seconds(h.expiresInMs) });
+  if (h.command !== null && h.pid !== null) return sentence('holderProcess', { command: h.command, pid: h.pid, state: h.state });
+  if (h.pid !== null) return sentence('holderPid', { pid: h.pid, state: h.state });
+  return sentence('holderHidden', { state: h.state });
+}
+
+/**
+ * Advice for a bind() that failed with EADDRINUSE, from who holds the port. `reuseAddrSet`: the program set
+ * SO_REUSEADDR on that socket before bind(), so the advice does not suggest it again.
+ */
+export function addressInUseAdvice(port: number, holders: ProblemHolder[], reuseAddrSet = false): Bilingual {
+  const listener = holders.find((h) => h.state !== 'TIME-WAIT');
   if (listener) {
-    const who = holderText(listener);
-    return who
-      ? {
-          en: `Port ${port} is taken by ${who}. Stop that program, or start this one on another port.`,
-          ko: `${port}번 포트를 이미 쓰고 있는 프로그램: ${who}. 그 프로그램을 끝내거나, 이 프로그램을 다른 포트로 실행하세요.`,
-        }
-      : {
-          en: `Another socket is already listening on port ${port}. Stop that program, or use another port.`,
-          ko: `다른 소켓이 이미 ${port}번 포트에서 연결을 기다리고 있습니다. 그 프로그램을 끝내거나 다른 포트를 쓰세요.`,
-        };
+    return listener.pid !== null
+      ? sentence('takenBy', { port, who: listener.command ? `${listener.command} (pid ${listener.pid})` : `pid ${listener.pid}` })
+      : sentence('takenByHidden', { port });
   }
-  if (holders.some((h) => h.state === 'TIME-WAIT')) {
-    return {
-      en: `Port ${port} is only held by connections in TIME_WAIT, left over from a server that just stopped. Call setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) before bind() so a restarted server can reuse the port at once.`,
-      ko: `${port}번 포트는 방금 끝난 서버가 남긴 TIME_WAIT 상태의 연결만 붙잡고 있습니다. bind() 전에 setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on))를 호출하면 다시 시작한 서버가 그 포트를 바로 쓸 수 있습니다.`,
-    };
+  const waiting = holders.find((h) => h.state === 'TIME-WAIT');
+  if (waiting) {
+    const params = { port, connections: waiting.connections ?? 1, seconds: seconds(waiting.expiresInMs) };
+    return sentence(reuseAddrSet ? 'timeWaitReuseSet' : 'timeWait', params);
   }
+  return sentence(reuseAddrSet ? 'inUseReuseSet' : 'inUse', { port });
+}
+
+/** What to show before a run when the port is held only by TIME_WAIT, and why that happens. */
+export function timeWaitBeforeRun(port: number, connections: number, expiresInMs: number): { notice: Bilingual; explanation: Bilingual } {
   return {
-    en: `Port ${port} is in use. Wait a moment and try again, or use another port; setting SO_REUSEADDR before bind() helps when a server restarts.`,
-    ko: `${port}번 포트가 사용 중입니다. 잠시 뒤 다시 하거나 다른 포트를 쓰세요. 서버를 다시 시작할 때는 bind() 전에 SO_REUSEADDR를 설정하면 도움이 됩니다.`,
+    notice: sentence('timeWaitBeforeRun', { port, connections, seconds: seconds(expiresInMs) }),
+    explanation: sentence('timeWaitExplained', {}),
   };
 }
 
@@ -76,16 +88,19 @@ export function requestedPort(ev: CallEvent): number | null {
   return ev.local ? (splitAddress(ev.local)?.port ?? null) : null;
 }
 
-/** The problem a failed call represents, with the knowledge base's explanation; holders for EADDRINUSE. */
-export function problemOf(ev: CallEvent, holders?: ProblemHolder[]): ProblemDetails {
+/**
+ * The problem a failed call represents, with the knowledge base's explanation; for EADDRINUSE who holds the port
+ * and advice that knows whether the program set SO_REUSEADDR on that socket (`reuseAddrSet`).
+ */
+export function problemOf(ev: CallEvent, holders?: ProblemHolder[], reuseAddrSet = false): ProblemDetails {
   const errno = ev.errno ?? 'unknown';
   const port = requestedPort(ev);
   const details: ProblemDetails = {
     code: errno,
-    message: {
-      en: `${ev.call}() failed with ${errno}${port !== null && errno === 'EADDRINUSE' ? `: port ${port} is already in use` : ''}.`,
-      ko: `${ev.call}() 호출이 ${errno}로 실패했습니다${port !== null && errno === 'EADDRINUSE' ? `: ${port}번 포트가 이미 사용 중입니다` : ''}.`,
-    },
+    message:
+      port !== null && errno === 'EADDRINUSE'
+        ? sentence('portInUse', { call: ev.call, errno, port })
+        : sentence('failedCall', { call: ev.call, errno }),
     pid: ev.pid,
     call: ev.call,
     errno,
@@ -94,8 +109,49 @@ export function problemOf(ev: CallEvent, holders?: ProblemHolder[]): ProblemDeta
   const explanation = explanationOf(ev.call, errno);
   if (explanation) details.explanation = explanation;
   if (holders && port !== null) {
-    details.holder = holders;
-    details.advice = addressInUseAdvice(port, holders);
+    details.holder = holders.map((h) => ({ ...h, text: holderText(h) }));
+    details.advice = addressInUseAdvice(port, holders, reuseAddrSet);
   }
   return details;
+}
+
+/** Which sockets the program set SO_REUSEADDR on (by "pid:fd"), from its setsockopt and close calls. */
+export class ReuseAddrOptions {
+  private readonly set = new Set<string>();
+
+  observe(ev: CallEvent): void {
+    if (ev.ret < 0 || ev.fd === null) return;
+    const key = `${ev.pid}:${ev.fd}`;
+    if (ev.call === 'setsockopt' && ev.args.level === 'SOL_SOCKET' && ev.args.option === 'SO_REUSEADDR') {
+      if (ev.args.value) this.set.add(key);
+      else this.set.delete(key);
+    } else if (ev.call === 'close') this.set.delete(key);
+  }
+
+  isSet(pid: number, fd: number | null): boolean {
+    return fd !== null && this.set.has(`${pid}:${fd}`);
+  }
+}
+
+/** A count as the timeline prints it: 1,000. */
+function countText(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export type FloodProblem = Omit<ProblemDetails, 'errno'> & { errno?: string };
+
+/** The problem a flood of identical calls names (repeats.ts decides which mistake it is). */
+export function floodProblemOf(first: CallEvent, kind: 'end-of-stream' | 'busy-polling', repeats: number): FloodProblem {
+  const params = { call: `${first.call}()`, fd: first.fd ?? '?', n: countText(repeats), errno: first.errno ?? 'EAGAIN' };
+  const base = { pid: first.pid, call: first.call, ...(first.src ? { src: first.src } : {}) };
+  if (kind === 'end-of-stream') {
+    return { ...base, code: 'end-of-stream', message: sentence('endOfStream', params), explanation: sentence('endOfStreamExplained', params) };
+  }
+  return {
+    ...base,
+    code: 'busy-polling',
+    errno: params.errno,
+    message: sentence('busyPolling', params),
+    explanation: sentence('busyPollingExplained', params),
+  };
 }

@@ -17,6 +17,9 @@ export const CALL_NAMES = [
   'epoll_wait', 'epoll_ctl', 'exit',
   // appended: existing ids keep their numbers
   'ppoll', 'pselect', 'epoll_pwait', 'epoll_pwait2', 'sendmmsg', 'recvmmsg', 'sendfile',
+  'epoll_create', 'epoll_create1', 'getaddrinfo', 'getnameinfo',
+  // not a call: the program wrote to its stdout or stderr (see outputWriteOf)
+  'output',
 ] as const;
 export type TracedCall = (typeof CALL_NAMES)[number];
 
@@ -24,6 +27,8 @@ export const FLAG_READY = 1;
 export const FLAG_HAS_PC = 2;
 /** Memory the caller's pointer named could not be read (a bad pointer): what it held is absent from the record. */
 export const FLAG_UNREADABLE = 4;
+/** The call failed with EBADF on a descriptor that was a socket until this process closed it (close, fclose). */
+export const FLAG_CLOSED_SOCKET = 8;
 
 /** The tracer writes native words and every Linux target here (x86_64, aarch64) is little-endian. */
 const LITTLE_ENDIAN = os.endianness() === 'LE';
@@ -164,10 +169,29 @@ export class TracerRecord {
     return n ? previewText(this.buf, start, start + n) : null;
   }
 
+  /** The data bytes themselves, valid until the next `at()` (the resolver records' strings and results). */
+  dataBytes(): Buffer {
+    const start = this.off + HEADER_SIZE + this.localLen + this.peerLen;
+    return this.buf.subarray(start, start + this.dataLen);
+  }
+
   /** The data bytes as UTF-8 (the executable path of a hello record). */
   dataText(): string {
     const start = this.off + HEADER_SIZE + this.localLen + this.peerLen;
     return this.buf.toString('utf8', start, start + this.dataLen);
+  }
+
+  /** Whether `saved` (filled by saveInto) holds this very record but for its time stamp. */
+  sameAsSaved(saved: Buffer, savedLen: number): boolean {
+    if (savedLen !== this.len) return false;
+    const o = this.off;
+    // bytes 16..24 are t_us; everything else (call, flags, pid, tid, fd, result, errno, call site, arguments, data) must match
+    return this.buf.compare(saved, 0, 16, o, o + 16) === 0 && this.buf.compare(saved, 24, savedLen, o + 24, o + savedLen) === 0;
+  }
+
+  /** Copies the record into `target` (at least `len` bytes). */
+  saveInto(target: Buffer): void {
+    this.buf.copy(target, 0, this.off, this.off + this.len);
   }
 
   /** A copy of the whole record, to keep past the view's next `at()`. */

@@ -3,19 +3,25 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  EVENT_SCHEMA_VERSION, type CallEvent, type CompileDiagnostic, type RunnerEvent, type SockLensEvent, type SourceLocation,
+  EVENT_SCHEMA_VERSION, type CallEvent, type CompileDiagnostic, type RepeatedEvent, type RunnerEvent, type SockLensEvent, type SourceLocation,
+  type TcpStateEvent,
 } from '../protocol/events';
+import { LiveClients } from '../editor/liveClients';
 import { callEventOf } from './callEvents';
 import { EventChannel, type TraceConnection } from './channel';
 import { RunnerSetupError, assertSupportedPlatform, compileProgram, type CompileOptions } from './compiler';
-import { exitReason, isCrashSignal, isDatagramType } from './names';
+import { initialRunState, reduce, socketOf, type Service } from '../model/runModel';
+import { exitReason, isCrashSignal } from './names';
 import { freePort, loopbackFor, portHolders, portReleased, splitAddress } from './ports';
-import { isProblem, problemOf } from './problems';
+import { ReuseAddrOptions, floodProblemOf, isProblem, problemOf } from './problems';
 import { groupGone, isAlive, killGroupNow, stopGroup, waitFor } from './processGroup';
 import { AutoArgumentsError, autoArguments } from './programArgs';
 import { FLAG_HAS_PC, type TracerRecord } from './records';
+import { Repeats, canRepeat, floodKindOf, type FloodKind } from './repeats';
 import { SourceLines } from './sourceLines';
-import { tcpExchange, udpExchange, type ClientReport, type ClientResult } from './testClient';
+import { TcpStateSampler } from './tcpStates';
+import { tcpExchange, udpExchange, type ClientClock, type ClientReport, type ClientResult } from './testClient';
+import { ORDER_SLACK_US, TimeOrder, monotonicUs, type OrderMark } from './timeOrder';
 import { ensureTracer } from './tracerBuild';
 
 export interface ClientRequest {
@@ -83,10 +89,6 @@ function installExitHook(): void {
   });
 }
 
-function nowUs(): number {
-  return Number(process.hrtime.bigint() / 1000n);
-}
-
 /**
  * One compile-and-run of a C program under the tracer. Events arrive through `on('event')` or by iterating the
  * run (subscribe before awaiting anything: the first event is emitted asynchronously); `on('end')` follows the
@@ -99,20 +101,46 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   pid: number | null = null;
   argv: string[] = [];
   /** Addresses the program listens on (TCP) or has bound (UDP), as "0.0.0.0:9190". */
-  readonly listening: string[] = [];
+  get listening(): string[] {
+    return this.model.services.map((s) => s.address.text);
+  }
+  /** Interactive test clients (the editor's panel): their events are this run's, on its clock and in its order. */
+  readonly liveClients: LiveClients;
 
   private readonly options: RunOptions;
-  private readonly startUs = nowUs();
+  /** The run's origin on the one clock (CLOCK_MONOTONIC µs): every event's `t` counts from here. */
+  private readonly startUs = monotonicUs();
   private seq = 0;
-  /** Events in arrival order; emitted ones are cleared from their slot, and the array keeps its capacity. */
-  private readonly queue: (SockLensEvent | undefined)[] = [];
-  private queueHead = 0;
-  private queueTail = 0;
-  /** Queued events still waiting for something (a source line, who holds a port), with how many things. */
-  private readonly waits = new Map<SockLensEvent, number>();
+  /** Events wait here until they may leave in time order (timeOrder.ts). */
+  private readonly order = new TimeOrder<SockLensEvent>(
+    this.startUs,
+    (ev) => this.emitEvent(ev),
+    () => this.channel?.drain(),
+  );
+  private readonly clientClock: ClientClock = { mark: () => this.order.mark() };
+  /** Floods of identical calls, counted instead of emitted one by one. */
+  private readonly repeats = new Repeats({
+    repeated: (first, repeats, atUs) => this.addRepeated(first, repeats, atUs),
+    flood: (first, kind, repeats, atUs) => this.addFloodProblem(first, kind, repeats, atUs),
+  });
+  /**
+   * What an event takes from the call it refers to as it leaves: a `repeated` event the call's `seq`, a flood
+   * problem its source line (both known only once the call has left, and it leaves first).
+   */
+  private readonly completions = new WeakMap<SockLensEvent, () => void>();
+  /** Input given before the program started (while compiling), and whether it was ended then. */
+  private readonly earlyInput: string[] = [];
+  private earlyInputClosed = false;
+  /** When the main process exited (run clock, absolute), held open in the order until `exited` is added. */
+  private exitMark: OrderMark | null = null;
+  /** After `stopped`: nothing more leaves. */
+  private sealed = false;
+  private readonly clientsAbort = new AbortController();
   private child: ChildProcessWithoutNullStreams | null = null;
   private channel: EventChannel | null = null;
   private lines: SourceLines | null = null;
+  private tcpStates: TcpStateSampler | null = null;
+  private readonly reuseAddr = new ReuseAddrOptions();
   private binary: string | null = null;
   private diagnostics: CompileDiagnostic[] = [];
   private readonly openConns = new Map<number, TraceConnection>();
@@ -121,7 +149,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private readonly seenPids = new Set<number>();
   /** What the runner keeps per traced process, from its hello record on. */
   private readonly processes = new Map<number, TracedProcess>();
-  private readonly listenAddrs: ListenAddress[] = [];
+  /** The run model of the program's calls (src/core/model): its sockets and the addresses it serves on. */
+  private readonly model = initialRunState();
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private exitedEmitted = false;
   private exitedPushed = false;
@@ -138,6 +167,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     super();
     this.options = options;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.liveClients = new LiveClients((r, at) => this.addClientReport(r, at), this.clientClock);
     installExitHook();
     void this.start();
   }
@@ -149,15 +179,25 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     return this.requestStop('stop');
   }
 
-  /** Forwards text to the program's stdin; false when the program is not running. */
+  /**
+   * Forwards text to the program's stdin; before the program starts (while compiling) it is kept and given to it
+   * first. False when the program has ended (or its input was closed before it started).
+   */
   writeStdin(text: string): boolean {
-    if (!this.child || this.exitInfo || this.child.stdin.destroyed) return false;
+    if (!this.child) {
+      if (this.ended || this.earlyInputClosed) return false;
+      this.earlyInput.push(text);
+      return true;
+    }
+    if (this.exitInfo || this.child.stdin.destroyed) return false;
     this.child.stdin.write(text);
     return true;
   }
 
+  /** Ends the program's input (EOF after what was written); before it starts, once it has read what was given. */
   closeStdin(): void {
-    this.child?.stdin.end();
+    if (!this.child) this.earlyInputClosed = true;
+    else this.child.stdin.end();
   }
 
   /** Runs test clients against the program (default: its first listening address over loopback). */
@@ -168,9 +208,9 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const runs: Promise<ClientResult>[] = [];
     for (let i = 0; i < count; i++) {
       const id = ++this.clientCounter;
-      const opts = { host: target.host, port: target.port, text: req.text, quietMs: req.quietMs, timeoutMs: req.timeoutMs };
-      const report = (r: ClientReport): void => this.pushRunner({ kind: 'client', ...r });
-      runs.push(target.udp ? udpExchange(id, opts, report) : tcpExchange(id, opts, report));
+      const opts = { host: target.host, port: target.port, text: req.text, quietMs: req.quietMs, timeoutMs: req.timeoutMs, signal: this.clientsAbort.signal };
+      const report = (r: ClientReport, at?: OrderMark): void => this.addClientReport(r, at);
+      runs.push(target.udp ? udpExchange(id, opts, report, this.clientClock) : tcpExchange(id, opts, report, this.clientClock));
     }
     const all = Promise.all(runs);
     this.clientRuns.push(all);
@@ -207,50 +247,64 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   /** Synchronous last resort (the runner is exiting). */
   killNow(): void {
     if (this.child?.pid) killGroupNow(this.child.pid, this.announcedPids());
+    this.tcpStates?.stop();
     this.channel?.close();
   }
 
-  // ---- event queue: events leave in arrival order; a call waits for its source line ----
+  // ---- events: stamped on the run clock, they leave in time order (timeOrder.ts) with their seq ----
 
   private enqueue<E extends SockLensEvent>(ev: E): E {
-    this.queue[this.queueTail++] = ev;
-    return ev;
-  }
-
-  private hold(ev: SockLensEvent): void {
-    this.waits.set(ev, (this.waits.get(ev) ?? 0) + 1);
-  }
-
-  private release(ev: SockLensEvent): void {
-    const n = (this.waits.get(ev) ?? 0) - 1;
-    if (n > 0) this.waits.set(ev, n);
-    else this.waits.delete(ev);
+    return this.order.add(ev) as E;
   }
 
   private flush(): void {
-    const queue = this.queue;
-    while (this.queueHead < this.queueTail) {
-      const ev = queue[this.queueHead]!;
-      if (this.waits.size > 0 && this.waits.has(ev)) break;
-      // let go of emitted events at once: still referenced, they would outlive young-generation collections
-      queue[this.queueHead++] = undefined;
-      ev.seq = ++this.seq;
-      this.emit('event', ev);
-    }
-    if (this.queueHead === this.queueTail) {
-      this.queueHead = 0;
-      this.queueTail = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queueTail) {
-      queue.copyWithin(0, this.queueHead, this.queueTail);
-      queue.fill(undefined, this.queueTail - this.queueHead, this.queueTail);
-      this.queueTail -= this.queueHead;
-      this.queueHead = 0;
-    }
+    this.order.flush();
   }
 
-  private pushRunner(body: DistributiveOmit<RunnerEvent, 'v' | 'seq' | 't'>): void {
-    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, nowUs() - this.startUs), ...body } as RunnerEvent);
+  private emitEvent(ev: SockLensEvent): void {
+    if (this.sealed) return;
+    ev.seq = ++this.seq;
+    if (ev.kind === 'repeated' || ev.kind === 'problem') this.completions.get(ev)?.();
+    this.emit('event', ev);
+  }
+
+  /** `t` of an event that happened at `us` on the run clock. */
+  private runTime(us: number): number {
+    return Math.max(0, us - this.startUs);
+  }
+
+  /** Queues a runner event (or the kernel's view of a socket) stamped `atUs` (default now); pushRunner also lets what may leave go. */
+  private addRunner(body: DistributiveOmit<RunnerEvent | TcpStateEvent, 'v' | 'seq' | 't'>, atUs = monotonicUs()): void {
+    if (this.sealed) return;
+    this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), ...body } as RunnerEvent | TcpStateEvent);
+  }
+
+  private pushRunner(body: DistributiveOmit<RunnerEvent | TcpStateEvent, 'v' | 'seq' | 't'>, atUs?: number): void {
+    this.addRunner(body, atUs);
     this.flush();
+  }
+
+  /** A test client's report, stamped with the mark it was taken for (then settled) or now. */
+  private addClientReport(r: ClientReport, at?: OrderMark): void {
+    this.addRunner({ kind: 'client', ...r }, at?.us);
+    at?.settle();
+    this.flush();
+  }
+
+  /** After a drain: the tracer has delivered everything stamped before `upToUs` (null: not surely). */
+  private onDrained(upToUs: number | null): void {
+    if (upToUs !== null) this.order.tracerDeliveredUpTo(upToUs - ORDER_SLACK_US);
+    this.repeats.tick(monotonicUs());
+    this.flush();
+  }
+
+  /**
+   * When a line of the program's output was written. Until the tracer reports the program's writes to fds 1 and
+   * 2 (with their time), it is when the runner read the line, but never after the main process exited: a line
+   * read after that, before `exited` is out, was written before it (later ones come from children that outlived it).
+   */
+  private outputLineTime(readUs: number): number {
+    return this.exitMark && !this.exitedPushed ? Math.min(readUs, this.exitMark.us) : readUs;
   }
 
   // ---- lifecycle ----
@@ -278,7 +332,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       this.channel = await EventChannel.open({
         opened: (conn) => this.openConns.set(conn.id, conn),
         record: (record) => this.onRecord(record),
-        drained: () => this.flush(),
+        drained: (upToUs) => this.onDrained(upToUs),
         closed: (conn) => this.onConnClosed(conn),
       });
       let args: string[];
@@ -303,10 +357,14 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     env.LD_PRELOAD = env.LD_PRELOAD ? `${tracerLib}:${env.LD_PRELOAD}` : tracerLib;
     Object.assign(env, this.channel!.env);
     const argv0 = `./${path.basename(binary)}`;
+    // stamped before the spawn, so it precedes everything the program does; no record can be older than this
+    const spawnUs = monotonicUs();
+    this.order.tracerDeliveredUpTo(spawnUs);
     const child = spawn(binary, args, { argv0, cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.argv = [argv0, ...args];
     child.stdin.on('error', () => undefined); // the program may exit without reading its input
+    this.giveEarlyInput(child);
     this.pipeLines(child.stdout, 'stdout');
     this.pipeLines(child.stderr, 'stderr');
     child.on('error', (err) => {
@@ -317,8 +375,11 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.pid = child.pid;
     this.expectedPids.add(child.pid);
     liveRuns.add(this);
-    this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv });
+    this.pushRunner({ kind: 'process-started', pid: child.pid, ppid: null, argv: this.argv }, spawnUs);
+    const mainPid = child.pid;
+    this.tcpStates = new TcpStateSampler({ pids: () => [mainPid, ...this.announcedPids()], report: (s) => this.pushRunner(s) }).watch(this);
     child.on('exit', (code, signal) => {
+      this.exitMark ??= this.order.mark(undefined, true);
       this.exitInfo = { code, signal };
       // children that inherited stdout can keep 'close' from coming: do not wait for them
       setTimeout(() => void this.onMainExited(), EXIT_SETTLE_MS).unref();
@@ -329,20 +390,28 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
   }
 
+  /** What was typed or piped while compiling goes to the program first, then EOF when input had ended. */
+  private giveEarlyInput(child: ChildProcessWithoutNullStreams): void {
+    for (const text of this.earlyInput.splice(0)) child.stdin.write(text);
+    if (this.earlyInputClosed) child.stdin.end();
+  }
+
   private pipeLines(stream: NodeJS.ReadableStream, kind: 'stdout' | 'stderr'): void {
     let partial = '';
     stream.setEncoding('utf8');
     stream.on('data', (d: string) => {
+      const readUs = monotonicUs();
       const parts = (partial + d).split('\n');
       partial = parts.pop() ?? '';
       while (partial.length > MAX_LINE) {
         parts.push(partial.slice(0, MAX_LINE));
         partial = partial.slice(MAX_LINE);
       }
-      for (const text of parts) this.pushRunner({ kind, pid: this.pid ?? 0, text });
+      for (const text of parts) this.addRunner({ kind, pid: this.pid ?? 0, text }, this.outputLineTime(readUs));
+      this.flush();
     });
     stream.on('end', () => {
-      if (partial) this.pushRunner({ kind, pid: this.pid ?? 0, text: partial });
+      if (partial) this.pushRunner({ kind, pid: this.pid ?? 0, text: partial }, this.outputLineTime(monotonicUs()));
       partial = '';
     });
   }
@@ -359,7 +428,9 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     this.channel?.drain();
     await waitFor(() => !this.hasPending(), 2000, 5); // the crash report points at the last source line
     const { code, signal } = this.exitInfo;
-    this.pushRunner({ kind: 'exited', pid, code, signal, reason: exitReason(code, signal) });
+    this.addRunner({ kind: 'exited', pid, code, signal, reason: exitReason(code, signal) }, this.exitMark?.us);
+    this.exitMark?.settle();
+    this.flush();
     this.exitedPushed = true;
     if (isCrashSignal(signal)) {
       const words = exitReason(code, signal);
@@ -399,6 +470,7 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     if (this.openConns.size > 0) return false;
     for (const pid of this.expectedPids) if (!this.seenPids.has(pid)) return false;
     this.channel?.drain(true); // no producer is left: slots reserved by a killed process are skipped
+    this.order.tracerDeliveredUpTo(null);
     return true;
   }
 
@@ -430,21 +502,25 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private async finish(reason: EndReason, checkPorts: boolean, error?: string): Promise<void> {
     if (this.ended) return;
     this.channel?.drain(true);
+    this.order.tracerDeliveredUpTo(null);
+    this.repeats.endAll();
     this.ended = true;
     if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
-    await Promise.allSettled(this.clientRuns);
+    await this.endClients();
+    await this.tcpStates?.settle();
     let portsFreed = true;
-    if (checkPorts && this.listenAddrs.length) {
+    if (checkPorts && this.model.services.length) {
       portsFreed = await waitFor(async () => {
-        for (const a of this.listenAddrs) if (!(await portReleased(a.host, a.port, a.udp))) return false;
+        for (const s of this.model.services) if (!(await portReleased(s.address.host, s.address.port, s.transport === 'udp'))) return false;
         return true;
       }, 3000, 50);
     }
     await waitFor(() => !this.hasPending(), 2000, 5);
     if (reason !== 'compile-error' && reason !== 'setup-error') {
-      this.pushRunner({ kind: 'stopped', reason, portsFreed });
+      this.addRunner({ kind: 'stopped', reason, portsFreed });
     }
-    this.flushAll();
+    this.order.flushEverything();
+    this.sealed = true;
     this.channel?.close();
     this.lines?.close();
     liveRuns.delete(this);
@@ -462,13 +538,15 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   }
 
   private hasPending(): boolean {
-    return this.waits.size > 0;
+    return this.order.holding;
   }
 
-  /** At the very end: events still waiting for a source line go out without one. */
-  private flushAll(): void {
-    this.waits.clear();
-    this.flush();
+  /** The program is gone: clients still waiting for an answer (UDP has no end of stream) give up, live ones close. */
+  private async endClients(): Promise<void> {
+    this.clientsAbort.abort();
+    this.liveClients.closeAll();
+    await Promise.allSettled(this.clientRuns);
+    await waitFor(() => this.liveClients.size === 0, 1000, 5);
   }
 
   // ---- tracer records ----
@@ -481,7 +559,8 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private onRecord(r: TracerRecord): void {
     if (this.ended) return;
     if (r.call === 'hello') this.onHello(r);
-    else this.onCall(r);
+    else if (r.call === 'output') return; // the program's own stdout/stderr writes (outputWriteOf): timing for its lines, not a call
+    else if (!this.repeats.absorb(r)) this.onCall(r);
   }
 
   private onHello(r: TracerRecord): void {
@@ -491,26 +570,26 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const known = this.processes.get(r.pid);
     const proc = known ?? this.processOf(r.pid);
     proc.isProgram = exe === this.binary;
-    // a forked child starts with its parent's descriptors; an exec'd image keeps its own
-    const parent = this.processes.get(ppid);
-    if (parent && !known) proc.sockTypes = parent.sockTypes.slice();
     if (r.pid !== this.pid) {
-      this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: Math.max(0, r.tUs - this.startUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] });
+      reduce(this.model, this.enqueue({ v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(r.tUs), kind: 'process-started', pid: r.pid, ppid, argv: exe ? [exe] : [] }));
     }
   }
 
   /** The process's state, made on its first record (its hello, unless that was lost). */
   private processOf(pid: number): TracedProcess {
     let proc = this.processes.get(pid);
-    if (!proc) this.processes.set(pid, (proc = { isProgram: false, sockTypes: newSocketTypes(), lastSrc: null }));
+    if (!proc) this.processes.set(pid, (proc = { isProgram: false, lastSrc: null }));
     return proc;
   }
 
   private onCall(r: TracerRecord): void {
-    const ev = this.enqueue(callEventOf(r));
-    ev.t = Math.max(0, r.tUs - this.startUs);
+    const ev = callEventOf(r);
+    ev.t = this.runTime(r.tUs);
+    this.startStreak(r, ev);
+    this.enqueue(ev);
     const proc = this.processOf(ev.pid);
-    this.trackSockets(ev, r, proc.sockTypes);
+    reduce(this.model, ev);
+    this.reuseAddr.observe(ev);
     if (ev.call === 'fork' && ev.ret > 0) this.expectedPids.add(ev.ret);
     const lines = this.lines;
     const problem = isProblem(ev) ? this.problemEntry(ev) : null;
@@ -519,14 +598,14 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
       const known = lines.cached(pc);
       if (known !== undefined) this.setSrc(ev, proc, known);
       else {
-        this.hold(ev);
-        if (problem) this.hold(problem.ev);
+        this.order.hold(ev);
+        if (problem) this.order.hold(problem.ev);
         void lines.lookup(pc).then((loc) => {
           this.setSrc(ev, proc, loc);
-          this.release(ev);
+          this.order.release(ev);
           if (problem) {
             problem.fill();
-            this.release(problem.ev);
+            this.order.release(problem.ev);
           }
           this.flush();
         });
@@ -534,6 +613,27 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     }
     problem?.fill();
     this.maybeStartAutoClient(ev, r);
+  }
+
+  /** `ev` ends its thread's streak of identical calls and, when it could repeat, starts the next. */
+  private startStreak(r: TracerRecord, ev: CallEvent): void {
+    if (!canRepeat(ev)) return this.repeats.begin(r, null, null);
+    const socket = socketOf(this.model, ev.pid, ev.fd);
+    const stream = socket !== undefined && !socket.datagram && socket.role !== 'epoll';
+    this.repeats.begin(r, ev, floodKindOf(ev, stream));
+  }
+
+  private addRepeated(first: CallEvent, repeats: number, atUs: number): void {
+    const ev: RepeatedEvent = { v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), kind: 'repeated', pid: first.pid, tid: first.tid, of: 0, repeats };
+    this.completions.set(ev, () => (ev.of = first.seq));
+    this.enqueue(ev);
+  }
+
+  private addFloodProblem(first: CallEvent, kind: FloodKind, repeats: number, atUs: number): void {
+    const ev = this.enqueue<SockLensEvent>({ v: EVENT_SCHEMA_VERSION, seq: 0, t: this.runTime(atUs), kind: 'problem', ...floodProblemOf(first, kind, repeats) });
+    this.completions.set(ev, () => {
+      if (first.src && ev.kind === 'problem') ev.src = first.src;
+    });
   }
 
   private setSrc(ev: CallEvent, proc: TracedProcess, loc: SourceLocation | null): void {
@@ -547,72 +647,28 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
     const ev = this.enqueue<SockLensEvent>({ v: EVENT_SCHEMA_VERSION, seq: 0, t: call.t, kind: 'problem', code: call.errno ?? 'unknown', message: { en: '', ko: '' } });
     let holders: Awaited<ReturnType<typeof portHolders>> | undefined;
     const fill = (): void => {
-      Object.assign(ev, problemOf(call, holders));
+      Object.assign(ev, problemOf(call, holders, this.reuseAddr.isSet(call.pid, call.fd)));
     };
     const port = call.errno === 'EADDRINUSE' && call.local ? splitAddress(call.local)?.port : undefined;
     if (port !== undefined) {
-      this.hold(ev);
-      const udp = isDatagramType(this.socketType(call.pid, call.fd ?? -1));
+      this.order.hold(ev);
+      const udp = socketOf(this.model, call.pid, call.fd)?.datagram ?? false;
       void portHolders(port, udp).then((h) => {
         holders = h;
         fill();
-        this.release(ev);
+        this.order.release(ev);
         this.flush();
       });
     }
     return { ev, fill };
   }
 
-  private socketType(pid: number, fd: number): number {
-    return (fd >= 0 && this.processes.get(pid)?.sockTypes[fd]) || 0;
-  }
-
-  private trackSockets(ev: CallEvent, r: TracerRecord, types: number[]): void {
-    if (ev.ret < 0) return;
-    const newFd = r.newFd;
-    switch (r.call) {
-      case 'socket':
-        types[newFd] = r.arg(1);
-        break;
-      case 'socketpair':
-        for (const fd of r.fds()) types[fd] = r.arg(1);
-        break;
-      case 'accept':
-      case 'accept4':
-        types[newFd] = 1;
-        break;
-      case 'dup':
-      case 'dup2':
-      case 'dup3':
-      case 'fcntl':
-        if (newFd >= 0 && r.fd >= 0 && types[r.fd]) types[newFd] = types[r.fd];
-        break;
-      case 'close':
-        if (r.fd >= 0) types[r.fd] = 0;
-        break;
-      case 'listen':
-        this.noteListening(ev.local, false);
-        break;
-      case 'bind':
-        if (isDatagramType(this.socketType(ev.pid, r.fd))) this.noteListening(ev.local, true);
-        break;
-    }
-  }
-
-  private noteListening(address: string | undefined, udp: boolean): void {
-    const parsed = address ? splitAddress(address) : null;
-    if (!parsed || parsed.port === 0) return;
-    if (this.listenAddrs.some((a) => a.host === parsed.host && a.port === parsed.port && a.udp === udp)) return;
-    this.listenAddrs.push({ ...parsed, udp });
-    this.listening.push(address!);
-  }
-
   private clientTarget(req: ClientRequest): ListenAddress | null {
     if (req.port !== undefined) return { host: req.host ?? '127.0.0.1', port: req.port, udp: req.udp ?? false };
-    const candidates = this.listenAddrs.filter((a) => req.udp === undefined || a.udp === req.udp);
-    for (const a of candidates) {
-      const host = loopbackFor(a.host);
-      if (host) return { host, port: a.port, udp: a.udp };
+    const candidates = this.model.services.filter((s) => req.udp === undefined || (s.transport === 'udp') === req.udp);
+    for (const s of candidates) {
+      const host = loopbackFor(s.address.host);
+      if (host) return { host, port: s.address.port, udp: s.transport === 'udp' };
     }
     return null;
   }
@@ -620,31 +676,24 @@ export class Run extends EventEmitter implements AsyncIterable<SockLensEvent> {
   private maybeStartAutoClient(ev: CallEvent, r: TracerRecord): void {
     const req = this.options.client;
     if (!req || this.autoClientStarted || ev.ret < 0) return;
-    const udpBind = r.call === 'bind' && isDatagramType(this.socketType(ev.pid, r.fd));
+    const udpBind = r.call === 'bind' && (socketOf(this.model, ev.pid, ev.fd)?.datagram ?? false);
     if (r.call !== 'listen' && !udpBind) return;
     this.autoClientStarted = true;
-    const parsed = ev.local ? splitAddress(ev.local) : null;
-    const host = parsed ? loopbackFor(parsed.host) : null;
-    if (!parsed || !host) {
+    const service: Service | undefined = this.model.services.find((s) => s.pid === ev.pid && s.fd === ev.fd);
+    const host = service ? loopbackFor(service.address.host) : null;
+    if (!service || !host) {
       this.pushRunner({ kind: 'client', client: 0, action: 'error', message: `the test client only uses loopback; the program is bound to ${ev.local ?? 'an unknown address'}` });
       return;
     }
-    void this.connectClient({ ...req, host, port: parsed.port, udp: udpBind }).catch(() => undefined);
+    void this.connectClient({ ...req, host, port: service.address.port, udp: udpBind }).catch(() => undefined);
   }
 }
 
 interface TracedProcess {
   /** Whether the process's current image is the compiled program (an exec'd one keeps its pid, not its binary). */
   isProgram: boolean;
-  /** The socket type (SOCK_STREAM, SOCK_DGRAM …) of each open socket descriptor, 0 or a hole for none. */
-  sockTypes: number[];
   /** Where its last traced call came from (a crash report points there). */
   lastSrc: SourceLocation | null;
-}
-
-/** Holey from the start, as descriptors fill it out of order: every process's array then has the same shape. */
-function newSocketTypes(): number[] {
-  return new Array<number>(16);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lang } from '../knowledge/schema';
-import type { CallEvent, SockLensEvent } from '../protocol/events';
+import { initialRunState, reduce, socketKey } from '../model/runModel';
+import type { CallEvent, SockLensEvent, TcpStateEvent } from '../protocol/events';
+import { shellQuote } from '../protocol/shellQuote';
 import { formatDiagnostic } from './diagnostics';
 import { previewText } from './names';
+import { holderText } from './problems';
 
 /** Paints text for a terminal; identity when colors are off. */
 export interface Painter {
@@ -27,32 +30,46 @@ export function painterFor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = 
 /** The timeline's own words, in both languages. */
 const WORDS = {
   en: {
-    bytes: 'bytes', child: 'child', waitingOn: 'waiting on', waiting: 'waiting', ready: 'ready', timedOut: 'timed out',
+    bytes: 'bytes', oneByte: '1 byte', child: 'child', waitingOn: 'waiting on', waiting: 'waiting', ready: 'ready', timedOut: 'timed out',
     listeningOn: 'listening on', from: 'from', returnFromMain: 'return from main', compiling: 'compiling', compiled: 'compiled',
     cached: 'compiled (cached)', compileFailed: 'compile failed', processStarted: 'process {pid} started (parent {ppid})',
     thread: 'thread', heldBy: 'held by', client: 'client', connectedTo: 'connected to', sent: 'sent', received: 'received',
     closed: 'closed', stopped: 'stopped', timeout: ' (timeout)', portInUse: ' — a port is still in use',
     exitedCode: 'exited with code {code}', killed: 'ended by {signal}', crashed: 'crashed: {signal}',
     messages: '{n} messages', oneMessage: '1 message', to: 'to', offset: 'offset',
-    tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', afterClose: 'after close',
+    tcpState: 'kernel: fd {fd} {state}', queue: '{waiting} waiting · queue of {backlog}', waitingOnly: '{waiting} waiting',
+    afterClose: 'after close', expires: 'expires in about {s} s', forgotten: 'the kernel has let the connection go',
     repeated: '… the same call {n} times in all',
+    roles: { socket: 'socket', listening: 'listening', conversation: 'conversation', client: 'client', udp: 'UDP', epoll: 'epoll' },
   },
   ko: {
-    bytes: '바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
+    bytes: '바이트', oneByte: '1바이트', child: '자식', waitingOn: '대기 중:', waiting: '대기 중', ready: '준비됨', timedOut: '시간 초과',
     listeningOn: '연결 대기 주소', from: '상대', returnFromMain: 'main에서 반환', compiling: '컴파일 중', compiled: '컴파일 완료',
     cached: '컴파일 완료 (캐시)', compileFailed: '컴파일 실패', processStarted: '프로세스 {pid} 시작 (부모 {ppid})',
     thread: '스레드', heldBy: '포트 사용', client: '클라이언트', connectedTo: '연결:', sent: '보냄', received: '받음',
     closed: '닫음', stopped: '멈춤', timeout: ' (시간 제한)', portInUse: ' — 포트가 아직 사용 중입니다',
     exitedCode: '끝남 (종료 코드 {code})', killed: '{signal} 신호로 끝남', crashed: '비정상 종료: {signal}',
     messages: '메시지 {n}개', oneMessage: '메시지 1개', to: '받는 곳', offset: '오프셋',
-    tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', afterClose: '닫은 뒤',
+    tcpState: '커널: fd {fd} {state}', queue: '{waiting}개 연결 대기 · 큐 크기 {backlog}', waitingOnly: '{waiting}개 연결 대기',
+    afterClose: '닫은 뒤', expires: '약 {s}초 뒤 사라짐', forgotten: '커널도 이 연결을 잊었습니다',
     repeated: '… 같은 호출이 모두 {n}번',
+    roles: { socket: '소켓', listening: '연결 대기', conversation: '통화', client: '클라이언트', udp: 'UDP', epoll: 'epoll' },
   },
 } as const;
 type Words = (typeof WORDS)['en'] | (typeof WORDS)['ko'];
 
 function fill(text: string, params: Record<string, string | number | null>): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '?'));
+}
+
+/** "1 byte", "13 bytes"; in Korean "13 바이트". */
+function bytesText(n: number, w: Words): string {
+  return n === 1 ? w.oneByte : `${n} ${w.bytes}`;
+}
+
+/** A count as the timeline prints it: 513,000. */
+function countText(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function quote(text: string, max = 40): string {
@@ -77,8 +94,14 @@ class SourceText {
 }
 
 function result(ev: CallEvent, p: Painter, w: Words): string {
-  if (ev.errno) return p.red(`${ev.ret} ${ev.errno}`);
+  if (ev.errno) return p.red(`${ev.ret} ${ev.errno}`) + (ev.errorText ? ` ${quote(ev.errorText)}` : '');
   switch (ev.call) {
+    case 'getaddrinfo':
+      return p.green((ev.addresses ?? []).map((a) => a.address).join(' ') || String(ev.ret));
+    case 'getnameinfo':
+      return p.green([ev.host, ev.service].filter((x) => x !== undefined).join(' ') || String(ev.ret));
+    case 'epoll_create':
+    case 'epoll_create1':
     case 'socket':
     case 'accept':
     case 'accept4':
@@ -93,10 +116,10 @@ function result(ev: CallEvent, p: Painter, w: Words): string {
     case 'sendmmsg':
     case 'recvmmsg': {
       const messages = ev.ret === 1 ? w.oneMessage : fill(w.messages, { n: ev.ret });
-      return `${messages}, ${ev.bytes ?? 0} ${w.bytes}${ev.data && ev.call === 'recvmmsg' ? ` ${quote(ev.data)}` : ''}`;
+      return `${messages}, ${bytesText(ev.bytes ?? 0, w)}${ev.data && ev.call === 'recvmmsg' ? ` ${quote(ev.data)}` : ''}`;
     }
     default:
-      if (ev.bytes !== undefined) return `${ev.bytes} ${w.bytes}${ev.data && /^(recv|read)/.test(ev.call) ? ` ${quote(ev.data)}` : ''}`;
+      if (ev.bytes !== undefined) return `${bytesText(ev.bytes, w)}${ev.data && /^(recv|read)/.test(ev.call) ? ` ${quote(ev.data)}` : ''}`;
       return String(ev.ret);
   }
 }
@@ -166,6 +189,18 @@ export function describeCall(ev: CallEvent, p: Painter, sourceLine = '', lang: L
     case 'fork':
       inner = '';
       break;
+    case 'epoll_create':
+      inner = String(a.size);
+      break;
+    case 'epoll_create1':
+      inner = String(a.flags);
+      break;
+    case 'getaddrinfo':
+      inner = [a.node, a.service].map((x) => (x === null ? 'NULL' : `"${x}"`)).join(', ');
+      break;
+    case 'getnameinfo':
+      inner = ev.peer ?? '';
+      break;
     case 'exit':
       return a.returnedFromMain ? w.returnFromMain : `exit(${a.code})`;
     case 'select':
@@ -200,13 +235,45 @@ export interface TimelineOptions {
   lang: Lang;
 }
 
+/** "kernel: fd 3 LISTEN 127.0.0.1:9190 (1 waiting · queue of 5)", "kernel: fd 4 TIME_WAIT after close … (expires in about 60 s)". */
+function tcpStateText(ev: TcpStateEvent, w: Words, role: string | undefined): string {
+  const head = `${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${role ? ` (${role})` : ''}${ev.closed ? ` ${w.afterClose}` : ''}`;
+  if (ev.state === 'CLOSE' && ev.closed) return `${head}: ${w.forgotten}`;
+  if (ev.state === 'LISTEN') {
+    const waiting = ev.acceptQueue ?? 0;
+    const queue = ev.backlog !== undefined ? fill(w.queue, { waiting, backlog: ev.backlog }) : fill(w.waitingOnly, { waiting });
+    return `${head} ${ev.local} (${queue})`;
+  }
+  const expiry = ev.expiresInMs !== undefined ? ` (${fill(w.expires, { s: Math.round(ev.expiresInMs / 1000) })})` : '';
+  return `${head} ${ev.local} ↔ ${ev.peer}${expiry}`;
+}
+
 /** Turns events into the readable `socklens run` timeline, one or more lines each (none for some). */
 export class TimelinePrinter {
   private readonly sources = new SourceText();
-  private mainPid: number | null = null;
+  /** The run so far (src/core/model): which process is the main one, what each descriptor is. */
+  private readonly run = initialRunState();
+  /** Recent calls that can repeat, by seq, for the `repeated` lines (the oldest are forgotten). */
+  private readonly repeatable = new Map<number, CallEvent>();
   constructor(private readonly o: TimelineOptions) {}
 
+  /** `flood.c:20  read(4, 1024) → 0`, the call's line without its time. */
+  private callLine(ev: CallEvent): string {
+    const p = this.o.painter;
+    const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
+    const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
+    const who = ev.pid !== this.run.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${WORDS[this.o.lang].thread} ${ev.tid}] `) : '';
+    return `${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine, this.o.lang)}`;
+  }
+
+  private remember(ev: CallEvent): void {
+    if (ev.ret > 0) return;
+    this.repeatable.set(ev.seq, ev);
+    if (this.repeatable.size > 1000) this.repeatable.delete(this.repeatable.keys().next().value!);
+  }
+
   lines(ev: SockLensEvent): string[] {
+    reduce(this.run, ev);
     const p = this.o.painter;
     const lang = this.o.lang;
     const w = WORDS[lang];
@@ -220,16 +287,12 @@ export class TimelinePrinter {
         }), ...(ev.ok ? [p.dim(ev.cached ? w.cached : w.compiled)] : [p.red(w.compileFailed)])];
       case 'process-started':
         if (ev.ppid === null) {
-          this.mainPid = ev.pid;
-          return [p.bold(`▶ ${ev.argv.join(' ')}`) + p.dim(`  (pid ${ev.pid})`)];
+          return [p.bold(`▶ ${shellQuote(ev.argv)}`) + p.dim(`  (pid ${ev.pid})`)];
         }
         return [p.dim(`  ${fill(w.processStarted, { pid: ev.pid, ppid: ev.ppid })}`)];
-      case 'call': {
-        const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}` : ev.call === 'exit' ? '' : '?';
-        const sourceLine = ev.src ? this.sources.line(ev.src.file, ev.src.line) : '';
-        const who = ev.pid !== this.mainPid ? p.dim(`[${ev.pid}] `) : ev.tid !== ev.pid ? p.dim(`[${w.thread} ${ev.tid}] `) : '';
-        return [`${p.cyan(where.padEnd(20))} ${who}${describeCall(ev, p, sourceLine, lang)}`];
-      }
+      case 'call':
+        this.remember(ev);
+        return [this.callLine(ev)];
       case 'stdout':
         return [`${p.dim('│')} ${ev.text}`];
       case 'stderr':
@@ -240,7 +303,7 @@ export class TimelinePrinter {
         const where = ev.src ? `${path.basename(ev.src.file)}:${ev.src.line}: ` : '';
         const out = [p.red(`✖ ${where}${ev.message[lang]}`)];
         if (ev.explanation) out.push(`  ${ev.explanation[lang]}`);
-        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${h.command ?? '?'}${h.pid !== null ? ` (pid ${h.pid})` : ''} ${h.state}`));
+        for (const h of ev.holder ?? []) out.push(p.dim(`  ${w.heldBy}: ${(h.text ?? holderText(h))[lang]}`));
         if (ev.advice) out.push(p.yellow(`  → ${ev.advice[lang]}`));
         return out;
       }
@@ -261,12 +324,16 @@ export class TimelinePrinter {
         return [];
       }
       case 'tcp-state': {
-        const queue = ev.acceptQueue !== undefined && ev.backlog !== undefined ? ` (${fill(w.queue, { waiting: ev.acceptQueue, backlog: ev.backlog })})` : '';
-        const closed = ev.closed ? ` ${w.afterClose}` : '';
-        return [p.dim(`${''.padEnd(20)} ${fill(w.tcpState, { fd: ev.fd, state: ev.state })}${closed} ${ev.local} ↔ ${ev.peer}${queue}`)];
+        const role = this.run.newestByKey.get(socketKey(ev.pid, ev.fd))?.role;
+        const who = ev.pid !== this.run.mainPid ? `[${ev.pid}] ` : '';
+        return [p.dim(`${''.padEnd(20)} ${who}${tcpStateText(ev, w, role ? w.roles[role] : undefined)}`)];
       }
-      case 'repeated':
-        return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: ev.repeats })}`)];
+      case 'repeated': {
+        // the call again with its running count: "flood.c:20  read(4, 1024) → 0 ×513,000"
+        const call = this.repeatable.get(ev.of);
+        if (!call) return [p.dim(`${''.padEnd(20)} ${fill(w.repeated, { n: countText(ev.repeats) })}`)];
+        return [`${this.callLine(call)} ${p.yellow(`×${countText(ev.repeats)}`)}`];
+      }
       case 'stopped':
         return [p.dim(`${w.stopped}${ev.reason === 'timeout' ? w.timeout : ''}${ev.portsFreed ? '' : w.portInUse}`)];
     }

@@ -1,7 +1,7 @@
 // The built-in test client: Connect, type and Send, see replies, Disconnect; several at once.
 // Cards are updated in place (never rebuilt) so a half-typed message and the focus survive new events.
 import { button, clear, el, setText } from '../dom.js';
-import { MAX_CLIENT_LINES, nextClientId, requestClient, type ClientSession } from '../model.js';
+import { MAX_CLIENT_LINES, mainService, nextClientId, requestClient, requestDisconnect, type ClientSession } from '../model.js';
 import type { ViewContext } from './context.js';
 import { visibleControls } from '../describe.js';
 
@@ -16,6 +16,9 @@ interface Card {
   input: HTMLInputElement;
   send: HTMLButtonElement;
   disconnect: HTMLButtonElement;
+  /** Shown once the server closed the connection: says so and offers a new connection. */
+  hungUp: HTMLElement;
+  again: HTMLButtonElement;
   lastSeq: number;
   /** Text sent while still connecting. */
   queued: string[];
@@ -57,7 +60,7 @@ export class ClientsView {
     this.language = t.language;
     setText(this.heading, t('client.title'));
     setText(this.connect, t('client.connect'));
-    const address = model.serviceAddress;
+    const address = mainService(model)?.address.text;
     const canConnect = address !== undefined && this.ctx.run().phase === 'running' && model.stopped === undefined;
     this.connect.disabled = !canConnect;
     setText(this.target, address !== undefined ? t('client.target', { address }) : t('client.notListening'));
@@ -90,7 +93,14 @@ export class ClientsView {
     const head = el(doc, 'div', 'client-head');
     const label = el(doc, 'span', 'client-label');
     const state = el(doc, 'span', 'client-state');
-    const disconnect = button(doc, 'client-disconnect secondary', '', () => this.ctx.post({ type: 'client-disconnect', clientId: id }));
+    const disconnect = button(doc, 'client-disconnect secondary', '', () => {
+      requestDisconnect(this.ctx.model(), id);
+      this.ctx.post({ type: 'client-disconnect', clientId: id });
+    });
+    const hungUp = el(doc, 'div', 'client-hungup');
+    hungUp.hidden = true;
+    const again = button(doc, 'client-again', '', () => this.openClient());
+    hungUp.append(el(doc, 'span', 'client-hungup-text'), again);
     head.append(label, state, disconnect);
     const log = el(doc, 'ol', 'client-log');
     const form = el(doc, 'form', 'client-form');
@@ -113,8 +123,8 @@ export class ClientsView {
       else this.ctx.post({ type: 'client-send', clientId: id, text: input.value });
       input.value = '';
     });
-    root.append(head, log, form);
-    const card: Card = { root, label, state, log, input, send, disconnect, lastSeq: 0, queued: [] };
+    root.append(head, log, hungUp, form);
+    const card: Card = { root, label, state, log, input, send, disconnect, hungUp, again, lastSeq: 0, queued: [] };
     return card;
   }
 
@@ -123,6 +133,8 @@ export class ClientsView {
     setText(card.label, t('client.label', { id }));
     setText(card.send, t('client.send'));
     setText(card.disconnect, t('client.disconnect'));
+    setText(card.hungUp.firstElementChild!, t('client.serverClosed'));
+    setText(card.again, t('client.again'));
     card.input.placeholder = t('client.placeholder');
     for (const line of Array.from(card.log.children)) {
       const direction = (line as HTMLElement).dataset.direction;
@@ -136,6 +148,8 @@ export class ClientsView {
     setText(card.state, t(`client.state.${session.state}`));
     card.root.className = `client-card is-${session.state}`;
     card.disconnect.disabled = !(session.state === 'connected' || session.state === 'connecting');
+    card.hungUp.hidden = session.closedByServer !== true;
+    card.again.disabled = this.connect.disabled;
     if (session.state !== 'connecting' && card.queued.length > 0) {
       const queued = card.queued.splice(0);
       if (session.state === 'connected') for (const text of queued) this.ctx.post({ type: 'client-send', clientId: session.id, text });

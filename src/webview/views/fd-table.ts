@@ -1,6 +1,6 @@
 // The descriptor table: every socket the program made, closed ones kept and dimmed.
 import { clear, el, setText } from '../dom.js';
-import type { FdRow, PanelModel } from '../model.js';
+import type { PanelModel, SocketEntry } from '../model.js';
 import type { StringKey } from '../strings.js';
 import type { ViewContext } from './context.js';
 import { sourceLink } from './problem.js';
@@ -8,31 +8,33 @@ import { sourceLink } from './problem.js';
 /** Closed rows beyond this many are counted, not drawn: a connection-per-request server makes thousands. */
 export const MAX_CLOSED_ROWS = 100;
 
-const COLUMNS: StringKey[] = [
-  'fd.col.fd',
-  'fd.col.pid',
-  'fd.col.role',
-  'fd.col.local',
-  'fd.col.peer',
-  'fd.col.state',
-  'fd.col.in',
-  'fd.col.out',
-  'fd.col.line',
+/** The columns: header text, and the class their cells share (the stylesheet lays both out the same way). */
+const COLUMNS: [StringKey, string][] = [
+  ['fd.col.fd', 'fd-number'],
+  ['fd.col.pid', 'fd-pid'],
+  ['fd.col.role', 'fd-role'],
+  ['fd.col.local', 'fd-local'],
+  ['fd.col.peer', 'fd-peer'],
+  ['fd.col.state', 'fd-state'],
+  ['fd.col.tcp', 'fd-tcp'],
+  ['fd.col.in', 'fd-in num'],
+  ['fd.col.out', 'fd-out num'],
+  ['fd.col.line', 'fd-line'],
 ];
 
 /** The open rows and the newest MAX_CLOSED_ROWS closed ones, in creation order; walks back only as far as needed. */
-export function visibleRows(model: Pick<PanelModel, 'rows' | 'open'>): { shown: FdRow[]; hiddenClosed: number } {
+export function visibleRows(model: Pick<PanelModel, 'sockets' | 'open' | 'closedDropped'>): { shown: SocketEntry[]; hiddenClosed: number } {
   const shown = [...model.open.values()];
   let closed = 0;
-  for (let i = model.rows.length - 1; i >= 0 && closed < MAX_CLOSED_ROWS; i--) {
-    const row = model.rows[i]!;
+  for (let i = model.sockets.length - 1; i >= 0 && closed < MAX_CLOSED_ROWS; i--) {
+    const row = model.sockets[i]!;
     if (row.state === 'closed') {
       shown.push(row);
       closed++;
     }
   }
   shown.sort((a, b) => a.id - b.id);
-  return { shown, hiddenClosed: model.rows.length - shown.length };
+  return { shown, hiddenClosed: model.sockets.length - shown.length + model.closedDropped };
 }
 
 export class FdTableView {
@@ -41,7 +43,7 @@ export class FdTableView {
   private renderedBytes = -1;
   private renderedLanguage = '';
   /** Byte cells of the drawn rows, updated in place while data flows. */
-  private byteCells: { row: FdRow; bytesIn: HTMLElement; bytesOut: HTMLElement }[] = [];
+  private byteCells: { row: SocketEntry; bytesIn: HTMLElement; bytesOut: HTMLElement }[] = [];
 
   constructor(private readonly ctx: ViewContext) {
     this.root = el(ctx.doc, 'section', 'fd-table');
@@ -51,8 +53,8 @@ export class FdTableView {
     const model = this.ctx.model();
     const t = this.ctx.t();
     if (model.shapeRevision === this.renderedShape && t.language === this.renderedLanguage) {
-      if (model.fdRevision !== this.renderedBytes) {
-        this.renderedBytes = model.fdRevision;
+      if (model.revision !== this.renderedBytes) {
+        this.renderedBytes = model.revision;
         for (const cells of this.byteCells) {
           setText(cells.bytesIn, String(cells.row.bytesIn));
           setText(cells.bytesOut, String(cells.row.bytesOut));
@@ -61,19 +63,19 @@ export class FdTableView {
       return;
     }
     this.renderedShape = model.shapeRevision;
-    this.renderedBytes = model.fdRevision;
+    this.renderedBytes = model.revision;
     this.renderedLanguage = t.language;
     const doc = this.ctx.doc;
     clear(this.root);
     this.byteCells = [];
     this.root.append(el(doc, 'h2', '', t('fd.title')));
-    if (model.rows.length === 0) {
+    if (model.sockets.length === 0 && model.closedDropped === 0) {
       this.root.append(el(doc, 'div', 'empty', t('fd.none')));
       return;
     }
     const table = el(doc, 'table');
     const headRow = el(doc, 'tr');
-    for (const column of COLUMNS) headRow.append(el(doc, 'th', '', t(column)));
+    for (const [column, cls] of COLUMNS) headRow.append(el(doc, 'th', cls, t(column)));
     table.append(el(doc, 'thead'));
     table.tHead!.append(headRow);
     const body = el(doc, 'tbody');
@@ -86,7 +88,21 @@ export class FdTableView {
     if (hiddenClosed > 0) this.root.append(el(doc, 'div', 'empty', t('fd.olderClosed', { count: hiddenClosed })));
   }
 
-  private row(row: FdRow): HTMLTableRowElement {
+  /** The kernel's TCP state (tcp-state events): LISTEN with its queue, TIME_WAIT after close … */
+  private tcpCell(row: SocketEntry): HTMLElement {
+    const t = this.ctx.t();
+    const cell = el(this.ctx.doc, 'td', 'fd-tcp');
+    const tcp = row.tcp;
+    if (!tcp) return cell;
+    const parts: string[] = [tcp.state];
+    if (tcp.acceptQueue !== undefined && tcp.backlog !== undefined) parts.push(t('fd.tcp.queue', { waiting: tcp.acceptQueue, backlog: tcp.backlog }));
+    if (tcp.afterClose) parts.push(t('fd.tcp.afterClose'));
+    cell.textContent = parts.join(' · ');
+    cell.title = t(`tcp.${tcp.state}`);
+    return cell;
+  }
+
+  private row(row: SocketEntry): HTMLTableRowElement {
     const doc = this.ctx.doc;
     const t = this.ctx.t();
     const tr = el(doc, 'tr', `fd-row role-${row.role} state-${row.state}${row.state === 'closed' ? ' is-closed' : ''}`);
@@ -109,9 +125,10 @@ export class FdTableView {
       fdCell,
       pidCell,
       el(doc, 'td', 'fd-role', t(`role.${row.role}`)),
-      el(doc, 'td', 'fd-local', row.local ?? ''),
-      el(doc, 'td', 'fd-peer', row.peer ?? ''),
+      el(doc, 'td', 'fd-local', row.local?.text ?? ''),
+      el(doc, 'td', 'fd-peer', row.peer?.text ?? ''),
       el(doc, 'td', 'fd-state', state),
+      this.tcpCell(row),
       bytesIn,
       bytesOut,
       lineCell,

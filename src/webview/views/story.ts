@@ -1,6 +1,8 @@
 // The telephone story: socket → bind → listen → accept (or socket → connect), lighting up as they are reached.
 import { clear, el } from '../dom.js';
-import { callsInProgress, storyKind, storySteps, type StepName, type StepStatus } from '../model.js';
+import { openConversations, processList, storyKind, storySteps, type StepName, type StepStatus } from '../model.js';
+import type { ProcessEntry } from '../../core/model/runModel.js';
+import { baseName } from '../describe.js';
 import type { ViewContext } from './context.js';
 import { renderProblem, sourceLink } from './problem.js';
 
@@ -27,7 +29,8 @@ export class StoryView {
     storySteps(kind).forEach((name, i) => list.append(this.step(name, i + 1, model.steps[name])));
     this.root.append(list);
     if (kind === 'udp') this.root.append(el(doc, 'div', 'story-note', t('story.udp.note')));
-    if (kind === 'server') this.root.append(this.calls());
+    if (kind === 'server') this.root.append(this.conversations());
+    this.root.append(this.processes());
   }
 
   private step(name: StepName, number: number, status: StepStatus): HTMLElement {
@@ -48,8 +51,9 @@ export class StoryView {
     else facts.push(t('step.pending'));
     if (status.reached) {
       if (status.fd !== undefined && name !== 'accept') facts.push(t('step.fd', { fd: status.fd }));
-      if (status.address !== undefined && name !== 'accept') facts.push(t('step.address', { address: status.address }));
-      if (status.backlog !== undefined) facts.push(t('step.backlog', { backlog: status.backlog }));
+      if (status.address !== undefined && name !== 'accept') facts.push(t('step.address', { address: status.address.text }));
+      if (status.queue !== undefined) facts.push(t('step.queue', { waiting: status.queue.waiting, backlog: status.queue.backlog }));
+      else if (status.backlog !== undefined) facts.push(t('step.backlog', { backlog: status.backlog }));
       if (name === 'accept') facts.push(t('step.accepted', { count: status.count }));
     }
     const factLine = el(doc, 'div', 'step-facts', facts.join(' · '));
@@ -66,23 +70,60 @@ export class StoryView {
     return model.steps.listen.reached && model.stopped === undefined && this.ctx.run().phase === 'running';
   }
 
-  private calls(): HTMLElement {
+  /** Accepted connections still open: each is one conversation with one caller. */
+  private conversations(): HTMLElement {
     const doc = this.ctx.doc;
     const t = this.ctx.t();
-    const box = el(doc, 'div', 'calls');
-    box.append(el(doc, 'h3', '', t('calls.title')));
-    const rows = callsInProgress(this.ctx.model());
-    if (rows.length === 0) {
-      box.append(el(doc, 'div', 'empty', t('calls.none')));
+    const box = el(doc, 'div', 'conversations');
+    box.append(el(doc, 'h3', '', t('conv.title')));
+    const open = openConversations(this.ctx.model());
+    if (open.length === 0) {
+      box.append(el(doc, 'div', 'empty', t('conv.none')));
       return box;
     }
-    const list = el(doc, 'ul', 'calls-list');
-    for (const row of rows) {
-      const item = el(doc, 'li', 'call-item', t('calls.item', { fd: row.fd, peer: row.peer ?? t('calls.unknownPeer') }));
-      item.dataset.fd = String(row.fd);
+    const list = el(doc, 'ul', 'conversation-list');
+    for (const entry of open) {
+      const item = el(doc, 'li', 'conversation-item', t('conv.item', { fd: entry.fd, pid: entry.pid, peer: entry.peer?.text ?? t('conv.unknownPeer') }));
+      item.dataset.fd = String(entry.fd);
       list.append(item);
     }
     box.append(list);
     return box;
+  }
+
+  /** What each process is doing: waiting inside a call, running (with its latest call), or gone (how). */
+  private processes(): HTMLElement {
+    const doc = this.ctx.doc;
+    const t = this.ctx.t();
+    const box = el(doc, 'div', 'processes');
+    const procs = processList(this.ctx.model());
+    if (procs.length === 0) return box;
+    box.append(el(doc, 'h3', '', t('proc.title')));
+    const list = el(doc, 'ul', 'process-list');
+    for (const proc of procs) {
+      const item = el(doc, 'li', `process-item is-${proc.status}`, this.processText(proc));
+      item.dataset.pid = String(proc.pid);
+      const at = proc.blockedIn?.src ?? (proc.status === 'running' ? proc.lastCall?.src : undefined);
+      if (at) item.append(' ', sourceLink(this.ctx, at.file, at.line, at.function));
+      list.append(item);
+    }
+    box.append(list);
+    return box;
+  }
+
+  private processText(proc: ProcessEntry): string {
+    const t = this.ctx.t();
+    const who = t('proc.who', { pid: proc.pid, name: proc.argv[0] !== undefined ? baseName(proc.argv[0]) : '' }).trim();
+    if (proc.status === 'blocked' && proc.blockedIn) {
+      const fds = proc.blockedIn.watchFds?.length ? proc.blockedIn.watchFds.join(', ') : proc.blockedIn.fd !== null ? String(proc.blockedIn.fd) : '';
+      return `${who}: ${fds ? t('proc.blockedOn', { call: proc.blockedIn.call, fds }) : t('proc.blocked', { call: proc.blockedIn.call })}`;
+    }
+    if (proc.status === 'exited') {
+      const exit = proc.exit;
+      if (exit?.signal) return `${who}: ${t('proc.signaled', { signal: exit.signal })}`;
+      if (exit?.code !== undefined && exit.code !== null) return `${who}: ${t('proc.exited', { code: exit.code })}`;
+      return `${who}: ${t('proc.ended')}`;
+    }
+    return `${who}: ${proc.lastCall ? t('proc.lastCall', { call: proc.lastCall.call }) : t('proc.running')}`;
   }
 }
