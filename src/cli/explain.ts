@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import { createAnalyzer, checkSource, MAX_SOURCE_CHARS } from '../core/analysis/index';
 import type { Lang } from '../core/knowledge/schema';
 import type { UiMessage } from '../core/l10n/uiText';
 import { cliText, localeLanguage, parseFlags, UsageError, type CliIO, type Command } from './command';
+import { readSource } from './input';
 
 const USAGE: UiMessage = `Usage:
   socklens explain FILE [--lang en|ko] [--json]
@@ -15,22 +15,6 @@ LINE and COL are 1-based; COL counts characters as editors do (UTF-16 code units
 --json prints {"calls":[{"name","line","column","args":[{"text","meaning","value"}]}]}
    or, with --at, {"kind","name","markdown"}.
 Exit codes: 0 done, 1 nothing to explain at --at, 2 bad arguments, missing file or bad position.`;
-
-
-function readSource(file: string): string {
-  let data: Buffer;
-  try {
-    data = fs.readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError('{0}: no such file', file);
-    if (code === 'EISDIR') throw new UsageError('{0}: is a directory', file);
-    throw new UsageError('{0}: cannot read ({1})', file, code ?? String(err));
-  }
-  // Editors hide a UTF-8 byte order mark; so do we, to keep columns the same as theirs.
-  return data.toString('utf8').replace(/^\uFEFF/, '');
-}
-
 
 function parsePosition(text: string): { line: number; column: number } {
   const match = /^(\d+):(\d+)$/.exec(text);

@@ -2,6 +2,7 @@ import { cliText, localeLanguage, UsageError, type CliIO, type Command } from '.
 
 /** Subcommands: one line each; the module exports `command: Command` and is loaded only when used. */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  check: () => import('./check.js'),
   explain: () => import('./explain.js'),
   run: () => import('./run.js'),
 };

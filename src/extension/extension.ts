@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Analysis, isCDocument } from './analysis';
 import { RunCodeLensProvider } from './codeLens';
 import { CompileDiagnostics } from './compileDiagnostics';
+import { StaticDiagnostics } from './staticDiagnostics';
 import { SockLensContext } from './context';
 import { EXPLAIN_FULL, FullCards } from './fullCard';
 import { SocketHoverProvider } from './hover';
@@ -55,6 +56,7 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
   const panelHost = new PanelHost(context, runs);
   const lenses = new RunCodeLensProvider(context, analysis, runs);
   const fullCards = new FullCards(context, analysis);
+  const staticDiagnostics = new StaticDiagnostics(context, analysis);
 
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'socklens.run': async (arg) => {
@@ -88,6 +90,8 @@ export function activate(extension: vscode.ExtensionContext): SockLensApi {
     vscode.languages.registerHoverProvider(C_FILES, new SocketHoverProvider(context, analysis)),
     vscode.languages.registerCodeLensProvider(C_FILES, lenses),
     vscode.languages.registerCodeActionsProvider(C_FILES, diagnostics, CompileDiagnostics.metadata),
+    staticDiagnostics,
+    vscode.languages.registerCodeActionsProvider(C_FILES, staticDiagnostics, StaticDiagnostics.metadata),
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
   );
 

@@ -1,6 +1,6 @@
 /**
  * The Korean of the knowledge base, as a Korean engineer would write it. Over every Korean text in knowledge/
- * (ui.json's and problems.json's templates with `{placeholders}` are left to the generated-sentence particle helper, except for
+ * (ui.json's, problems.json's and diagnostics.json's templates with `{placeholders}` are left to the generated-sentence particle helper, except for
  * the glossary check): no unresolved particle pairs such as "(으)로" or "을(를)"; one term per idea, as chosen
  * in knowledge/glossary.json (a rejected variant fails); no English words left in running text (code, quoted
  * system messages, a parenthesised original term after a Korean one, acronyms and the glossary's allowed names
@@ -40,7 +40,7 @@ function koreanTexts(): KoreanText[] {
     if (rel === 'glossary.json') continue;
     const walk = (v: unknown, where: string, inKo: boolean): void => {
       if (typeof v === 'string') {
-        if (inKo) out.push({ where, text: v, template: (rel === 'ui.json' || rel === 'problems.json') && /\{\w+(?:\|[^}]*)?\}/.test(v) });
+        if (inKo) out.push({ where, text: v, template: (rel === 'ui.json' || rel === 'problems.json' || rel === 'diagnostics.json') && /\{\w+(?:\|[^}]*)?\}/.test(v) });
       } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`, inKo));
       else if (v && typeof v === 'object') {
         const o = v as Record<string, unknown>;

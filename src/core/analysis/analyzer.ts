@@ -3,6 +3,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { KnowledgeBase, Lang } from '../knowledge/schema';
 import type { CParser } from '../parsing/parser';
 import { DEFAULT_MAX_TREES, TreeCache } from '../parsing/treeCache';
+import { describe, functionFindings, inDocumentOrder, misspellingFindings, type DiagnosticsInput, type Finding, type StaticDiagnostic } from '../diagnostics';
 import type { Analyzer, CallSummary, DocumentInput, Explanation, Misspelled } from './api';
 import { baseVariable, memberPath } from './expr';
 import type { CallSite, Value } from './model';
@@ -65,6 +66,13 @@ const MAX_USES = 6;
 /** Each round parses afresh (a new analysis), so the scope-building paths run every round too. */
 const WARM_UP_ROUNDS = 3;
 
+interface FindingsProgress {
+  /** Where the next top-level item starts. */
+  offset: number;
+  found: Finding[];
+  done: boolean;
+}
+
 interface ScopeTools {
   resolver: Resolver;
   sockets: SocketModel;
@@ -77,6 +85,10 @@ export class SockLensAnalyzer implements Analyzer {
   private readonly latest = new Map<string, { version: number; analysis: FileAnalysis }>();
   /** listCalls() results per analysed tree and language (code lenses ask again on every refresh). */
   private readonly summaries = new WeakMap<FileAnalysis, Partial<Record<Lang, CallSummary[]>>>();
+  /** Findings gathered so far per analysed tree (diagnoseSlice() resumes them). */
+  private readonly findings = new WeakMap<FileAnalysis, FindingsProgress>();
+  /** diagnose() results per analysed tree and language. */
+  private readonly diagnostics = new WeakMap<FileAnalysis, Partial<Record<Lang, StaticDiagnostic[]>>>();
   lastFailure: Error | undefined;
   private warmedUp = false;
   /** The last plain-text input and its tree, so repeated calls on one text parse it once. */
@@ -463,14 +475,74 @@ export class SockLensAnalyzer implements Analyzer {
 
   private misspellingsUnguarded(doc: DocumentInput): Misspelled[] {
     const file = this.analysis(doc);
-    if (!file) return [];
+    return file ? this.misspelledIn(file, 0, file.text.length) : [];
+  }
+
+  /** The misspelled socket constants in [from, to) of the file's text. */
+  private misspelledIn(file: FileAnalysis, from: number, to: number): Misspelled[] {
     const found: Misspelled[] = [];
-    for (const token of tokenize(file.text)) {
+    for (const token of tokenize(file.text, from, to)) {
       if (token.kind !== 'ident' || file.macros.has(token.text) || file.enums.has(token.text)) continue;
       const right = correctSpelling(this.kb, token.text);
       if (right) found.push({ wrong: token.text, right, range: file.lines.range(token.start, token.end) });
     }
     return found;
+  }
+
+  diagnoseSlice(doc: DocumentInput, budgetMs: number): boolean {
+    return this.guard(true, () => {
+      const file = this.analysis(doc);
+      return file ? this.collectFindings(file, budgetMs).done : true;
+    });
+  }
+
+  diagnose(doc: DocumentInput, lang: Lang = 'en'): StaticDiagnostic[] {
+    return this.guard([], () => {
+      const file = this.analysis(doc);
+      if (!file) return [];
+      const cached = this.diagnostics.get(file)?.[lang];
+      if (cached) return cached;
+      const { found } = this.collectFindings(file, Infinity);
+      const input = this.diagnosticsInput(file);
+      const described = found.map((f) => describe(input, f, lang));
+      this.diagnostics.set(file, { ...this.diagnostics.get(file), [lang]: described });
+      return described;
+    });
+  }
+
+  /** What the rules read (the misspellings are gathered per top-level item by collectFindings()). */
+  private diagnosticsInput(file: FileAnalysis): DiagnosticsInput {
+    return {
+      kb: this.kb,
+      text: file.text,
+      macros: file.macros,
+      misspellings: [],
+      offsetOf: (p) => file.lines.offsetAt(p.line, p.character) ?? 0,
+      rangeOf: (start, end) => file.lines.range(start, end),
+    };
+  }
+
+  /** The findings of the file, gathered one top-level item at a time for about `budgetMs`, then resumed. */
+  private collectFindings(file: FileAnalysis, budgetMs: number): FindingsProgress {
+    let progress = this.findings.get(file);
+    if (!progress) {
+      progress = { offset: 0, found: [], done: false };
+      this.findings.set(file, progress);
+    }
+    if (progress.done) return progress;
+    const deadline = performance.now() + budgetMs;
+    const input = this.diagnosticsInput(file);
+    const end = file.tree.rootNode.lastChild?.endIndex ?? 0;
+    while (progress.offset < end) {
+      const { scope, next } = file.preparableAt(progress.offset);
+      if (scope) progress.found.push(...functionFindings(input, { scope, ...this.scopeTools(file, scope) }));
+      progress.found.push(...misspellingFindings({ ...input, misspellings: this.misspelledIn(file, progress.offset, Math.min(next, end)) }));
+      progress.offset = next;
+      if (progress.offset < end && performance.now() >= deadline) return progress;
+    }
+    progress.found = inDocumentOrder(progress.found);
+    progress.done = true;
+    return progress;
   }
 
   findPortArgument(doc: DocumentInput): PortArgument | undefined {

@@ -2,6 +2,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { KnowledgeBase, Lang } from '../knowledge/schema';
 import type { TextSpan, TreeCache } from '../parsing/treeCache';
+import type { StaticDiagnostic } from '../diagnostics/types';
 import type { PortArgument } from './ports';
 import type { SocketModel } from './sockets';
 import type { TargetKind } from './target';
@@ -80,6 +81,15 @@ export interface Analyzer {
   socketsAt(doc: DocumentInput, line: number, character: number): SocketModel | undefined;
   findPortArgument(doc: DocumentInput): PortArgument | undefined;
   misspellings(doc: DocumentInput): Misspelled[];
+  /**
+   * Runs the diagnostic rules over the document's functions for about `budgetMs` (at least one function),
+   * resuming where the last call on the same version stopped; true once all are done. An editor calls
+   * prepare() and then this in idle slices, and diagnose() once it is true (which then only puts the findings
+   * into words).
+   */
+  diagnoseSlice(doc: DocumentInput, budgetMs: number): boolean;
+  /** The static diagnostics of the whole document (src/core/diagnostics), in document order. */
+  diagnose(doc: DocumentInput, lang?: Lang): StaticDiagnostic[];
   createTreeCache(maxTrees?: number): TreeCache;
   /**
    * Compiles the queries and hovers over a sample program a few times, so the first real hovers do not pay for

@@ -15,6 +15,8 @@
  *                                                      // true when all are ready, false: call again on a later idle turn
  *   analyzer.socketsAt(doc, line0, character0)         // the socket tracker of the enclosing function
  *   analyzer.findPortArgument(doc)                     // { argIndex, line, usage? } when the port comes from argv[N]
+ *   analyzer.diagnoseSlice(doc, budgetMs)              // runs the diagnostic rules in idle slices; true when done
+ *   analyzer.diagnose(doc, lang?)                      // static diagnostics SL1xx (src/core/diagnostics, docs/diagnostics.md)
  *   analyzer.misspellings(doc)                         // [{ wrong, right, range }]: AF_DGFAM → SOCK_DGRAM, SOCK_RAM → SOCK_RAW
  *   analyzer.createTreeCache(maxTrees?)                // per-document incremental tree cache (LRU, frees WASM trees);
  *                                                      // cache.get(uri, version, () => text) parses lazily, cache.update()
@@ -42,6 +44,7 @@ export type { PortArgument } from './ports';
 export type { TargetKind } from './target';
 export type { Position, SourceRange } from './text';
 
+export type { StaticDiagnostic, DiagnosticFix, TextEdit } from '../diagnostics';
 export type { Analyzer, ArgumentSummary, CallSummary, DocumentInput, Explanation, Misspelled } from './api';
 
 let shared: Promise<Analyzer> | undefined;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type {
   ConstantGroupFile,
+  DiagnosticsFile,
   ErrnoEntry,
   FunctionEntry,
   GlossaryFile,
@@ -70,9 +71,11 @@ export function loadKnowledgeBase(dir: string = findKnowledgeDir()): KnowledgeBa
     misspellings.set(entry.wrong, entry);
   }
   const story = readOptional<StoryFile>(path.join(dir, 'story.json'), { steps: [] }).steps;
+  const diagnosticsFile = readOptional<DiagnosticsFile>(path.join(dir, 'diagnostics.json'), { docs: '', rules: [], related: {}, optionLevels: {}, protocolTypes: {} });
+  const diagnostics = { ...diagnosticsFile, rules: new Map(diagnosticsFile.rules.map((r) => [r.code, r])) };
   const glossary = readOptional<Partial<GlossaryFile>>(path.join(dir, 'glossary.json'), {}).terms ?? [];
   const problems = readJson<ProblemTexts>(path.join(dir, 'problems.json'));
-  return { functions, constants, structs, fields, errnos, misspellings, story, glossary, problems };
+  return { functions, constants, structs, fields, errnos, misspellings, story, glossary, problems, diagnostics };
 }
 
 let cached: KnowledgeBase | undefined;

@@ -6,6 +6,7 @@
  *   knowledge/errno.json              { "entries": ErrnoEntry[] }
  *   knowledge/misspellings.json       { "entries": Misspelling[] }
  *   knowledge/story.json              the telephone story of the four server steps
+ *   knowledge/diagnostics.json        the static diagnostic rules (code, severity, messages, fix titles)
  *   knowledge/glossary.json           the Korean glossary (one term per idea)
  * Facts (signature, parameters, errno names, numeric values) are language-neutral; every sentence exists
  * in both languages under `en` and `ko`, with exactly the same keys.
@@ -160,6 +161,29 @@ export interface StoryFile {
   steps: StoryStep[];
 }
 
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+/** One static diagnostic rule: its stable code, severity and sentences ({placeholders} filled by the rule). */
+export interface DiagnosticRuleEntry {
+  code: string;
+  id: string;
+  severity: DiagnosticSeverity;
+  en: { message: string; fix: string };
+  ko: { message: string; fix: string };
+}
+
+/** knowledge/diagnostics.json */
+export interface DiagnosticsFile {
+  /** The rules' documentation, relative to the package root; each rule's section is `#` + its code in lower case. */
+  docs: string;
+  rules: DiagnosticRuleEntry[];
+  /** Labels of related locations (where a socket was created, bound, closed …). */
+  related: Record<string, { en: string; ko: string }>;
+  /** Option name prefix → the setsockopt() level its options belong to (SO_ → SOL_SOCKET), from the headers. */
+  optionLevels: Record<string, string>;
+  /** Protocol → the socket types it works with, `|`-separated (IPPROTO_UDP → SOCK_DGRAM); see protocols(7). */
+  protocolTypes: Record<string, string>;
+}
 /** knowledge/glossary.json: one Korean term per idea, the variants it replaces, the Latin names allowed in
  * Korean prose, and how particles follow code (checked by test/unit/knowledge-korean.test.ts). */
 export interface GlossaryTerm {
@@ -190,6 +214,7 @@ export interface KnowledgeBase {
   errnos: Map<string, ErrnoEntry>;
   misspellings: Map<string, Misspelling>;
   story: StoryStep[];
+  diagnostics: Omit<DiagnosticsFile, 'rules'> & { rules: Map<string, DiagnosticRuleEntry> };
   glossary: GlossaryTerm[];
   problems: ProblemTexts;
 }
