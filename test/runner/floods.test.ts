@@ -76,7 +76,7 @@ test('busy-polling a non-blocking socket: recv → EAGAIN once, then its running
   assert.equal(problems[0].errno, 'EAGAIN');
   assert.equal(problems[0].src?.line, 23, 'the source line of the call, though it was still being looked up when the count was reached');
   assert.equal(problems[0].message.en, 'recv() on fd 3 failed with EAGAIN 1,000 times in a row: the program is busy-polling.');
-  assert.match(problems[0].explanation?.ko ?? '', /select\(\), poll\(\), epoll_wait\(\)로/);
+  assert.match(problems[0].explanation?.ko ?? '', /select\(\), poll\(\), epoll_wait\(\) 가운데 하나를 써서/);
   assert.ok(r.events.length < 60, `${r.events.length} events`);
   assert.ok(timeline(r.events).some((l) => /recv\(3, 512\) → -1 EAGAIN ×50,000$/.test(l)));
 });
