@@ -5,26 +5,12 @@
 // (TIME_WAIT, SO_REUSEADDR); one click runs the program on a fresh free port, which is remembered.
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import type { Frame } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { canBindLoopback } from './driver/ports';
-import { VSCodeSession } from './driver/session';
+import { lensTitles, panelListening, sessionForSuite } from './driver/suite';
 import { waitFor } from './driver/wait';
 
 const FILE = 'hello_server.c';
-
-/** Waits until the panel shows fd 3 bound to the port and the listening step lit. */
-async function panelListening(session: VSCodeSession, port: number): Promise<Frame> {
-  const frame = await session.workbench.webview();
-  await waitFor(
-    `fd 3 listening on :${port} in the panel`,
-    async () =>
-      (await frame.locator('[data-fd="3"] .fd-local').allInnerTexts()).some((t) => t.endsWith(`:${port}`)) &&
-      (await frame.locator('.step-listen.is-reached').count()) > 0,
-    { timeoutMs: 90_000, intervalMs: 300 },
-  );
-  return frame;
-}
 
 /** A client that only listens: it reads the greeting until the server hangs up, then hangs up too. */
 function served(port: number): Promise<string> {
@@ -37,23 +23,8 @@ function served(port: number): Promise<string> {
   });
 }
 
-async function lensTitles(session: VSCodeSession): Promise<string[]> {
-  return [...new Set((await session.harness.call('codeLenses', { path: FILE })).map((l) => l.title))].sort();
-}
-
 describe('No re-run trap: a port held by TIME_WAIT', { timeout: 600_000 }, () => {
-  let session: VSCodeSession | undefined;
-  const current = (): VSCodeSession => {
-    assert.ok(session, 'VS Code did not start');
-    return session;
-  };
-  before(async () => {
-    session = await VSCodeSession.start({ name: 'editor-rerun' });
-  });
-  after(async () => {
-    await session?.harness.call('command', { id: 'socklens.stop' }).catch(() => undefined);
-    await session?.stop();
-  });
+  const current = sessionForSuite('editor-rerun');
 
   let port = 0;
 
@@ -61,12 +32,12 @@ describe('No re-run trap: a port held by TIME_WAIT', { timeout: 600_000 }, () =>
     const s = current();
     await s.harness.call('open', { path: FILE });
     await s.workbench.waitForEditor(FILE);
-    await waitFor('the Run lens', async () => (await lensTitles(s)).includes('▶ Run server'), { timeoutMs: 60_000 });
+    await waitFor('the Run lens', async () => (await lensTitles(s, FILE)).includes('▶ Run server'), { timeoutMs: 60_000 });
     await s.workbench.clickCodeLens(/▶ Run server/);
     port = Number(await s.workbench.answerInputBox((value) => value));
     await panelListening(s, port);
     assert.match(await served(port), /^Hello World!/);
-    await waitFor('the run to end (▶ Run is back)', async () => (await lensTitles(s)).includes('▶ Run server'), { timeoutMs: 60_000 });
+    await waitFor('the run to end (▶ Run is back)', async () => (await lensTitles(s, FILE)).includes('▶ Run server'), { timeoutMs: 60_000 });
     assert.equal(await canBindLoopback(port), false, 'TIME_WAIT blocks a plain bind');
   });
 
@@ -111,7 +82,7 @@ describe('No re-run trap: a port held by TIME_WAIT', { timeout: 600_000 }, () =>
   test('the fresh port is remembered: Restart uses it', async () => {
     const s = current();
     await s.harness.call('command', { id: 'socklens.stop' });
-    await waitFor('the Run lens to come back', async () => (await lensTitles(s)).includes('▶ Run server'), { timeoutMs: 30_000 });
+    await waitFor('the Run lens to come back', async () => (await lensTitles(s, FILE)).includes('▶ Run server'), { timeoutMs: 30_000 });
     await s.workbench.clickCodeLens(/▶ Run server/);
     const frame = await s.workbench.webview();
     await waitFor(

@@ -3,10 +3,9 @@
 // is a quick fix; the lenses switch to ■ Stop / ⟳ Restart while a program runs, Restart runs it again
 // with the remembered arguments, and Stop frees the port, hides the status item and clears the inline notes.
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import type { Frame } from 'playwright-core';
-import { VSCodeSession } from './driver/session';
+import { describe, test } from 'node:test';
+import { canBindLoopback } from './driver/ports';
+import { lensTitles, panelListening, sessionForSuite } from './driver/suite';
 import { waitFor } from './driver/wait';
 
 const FILE = 'hello_server.c';
@@ -15,45 +14,8 @@ const TYPO_FILE = 'typo_server.c';
 /** 1-based line of `listen(serv_sock, 5)` in hello_server.c. */
 const LISTEN_LINE = 38;
 
-/** Whether a TCP listener can be bound on 127.0.0.1:port right now (the probe is closed again). */
-function canBindLoopback(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** Waits until the panel shows fd 3 bound to the port and the listening step lit. */
-async function panelListening(session: VSCodeSession, port: number): Promise<Frame> {
-  const frame = await session.workbench.webview();
-  await waitFor(
-    `fd 3 listening on :${port} in the panel`,
-    async () =>
-      (await frame.locator('[data-fd="3"] .fd-local').allInnerTexts()).some((t) => t.endsWith(`:${port}`)) &&
-      (await frame.locator('.step-listen.is-reached').count()) > 0,
-    { timeoutMs: 90_000, intervalMs: 300 },
-  );
-  return frame;
-}
-
-async function lensTitles(session: VSCodeSession): Promise<string[]> {
-  return [...new Set((await session.harness.call('codeLenses', { path: FILE })).map((l) => l.title))].sort();
-}
-
 describe('Lenses while running, Restart, and Stop', { timeout: 600_000 }, () => {
-  let session: VSCodeSession | undefined;
-  const current = (): VSCodeSession => {
-    assert.ok(session, 'VS Code did not start');
-    return session;
-  };
-  before(async () => {
-    session = await VSCodeSession.start({ name: 'editor-run' });
-  });
-  after(async () => {
-    await session?.harness.call('command', { id: 'socklens.stop' }).catch(() => undefined);
-    await session?.stop();
-  });
+  const current = sessionForSuite('editor-run');
 
   let port = 0;
 
@@ -92,13 +54,13 @@ describe('Lenses while running, Restart, and Stop', { timeout: 600_000 }, () => 
     const s = current();
     await s.harness.call('open', { path: FILE });
     await s.workbench.waitForEditor(FILE);
-    await waitFor('the Run lens', async () => (await lensTitles(s)).includes('▶ Run server'), { timeoutMs: 60_000 });
+    await waitFor('the Run lens', async () => (await lensTitles(s, FILE)).includes('▶ Run server'), { timeoutMs: 60_000 });
     await s.workbench.clickCodeLens(/▶ Run server/);
     const suggested = await s.workbench.answerInputBox((value) => value);
     assert.match(suggested, /^\d{2,5}$/, 'a free port is suggested for argv[1]');
     port = Number(suggested);
     await panelListening(s, port);
-    await waitFor('the Stop and Restart lenses', async () => (await lensTitles(s)).join('|') === '■ Stop|⟳ Restart', { timeoutMs: 30_000 });
+    await waitFor('the Stop and Restart lenses', async () => (await lensTitles(s, FILE)).join('|') === '■ Stop|⟳ Restart', { timeoutMs: 30_000 });
     await s.harness.call('open', { path: FILE });
     await s.workbench.goToLineColumn(LISTEN_LINE, 1);
     await waitFor('the listen note', async () => (await s.workbench.inlineNotes()).some((n) => n.text === '→ listening (backlog 5)'), { timeoutMs: 30_000 });
@@ -125,7 +87,7 @@ describe('Lenses while running, Restart, and Stop', { timeout: 600_000 }, () => 
     await s.harness.call('command', { id: 'socklens.stop' });
     await waitFor(`port ${port} to be free again`, () => canBindLoopback(port), { timeoutMs: 30_000 });
     await waitFor('the status bar item to go', async () => !(await s.workbench.statusBarText()).includes('SockLens:'), { timeoutMs: 30_000 });
-    await waitFor('the Run lens to come back', async () => (await lensTitles(s)).includes('▶ Run server'), { timeoutMs: 30_000 });
+    await waitFor('the Run lens to come back', async () => (await lensTitles(s, FILE)).includes('▶ Run server'), { timeoutMs: 30_000 });
     await s.harness.call('open', { path: FILE });
     await s.workbench.goToLineColumn(LISTEN_LINE, 1);
     await waitFor('the inline notes to clear', async () => (await s.workbench.inlineNotes()).every((n) => !/^[→✗]/.test(n.text)), { timeoutMs: 30_000 });

@@ -5,10 +5,10 @@
 // markup stays text everywhere (never HTML); after Disconnect the server accepts the next client; Stop frees
 // the port. One session, English only: editor.test.ts covers the Korean panel.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Frame, Locator } from 'playwright-core';
 import { canBindLoopback } from './driver/ports';
-import { VSCodeSession } from './driver/session';
+import { sessionForSuite } from './driver/suite';
 import { waitFor } from './driver/wait';
 
 /** test/vscode/fixtures/echo_server.c: echoes with recv/send on 127.0.0.1 until the client closes, then accepts again. */
@@ -56,25 +56,13 @@ function timelineTexts(panel: Frame): Promise<string[]> {
 }
 
 describe('The panel test client against an echo server', { timeout: 300_000 }, () => {
-  let session: VSCodeSession | undefined;
   let panel: Frame | undefined;
   let port = 0;
-  const current = (): VSCodeSession => {
-    assert.ok(session, 'VS Code did not start');
-    return session;
-  };
+  const current = sessionForSuite('editor-send');
   const currentPanel = (): Frame => {
     assert.ok(panel, 'no panel');
     return panel;
   };
-
-  before(async () => {
-    session = await VSCodeSession.start({ name: 'editor-send' });
-  });
-  after(async () => {
-    await session?.harness.call('command', { id: 'socklens.stop' }).catch(() => undefined);
-    await session?.stop();
-  });
 
   test('▶ Run server with the suggested free port: the panel shows fd 3 listening on 127.0.0.1 only', async () => {
     const s = current();

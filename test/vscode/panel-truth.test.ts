@@ -5,10 +5,11 @@
 // leaves a running program running and says how to stop it or come back; Problems from a failed compile clear
 // once a quick fix makes the file compile.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { canBindLoopback } from './driver/ports';
 import { VSCodeSession } from './driver/session';
+import { sessionForSuite } from './driver/suite';
 import { waitFor } from './driver/wait';
 
 const FILE = 'hello_server.c';
@@ -39,18 +40,7 @@ async function startServer(s: VSCodeSession, file: string): Promise<{ frame: Fra
 }
 
 describe('The panel says what is true', { timeout: 600_000 }, () => {
-  let session: VSCodeSession | undefined;
-  const current = (): VSCodeSession => {
-    assert.ok(session, 'VS Code did not start');
-    return session;
-  };
-  before(async () => {
-    session = await VSCodeSession.start({ name: 'panel-truth' });
-  });
-  after(async () => {
-    await session?.harness.call('command', { id: 'socklens.stop' }).catch(() => undefined);
-    await session?.stop();
-  });
+  const current = sessionForSuite('panel-truth');
 
   test('at 1400×900 the fd table shows all its columns, the timeline file:line, the processes what they do', async () => {
     const s = current();
