@@ -101,7 +101,7 @@ describe('The panel test client against an echo server', { timeout: 300_000 }, (
   test('the fd table and the timeline show fd 4 accepted and the recv/send of those bytes', async () => {
     const p = currentPanel();
     const total = Buffer.byteLength(PLAIN + MARKUP);
-    const fd4 = fdRow(p, 4, 'connected');
+    const fd4 = fdRow(p, 4, 'conversation');
     await fd4.waitFor({ timeout: 30_000 });
     assert.match(await fd4.locator('.fd-local').innerText(), new RegExp(`^127\\.0\\.0\\.1:${port}$`));
     assert.match(await fd4.locator('.fd-peer').innerText(), /^127\.0\.0\.1:\d+$/);

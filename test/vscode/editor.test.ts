@@ -117,7 +117,7 @@ function runScenario(getSession: () => VSCodeSession, lang: Lang): void {
       { timeoutMs: 30_000 },
     );
     assert.equal(await panel.locator('.socklens-panel b').count(), 0, 'typed markup was rendered as HTML');
-    const fd4 = await waitForFdRow(panel, 4, lang === 'en' ? 'connected' : '연결됨');
+    const fd4 = await waitForFdRow(panel, 4, lang === 'en' ? 'conversation' : '통화');
     assert.match(fd4.peer, /^127\.0\.0\.1:\d+$/);
     await panel.locator('.timeline-row', { hasText: /accept\(.*→ fd 4/ }).first().waitFor({ timeout: 30_000 });
     await shot('3-client');
